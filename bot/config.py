@@ -1,0 +1,169 @@
+"""HireBot's settings: the contract's environment variables, read once at start-up.
+
+Every name here is part of the public contract (DESIGN.md, README). A missing or malformed
+value is reported as one line naming the setting (see ``SettingsError``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """The daily window in which non-urgent nudges may reach someone, in their own zone."""
+
+    start: time
+    end: time
+
+    @classmethod
+    def parse(cls, text: str) -> WorkingHours:
+        match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text)
+        if not match:
+            raise ValueError("expected HH:MM-HH:MM, for example 09:00-17:00")
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        try:
+            start, end = time(h1, m1), time(h2, m2)
+        except ValueError as exc:
+            raise ValueError(f"not a time of day: {exc}") from None
+        if end <= start:
+            raise ValueError("the end must be after the start")
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+def _env(name: str) -> dict:
+    """Bind a field to exactly one environment variable name, as the contract spells it."""
+    return {"validation_alias": AliasChoices(name)}
+
+
+class Settings(BaseSettings):
+    """Settings from the environment or a ``.env`` file (environment wins)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    slack_bot_token: str | None = Field(None, **_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(None, **_env("SLACK_SIGNING_SECRET"))
+    slack_app_token: str | None = Field(None, **_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(DEFAULT_SLACK_API_URL, **_env("SLACK_API_URL"))
+    database_url: str = Field("sqlite:///./hirebot.db", **_env("DATABASE_URL"))
+    port: int = Field(3000, ge=0, le=65535, **_env("PORT"))
+
+    coordinators: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), **_env("HIREBOT_COORDINATORS")
+    )
+    prep_reminder_lead: timedelta = Field(timedelta(hours=24), **_env("HIREBOT_PREP_REMINDER_LEAD"))
+    prep_escalation_lead: timedelta = Field(
+        timedelta(hours=2), **_env("HIREBOT_PREP_ESCALATION_LEAD")
+    )
+    feedback_reminder_after: timedelta = Field(
+        timedelta(hours=24), **_env("HIREBOT_FEEDBACK_REMINDER_AFTER")
+    )
+    feedback_escalation_after: timedelta = Field(
+        timedelta(hours=48), **_env("HIREBOT_FEEDBACK_ESCALATION_AFTER")
+    )
+    decision_sla: timedelta = Field(timedelta(hours=48), **_env("HIREBOT_DECISION_SLA"))
+    candidate_update_sla: timedelta = Field(
+        timedelta(days=3), **_env("HIREBOT_CANDIDATE_UPDATE_SLA")
+    )
+    business_time: bool = Field(True, **_env("HIREBOT_BUSINESS_TIME"))
+    working_hours: Annotated[WorkingHours, NoDecode] = Field(
+        WorkingHours(time(9), time(17)), **_env("HIREBOT_WORKING_HOURS")
+    )
+    dispatch_interval: timedelta = Field(timedelta(seconds=10), **_env("HIREBOT_DISPATCH_INTERVAL"))
+    dispatch_concurrency: int = Field(8, ge=1, le=256, **_env("HIREBOT_DISPATCH_CONCURRENCY"))
+    dispatch_max_attempts: int = Field(6, ge=1, le=100, **_env("HIREBOT_DISPATCH_MAX_ATTEMPTS"))
+    clock_offset: timedelta = Field(timedelta(0), **_env("HIREBOT_CLOCK_OFFSET"))
+    dispatch_lease: timedelta = Field(timedelta(minutes=1), **_env("HIREBOT_DISPATCH_LEASE"))
+
+    @field_validator("coordinators", mode="before")
+    @classmethod
+    def _split_user_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = [part.strip() for part in value.split(",")]
+            bad = [i for i in ids if i and not re.fullmatch(r"[UW][A-Z0-9]{2,}", i)]
+            if bad:
+                raise ValueError(f"not a Slack user ID: {bad[0]!r}")
+            return frozenset(i for i in ids if i)
+        return value
+
+    @field_validator("working_hours", mode="before")
+    @classmethod
+    def _parse_hours(cls, value: object) -> object:
+        return WorkingHours.parse(value) if isinstance(value, str) else value
+
+    @field_validator(
+        "prep_reminder_lead",
+        "prep_escalation_lead",
+        "feedback_reminder_after",
+        "feedback_escalation_after",
+        "decision_sla",
+        "candidate_update_sla",
+        "dispatch_interval",
+        "dispatch_lease",
+    )
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be a positive duration (ISO 8601 like PT2H, or seconds)")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"https?://", value):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not re.match(r"(sqlite|postgres(ql)?)(\+\w+)?://", value):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    def is_coordinator(self, user_id: str) -> bool:
+        """Whether this user may schedule panels (everyone, when the list is empty)."""
+        return not self.coordinators or user_id in self.coordinators
+
+
+_FIELD_TO_ENV = {
+    name: field.validation_alias.choices[0]  # type: ignore[union-attr]
+    for name, field in Settings.model_fields.items()
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; ``str()`` is the one line shown to the operator."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line naming the first bad setting."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = str(error["loc"][0]) if error["loc"] else "?"
+        env_name = _FIELD_TO_ENV.get(loc, loc)
+        message = error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"invalid setting {env_name}: {message}") from None
+
+
+def require(settings: Settings, *env_names: str, purpose: str) -> None:
+    """Fail with one line when a setting that ``purpose`` needs is unset."""
+    env_to_field = {env: name for name, env in _FIELD_TO_ENV.items()}
+    for env_name in env_names:
+        if not getattr(settings, env_to_field[env_name]):
+            raise SettingsError(f"missing setting {env_name} (required for {purpose})")

@@ -1,0 +1,210 @@
+"""The database schema: candidates, roles, rounds, panels, panelists and the audit trail.
+
+Times are stored in UTC (``UTCDateTime``) and converted to a person's zone only when shown.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (naive) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class PanelFormat(enum.StrEnum):
+    CONVERSATION = "conversation"
+    PRESENTATION = "presentation"
+    CASE_STUDY = "case_study"
+    TECHNICAL_EXERCISE = "technical_exercise"
+
+
+class PanelStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class FocusArea(enum.StrEnum):
+    TECHNICAL_DEPTH = "technical_depth"
+    CULTURE_VALUES = "culture_values"
+    STAKEHOLDER_ALIGNMENT = "stakeholder_alignment"
+    CASE_REVIEW = "case_review"
+    LEADERSHIP = "leadership"
+    OTHER = "other"
+
+
+class Perspective(enum.StrEnum):
+    PEER = "peer"
+    CROSS_FUNCTIONAL = "cross_functional"
+    LEADERSHIP = "leadership"
+
+
+class Candidate(Base):
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    responsibilities: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PriorRound(Base):
+    """What an earlier round learned and asked, so the next one does not ask it again."""
+
+    __tablename__ = "prior_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    round_number: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interviewer_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_prior_rounds_candidate", "candidate_id", "round_number"),)
+
+
+class Panel(Base):
+    __tablename__ = "panels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
+    round_number: Mapped[int] = mapped_column(Integer, default=2)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(32))
+    location: Mapped[str] = mapped_column(String(500), default="")
+    resume_url: Mapped[str | None] = mapped_column(String(2000))
+    coordinator_id: Mapped[str] = mapped_column(String(32))
+    hiring_manager_id: Mapped[str] = mapped_column(String(32))
+    recruiter_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=PanelStatus.SCHEDULED)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    candidate: Mapped[Candidate] = relationship(lazy="joined", innerjoin=True)
+    role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
+    panelists: Mapped[list[Panelist]] = relationship(
+        back_populates="panel",
+        lazy="selectin",
+        order_by="Panelist.position",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        Index("ix_panels_starts_at", "starts_at"),
+        Index("ix_panels_coordinator", "coordinator_id", "starts_at"),
+        Index("ix_panels_hiring_manager", "hiring_manager_id", "starts_at"),
+        Index("ix_panels_recruiter", "recruiter_id", "starts_at"),
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"P-{self.id}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == PanelStatus.CANCELLED
+
+
+class Panelist(Base):
+    __tablename__ = "panelists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    focus_area: Mapped[str] = mapped_column(String(32))
+    focus_detail: Mapped[str] = mapped_column(String(200), default="")
+    perspective: Mapped[str] = mapped_column(String(32))
+
+    panel: Mapped[Panel] = relationship(back_populates="panelists")
+
+    __table_args__ = (
+        UniqueConstraint("panel_id", "user_id"),
+        Index("ix_panelists_user", "user_id", "panel_id"),
+    )
+
+
+class PanelDraft(Base):
+    """The first step of the scheduling modal, held while the coordinator fills in the second.
+
+    Slack's ``private_metadata`` holds only 3,000 characters, too little for round-1 notes.
+    """
+
+    __tablename__ = "panel_drafts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who changed what, when: every change to a panel leaves one of these."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    actor_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_audit_events_panel", "panel_id", "at"),)

@@ -1,0 +1,61 @@
+"""The logistics message a coordinator sends the candidate: plain text, in the panel's zone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.models import PanelFormat
+from bot.panels.request import Slot
+from bot.panels.vocabulary import FORMAT_LABELS
+from bot.people import Person, zone_or_utc
+
+_WHAT_TO_PREPARE = {
+    PanelFormat.CONVERSATION: "",
+    PanelFormat.PRESENTATION: "You'll present to the panel; we'll send the brief separately.",
+    PanelFormat.CASE_STUDY: "You'll work through a case study with the panel.",
+    PanelFormat.TECHNICAL_EXERCISE: "You'll work through a technical exercise with the panel.",
+}
+
+
+def format_slot(slot: Slot, tz_name: str) -> str:
+    """``Tuesday 1 December 2026, 10:00–11:00 (Europe/Berlin, UTC+01:00)``"""
+    zone = zone_or_utc(tz_name)
+    start = slot.starts_at.astimezone(zone)
+    end = slot.ends_at.astimezone(zone)
+    offset = start.strftime("%z")
+    offset = f"UTC{offset[:3]}:{offset[3:]}"
+    day = f"{start:%A} {start.day} {start:%B %Y}"
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %d %b %H:%M}"
+    return f"{day}, {start:%H:%M}–{end_text} ({tz_name}, {offset})"
+
+
+def candidate_message(
+    *,
+    candidate_name: str,
+    role_title: str,
+    round_number: int,
+    slot: Slot,
+    panel_format: str,
+    location: str,
+    panel: Sequence[Person],
+) -> str:
+    """Ready to paste into an email: when, how long, what kind, where, and who they'll meet."""
+    first = candidate_name.split()[0] if candidate_name.split() else candidate_name
+    lines = [
+        f"Hi {first},",
+        "",
+        f"Thank you for your time so far. Here are the details of your round {round_number}"
+        f" interview for the {role_title} role.",
+        "",
+        f"When: {format_slot(slot, slot.timezone)}",
+        f"Duration: {slot.duration_minutes} minutes",
+        f"Format: {FORMAT_LABELS.get(panel_format, panel_format)}",
+        f"Where: {location}",
+    ]
+    prepare = _WHAT_TO_PREPARE.get(panel_format, "")
+    if prepare:
+        lines += ["", prepare]
+    lines += ["", "You'll meet:"]
+    lines += [f"• {person.name_with_title()}" for person in panel]
+    lines += ["", "If the time no longer works for you, just reply and we'll find another."]
+    return "\n".join(lines)

@@ -1,0 +1,68 @@
+"""Slack's user directory (``users.info``) with a short cache, as a ``bot.people.Directory``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.people import Person
+from bot.slack.client import SlackError, classify
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 15 * 60
+
+
+class SlackDirectory:
+    """Profiles change rarely; caching them keeps listeners well inside Slack's 3-second ack."""
+
+    def __init__(self, client: AsyncWebClient, ttl: float = CACHE_SECONDS) -> None:
+        self._client = client
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, Person]] = {}
+
+    async def person(self, user_id: str) -> Person:
+        cached = self._cache.get(user_id)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        try:
+            response = await self._client.users_info(user=user_id)
+        except Exception as exc:
+            error = classify("users.info", exc)
+            log.warning("could not look up %s: %s", user_id, error)
+            # Unknown people still render (as a mention-able id) but are not cached.
+            return Person(id=user_id, name=user_id, active=not _gone(error))
+        person = _person_from(response["user"])
+        self._cache[user_id] = (time.monotonic() + self._ttl, person)
+        return person
+
+    async def people(self, user_ids: list[str]) -> dict[str, Person]:
+        unique = list(dict.fromkeys(user_ids))
+        found = await asyncio.gather(*(self.person(u) for u in unique))
+        return dict(zip(unique, found, strict=True))
+
+
+def _gone(error: SlackError) -> bool:
+    return error.error == "user_not_found"
+
+
+def _person_from(user: dict) -> Person:
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("real_name")
+        or user.get("real_name")
+        or profile.get("display_name")
+        or user.get("name")
+        or user["id"]
+    )
+    return Person(
+        id=user["id"],
+        name=name,
+        title=profile.get("title") or "",
+        tz=user.get("tz") or "UTC",
+        is_bot=bool(user.get("is_bot")),
+        active=not user.get("deleted", False),
+    )

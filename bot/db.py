@@ -50,9 +50,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 class Database:
     """One engine per process, with a session factory for the services."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
         self.url = async_url(url)
-        kwargs: dict = {"echo": echo}
+        kwargs: dict = {"echo": echo, "connect_args": connect_args or {}}
         if not is_sqlite(self.url):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)

@@ -99,6 +99,7 @@ class FakeSlack:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._handle_api)
+        app.router.add_get("/api/{method}", self._handle_api)
         app.router.add_post("/response/{key}", self._handle_response_url)
         app.router.add_post("/upload/{file_id}", self._handle_upload)
         self._runner = web.AppRunner(app, access_log=None)
@@ -349,10 +350,11 @@ def dm_channel(user_id: str) -> str:
 
 async def _decode(request: web.Request) -> dict[str, Any]:
     raw = await request.read()
+    args: dict[str, Any] = dict(request.query)  # slack_sdk sends some arguments as query params
     if request.content_type == "application/json":
-        args = json.loads(raw or b"{}")
-    else:
-        args = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+        args.update(json.loads(raw or b"{}"))
+    elif raw:
+        args.update(parse_qsl(raw.decode(), keep_blank_values=True))
     for key in _JSON_ARGS:
         value = args.get(key)
         if isinstance(value, str) and value[:1] in "[{":

@@ -52,8 +52,15 @@ def check_composition(
     panel_format: str,
     prior_interviewer_ids: Sequence[str],
     names: Mapping[str, str],
+    has_resume: bool = True,
 ) -> list[CompositionWarning]:
     warnings: list[CompositionWarning] = []
+    if not has_resume:
+        warnings.append(
+            CompositionWarning(
+                "no_resume", "No résumé link yet: panelists can't prepare without it."
+            )
+        )
     perspectives = {s.perspective for s in seats}
     for perspective, why in (
         (Perspective.PEER, "nobody who would work alongside the candidate day to day"),

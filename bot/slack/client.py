@@ -88,7 +88,8 @@ def classify(method: str, exc: Exception) -> SlackError:
     """Turn what slack_sdk or aiohttp raised into one of the typed errors above."""
     if isinstance(exc, SlackApiError):
         response = exc.response
-        error = str(response.get("error", "unknown_error"))
+        data = response.data if isinstance(response.data, dict) else {}
+        error = str(data.get("error", f"http_{response.status_code}"))
         status = response.status_code
         if status == 429:
             retry_after = float(response.headers.get("Retry-After", 1) or 1)

@@ -1,0 +1,78 @@
+"""The ``hirebot`` command: serve, demo, db upgrade (and, with the nudge engine, nudges)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.config import Settings, SettingsError, load_settings, require
+
+log = logging.getLogger("hirebot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hirebot", description="HireBot: second-round interview panels in Slack."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
+    demo = sub.add_parser("demo", help="the whole lifecycle against a built-in fake Slack")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary line")
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = load_settings()
+        if args.command == "serve":
+            return _serve(settings)
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return asyncio.run(run_demo(quiet=args.quiet))
+        if args.command == "db":
+            return asyncio.run(_db_upgrade(settings))
+    except SettingsError as exc:
+        print(f"hirebot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+async def _db_upgrade(settings: Settings) -> int:
+    from bot.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await db.upgrade()
+    except Exception as exc:
+        print(f"hirebot: cannot upgrade the database at DATABASE_URL: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await db.dispose()
+    print("database is up to date")
+    return 0
+
+
+def _serve(settings: Settings) -> int:
+    if settings.slack_app_token:
+        require(settings, "SLACK_BOT_TOKEN", purpose="serve")
+    else:
+        require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="serve")
+    from bot.runtime import serve
+
+    return asyncio.run(serve(settings))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""The real app wired to the loopback fake Slack: one object for tests, the demo and benchmarks.
+
+Nothing here replaces HireBot's code: requests are signed and posted to the real ASGI app, and
+the app's Web API calls travel over HTTP to the fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from slack_bolt.async_app import AsyncApp
+
+from bot.clock import FixedClock
+from bot.config import Settings
+from bot.db import Database
+from bot.devtools.fake_slack import FakeSlack
+from bot.devtools.people import seed
+from bot.devtools.wire import SlackWire
+from bot.models import Panel
+from bot.people import zone_or_utc
+from bot.server import create_asgi
+from bot.slack import ids
+from bot.slack.app import Services, build_app, build_services
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-hirebot-test"
+
+
+@dataclass
+class Harness:
+    fake: FakeSlack
+    db: Database
+    clock: FixedClock
+    settings: Settings
+    services: Services
+    app: AsyncApp
+    http: httpx.AsyncClient
+    wire: SlackWire
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    @asynccontextmanager
+    async def running(
+        cls,
+        database_url: str,
+        *,
+        now: datetime,
+        connect_args: dict | None = None,
+        **overrides: Any,
+    ) -> AsyncIterator[Harness]:
+        fake = seed(FakeSlack())
+        await fake.start()
+        db = Database(database_url, connect_args=connect_args)
+        await db.upgrade()
+        settings = Settings(
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=fake.base_url,
+            database_url=database_url,
+            **overrides,
+        )
+        clock = FixedClock(now)
+        services = build_services(settings, clock, db)
+        app = build_app(services)
+        asgi = create_asgi(app, services)
+        transport = httpx.ASGITransport(app=asgi)
+        http = httpx.AsyncClient(transport=transport, base_url="http://hirebot.test")
+        try:
+            yield cls(
+                fake,
+                db,
+                clock,
+                settings,
+                services,
+                app,
+                http,
+                SlackWire(http, SIGNING_SECRET, fake),
+            )
+        finally:
+            await http.aclose()
+            await db.dispose()
+            await fake.stop()
+
+    # ------------------------------------------------------------------ scripted journeys
+    async def open_scheduler(self, coordinator: str, text: str = "new") -> dict[str, Any]:
+        """``/panel new …`` and return the modal the bot opened."""
+        before = len(self.fake.calls_to("views.open"))
+        response = await self.wire.command(coordinator, text)
+        assert response.status_code == 200, response.text
+        opened = await self.fake.wait_for("views.open", before + 1)
+        return opened[-1]["view"]
+
+    async def schedule(
+        self,
+        coordinator: str,
+        basics: dict[str, Any],
+        seats: dict[str, tuple[str, str]] | dict[str, tuple[str, str, str]],
+    ) -> Panel:
+        """Drive both steps of the scheduling modal; returns the stored panel.
+
+        ``seats`` maps each panelist to (focus area, perspective[, focus detail]).
+        """
+        view = await self.open_scheduler(coordinator, f"new {basics.get('candidate', '')}")
+        fields = {"panelists": list(seats), **basics}
+        step1 = await self.wire.submit(coordinator, view, fields)
+        pushed = step1.json()
+        assert pushed.get("response_action") == "push", pushed
+        focus_view = pushed["view"]
+        values: dict[str, Any] = {}
+        for user_id, seat in seats.items():
+            values[f"focus:{user_id}"] = seat[0]
+            values[f"perspective:{user_id}"] = seat[1]
+            values[f"detail:{user_id}"] = seat[2] if len(seat) > 2 else ""
+        dms_before = len(self.fake.dms_to(coordinator))
+        step2 = await self.wire.submit(coordinator, focus_view, values)
+        assert step2.json() == {"response_action": "clear"}, step2.text
+        await self.fake.wait_for(
+            "chat.postMessage",
+            where=lambda a: a["channel"] == self.dm(coordinator),
+            count=dms_before + 1,
+        )
+        async with self.db.session() as session:
+            from sqlalchemy import select
+
+            return (await session.scalars(select(Panel).order_by(Panel.id.desc()).limit(1))).one()
+
+    def dm(self, user_id: str) -> str:
+        from bot.devtools.fake_slack import dm_channel
+
+        return dm_channel(user_id)
+
+    def local_fields(self, start: datetime, tz: str) -> dict[str, str]:
+        """Date, time and zone fields for ``start`` as a person in ``tz`` would pick them."""
+        local = start.astimezone(zone_or_utc(tz))
+        return {
+            "start_date": local.date().isoformat(),
+            "start_time": f"{local:%H:%M}",
+            ids.TIMEZONE_OPTIONS: tz,
+        }
+
+    def later(self, **delta: float) -> datetime:
+        return self.clock.now() + timedelta(**delta)

@@ -1,0 +1,37 @@
+"""Resolving a stored panel into the people-aware summary every notice is built from."""
+
+from __future__ import annotations
+
+from bot.models import Panel
+from bot.panels.request import Slot
+from bot.people import Directory
+from bot.platform import PanelSummary, Seat
+
+
+def slot_of(panel: Panel) -> Slot:
+    return Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
+
+
+async def summarise(panel: Panel, directory: Directory) -> PanelSummary:
+    ids = [panel.coordinator_id, panel.hiring_manager_id, panel.recruiter_id]
+    ids += [p.user_id for p in panel.panelists]
+    people = await directory.people(ids)
+    return PanelSummary(
+        panel_id=panel.id,
+        reference=panel.reference,
+        candidate_name=panel.candidate.name,
+        role_title=panel.role.title,
+        round_number=panel.round_number,
+        slot=slot_of(panel),
+        format=panel.format,
+        location=panel.location,
+        resume_url=panel.resume_url,
+        cancelled=panel.is_cancelled,
+        coordinator=people[panel.coordinator_id],
+        hiring_manager=people[panel.hiring_manager_id],
+        recruiter=people[panel.recruiter_id],
+        seats=tuple(
+            Seat(people[p.user_id], p.focus_area, p.focus_detail, p.perspective)
+            for p in panel.panelists
+        ),
+    )

@@ -1,0 +1,60 @@
+"""The one ASGI app ``hirebot serve`` runs: Slack's endpoint and a health check."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.slack.app import Services
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[[], Awaitable[None]]
+
+
+def create_asgi(
+    app: AsyncApp,
+    services: Services,
+    *,
+    http_events: bool = True,
+    on_startup: list[Hook] | None = None,
+    on_shutdown: list[Hook] | None = None,
+) -> Starlette:
+    """``POST /slack/events`` (unless Slack talks over Socket Mode) and ``GET /healthz``."""
+    handler = AsyncSlackRequestHandler(app)
+
+    async def slack_events(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(_request: Request) -> Response:
+        database = await services.db.ping()
+        body = {
+            "status": "ok" if database else "degraded",
+            "database": "reachable" if database else "unreachable",
+            "dialect": services.db.dialect,
+            "time": services.clock.now().isoformat(),
+        }
+        return JSONResponse(body, status_code=200 if database else 503)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        for hook in on_startup or []:
+            await hook()
+        try:
+            yield
+        finally:
+            for hook in on_shutdown or []:
+                await hook()
+
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if http_events:
+        routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    return Starlette(routes=routes, lifespan=lifespan)

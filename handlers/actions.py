@@ -1,0 +1,26 @@
+"""Buttons. Each one re-checks that the person clicking may do what it does."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import ids, modals
+from bot.slack.app import Services
+from handlers.commands import NOT_A_COORDINATOR
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.action(ids.OPEN_SCHEDULER)
+    async def open_scheduler(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        person = await services.directory.person(user_id)
+        if not services.settings.is_coordinator(user_id):
+            channel = await services.platform.dm_channel(user_id)
+            await client.chat_postEphemeral(channel=channel, user=user_id, text=NOT_A_COORDINATOR)
+            return
+        view = modals.schedule_basics(
+            candidate_name="", coordinator_tz=person.tz, now=services.clock.now()
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -1,0 +1,85 @@
+"""``/panel``: parse the text, answer only the caller, open forms for changes."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.panels import grammar
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import summarise
+from bot.slack import messages, modals
+from bot.slack.app import Services
+from handlers.status import panel_status
+
+log = logging.getLogger(__name__)
+
+NOT_A_COORDINATOR = (
+    "Only coordinators can schedule panels here. Ask an admin to add you to HIREBOT_COORDINATORS."
+)
+
+
+def not_found(panel_id: int) -> str:
+    return f"I can't find panel P-{panel_id}. `/panel list` shows the panels you're on."
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.command("/panel")
+    async def panel(
+        ack: AsyncAck, command: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        parsed = grammar.parse(command.get("text") or "")
+        user_id = command["user_id"]
+
+        if parsed.name == "help":
+            text, blocks = messages.usage(parsed.problem)
+            await ack(text=text, blocks=blocks)
+            return
+
+        if parsed.name == "new":
+            if not services.settings.is_coordinator(user_id):
+                await ack(text=NOT_A_COORDINATOR)
+                return
+            await ack()
+            person = await services.directory.person(user_id)
+            view = modals.schedule_basics(
+                candidate_name=parsed.argument, coordinator_tz=person.tz, now=services.clock.now()
+            )
+            await client.views_open(trigger_id=command["trigger_id"], view=view)
+            return
+
+        if parsed.name == "list":
+            reader = await services.directory.person(user_id)
+            text, blocks = messages.listing(await services.panels.listing(user_id), reader)
+            await ack(text=text, blocks=blocks)
+            return
+
+        if parsed.name == "stalled":
+            await ack(
+                text="Nothing is stalled: HireBot starts tracking candidates past an SLA once"
+                " feedback and decisions are recorded for them."
+            )
+            return
+
+        assert parsed.panel_id is not None
+        await ack()  # status and changes look people up: answer after the ack
+        try:
+            if parsed.name == "status":
+                text, blocks = await panel_status(services, user_id, parsed.panel_id)
+                await respond(text=text, blocks=blocks, response_type="ephemeral")
+                return
+            panel = await services.panels.manageable(user_id, parsed.panel_id)
+            if panel.is_cancelled:
+                raise PanelClosed(f"{panel.reference} is already cancelled.")
+            summary = await summarise(panel, services.directory)
+            if parsed.name == "reschedule":
+                view = modals.reschedule(summary, services.clock.now())
+            else:
+                view = modals.cancel(summary)
+            await client.views_open(trigger_id=command["trigger_id"], view=view)
+        except PanelNotFound:
+            await respond(text=not_found(parsed.panel_id), response_type="ephemeral")
+        except (NotAllowed, PanelClosed) as refusal:
+            await respond(text=str(refusal), response_type="ephemeral")

@@ -1,0 +1,14 @@
+"""Options for the time-zone picker (an external_select, so any IANA zone can be found)."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.slack import ids, modals
+from bot.slack.app import Services
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.options(ids.TIMEZONE_OPTIONS)
+    async def timezones(ack: AsyncAck, payload: dict) -> None:
+        await ack(options=modals.timezone_options(payload.get("value", ""), services.clock.now()))

@@ -1,0 +1,99 @@
+"""Modal submissions: validate into field errors, store, ack, then tell people."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.panels.request import assignment_fields, check_assignments, check_basics, check_slot
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.slack import ids, modals
+from bot.slack.app import Services
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    @app.view(ids.SCHEDULE_STEP1)
+    async def schedule_basics(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        if not services.settings.is_coordinator(user_id):
+            await ack(
+                response_action="errors",
+                errors={"candidate": "Only coordinators can schedule panels."},
+            )
+            return
+        checked = check_basics(modals.form_values(view), services.clock.now())
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        draft_id = await services.panels.save_draft(user_id, checked.value)
+        await ack(response_action="push", view=modals.schedule_focus(checked.value, draft_id))
+
+    @app.view(ids.SCHEDULE_STEP2)
+    async def schedule_focus(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        draft_id = modals.metadata(view).get("draft", "")
+        basics = await services.panels.load_draft(user_id, draft_id)
+        if basics is None or not services.settings.is_coordinator(user_id):
+            first = next(iter(view.get("state", {}).get("values", {})), "")
+            await ack(
+                response_action="errors",
+                errors={first: "This form has expired. Close it and start again with /panel new."},
+            )
+            return
+        checked = check_assignments(modals.form_values(view), basics.panelist_ids)
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        # Re-check the start: the coordinator may have lingered on the second step.
+        if basics.slot.starts_at <= services.clock.now():
+            focus_field = assignment_fields(basics.panelist_ids[0])[0]
+            await ack(
+                response_action="errors",
+                errors={focus_field: "The start time has passed. Go back and pick a new one."},
+            )
+            return
+        panel = await services.panels.schedule(user_id, basics, checked.value, draft_id=draft_id)
+        await ack(response_action="clear")
+        await services.flows.announce_scheduled(panel)
+
+    @app.view(ids.RESCHEDULE)
+    async def reschedule(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        panel_id = int(modals.metadata(view).get("panel", 0))
+        checked = check_slot(modals.form_values(view), services.clock.now())
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        try:
+            panel, previous = await services.panels.reschedule(user_id, panel_id, checked.value)
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            message = (
+                f"You can't change this panel: {refusal}"
+                if not isinstance(refusal, PanelNotFound)
+                else "This panel no longer exists."
+            )
+            await ack(response_action="errors", errors={"start_date": message})
+            return
+        await ack()
+        await services.flows.announce_rescheduled(panel, previous, user_id)
+
+    @app.view(ids.CANCEL_CONFIRM)
+    async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        panel_id = int(modals.metadata(view).get("panel", 0))
+        reason = (modals.form_values(view).get("reason") or "").strip()
+        try:
+            panel = await services.panels.cancel(user_id, panel_id, reason)
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            message = (
+                str(refusal)
+                if not isinstance(refusal, PanelNotFound)
+                else "This panel no longer exists."
+            )
+            await ack(response_action="errors", errors={"reason": message})
+            return
+        await ack()
+        await services.flows.announce_cancelled(panel, user_id, reason)

@@ -99,6 +99,25 @@ class Settings(BaseSettings):
             return frozenset(i for i in ids if i)
         return value
 
+    @field_validator(
+        "prep_reminder_lead",
+        "prep_escalation_lead",
+        "feedback_reminder_after",
+        "feedback_escalation_after",
+        "decision_sla",
+        "candidate_update_sla",
+        "dispatch_interval",
+        "dispatch_lease",
+        "clock_offset",
+        mode="before",
+    )
+    @classmethod
+    def _seconds(cls, value: object) -> object:
+        """The contract allows plain seconds ("3600") as well as ISO 8601 ("PT1H")."""
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+            return float(value)
+        return value
+
     @field_validator("working_hours", mode="before")
     @classmethod
     def _parse_hours(cls, value: object) -> object:

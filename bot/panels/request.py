@@ -118,7 +118,7 @@ def is_url(text: str) -> bool:
 
 
 def looks_like_link(text: str) -> bool:
-    return bool(re.match(r"(https?:|www\.)", text, re.IGNORECASE))
+    return bool(re.match(r"(https?[:/]|www\.|[a-z]+://)", text, re.IGNORECASE))
 
 
 def split_questions(text: str) -> tuple[str, ...]:

@@ -1,0 +1,38 @@
+"""The Web API client retries what is worth retrying, through the real HTTP stack."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.devtools.fake_slack import Fault
+from bot.devtools.people import COORDINATOR
+from bot.slack.client import SlackRecipientGone, SlackRejected, classify
+from tests.factories import scheduled
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault(status=429, retry_after=1),
+        Fault(status=500),
+        Fault(status=503),
+        Fault(disconnect=True),
+    ],
+    ids=["429-retry-after", "500", "503", "dropped-connection"],
+)
+async def test_confirmation_survives_one_transient_failure(bot, fault):
+    bot.fake.fail_next("chat.postMessage", fault)
+    await scheduled(bot, COORDINATOR)
+    attempts = [c for c in bot.fake.calls if c.method == "chat.postMessage"]
+    assert [c.ok for c in attempts] == [False, True]
+    assert len(bot.fake.dms_to(COORDINATOR)) == 1
+
+
+async def test_errors_are_typed(bot):
+    client = bot.services.client
+    with pytest.raises(Exception) as gone:
+        await client.conversations_open(users="UNOBODY")
+    assert isinstance(classify("conversations.open", gone.value), SlackRecipientGone)
+    with pytest.raises(Exception) as rejected:
+        await client.chat_postMessage(channel="DPAT0001")  # no text: Slack says no_text
+    assert isinstance(classify("chat.postMessage", rejected.value), SlackRejected)

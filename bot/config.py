@@ -42,6 +42,18 @@ class WorkingHours:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+POSITIVE_DURATIONS = (
+    "prep_reminder_lead",
+    "prep_escalation_lead",
+    "feedback_reminder_after",
+    "feedback_escalation_after",
+    "decision_sla",
+    "candidate_update_sla",
+    "dispatch_interval",
+    "dispatch_lease",
+)
+
+
 def _env(name: str) -> dict:
     """Bind a field to exactly one environment variable name, as the contract spells it."""
     return {"validation_alias": AliasChoices(name)}
@@ -99,18 +111,7 @@ class Settings(BaseSettings):
             return frozenset(i for i in ids if i)
         return value
 
-    @field_validator(
-        "prep_reminder_lead",
-        "prep_escalation_lead",
-        "feedback_reminder_after",
-        "feedback_escalation_after",
-        "decision_sla",
-        "candidate_update_sla",
-        "dispatch_interval",
-        "dispatch_lease",
-        "clock_offset",
-        mode="before",
-    )
+    @field_validator(*POSITIVE_DURATIONS, "clock_offset", mode="before")
     @classmethod
     def _seconds(cls, value: object) -> object:
         """The contract allows plain seconds ("3600") as well as ISO 8601 ("PT1H")."""
@@ -123,16 +124,7 @@ class Settings(BaseSettings):
     def _parse_hours(cls, value: object) -> object:
         return WorkingHours.parse(value) if isinstance(value, str) else value
 
-    @field_validator(
-        "prep_reminder_lead",
-        "prep_escalation_lead",
-        "feedback_reminder_after",
-        "feedback_escalation_after",
-        "decision_sla",
-        "candidate_update_sla",
-        "dispatch_interval",
-        "dispatch_lease",
-    )
+    @field_validator(*POSITIVE_DURATIONS)
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

@@ -1,4 +1,4 @@
-"""The ``hirebot`` command: serve, demo, db upgrade (and, with the nudge engine, nudges)."""
+"""The ``hirebot`` command: serve, demo, db upgrade, nudges list|run."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings, SettingsError, load_settings, require
 
@@ -23,6 +25,13 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
+    nudges = sub.add_parser("nudges", help="the outbox of reminders and notices")
+    nudges_sub = nudges.add_subparsers(dest="nudges_command", required=True, metavar="ACTION")
+    as_of_help = "ISO 8601 instant to act as of, e.g. 2026-11-26T09:00:00Z (default: now)"
+    listing = nudges_sub.add_parser("list", help="pending nudges with due times")
+    listing.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
+    run = nudges_sub.add_parser("run", help="deliver every nudge due as of --as-of once, then exit")
+    run.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
     return parser
 
 
@@ -31,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Alembic announces each of its plugins at INFO on import: noise for every command.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         settings = load_settings()
         if args.command == "serve":
@@ -41,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(run_demo(quiet=args.quiet))
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
+        if args.command == "nudges":
+            return _nudges(settings, args.nudges_command, args.as_of)
     except SettingsError as exc:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
@@ -62,6 +75,29 @@ async def _db_upgrade(settings: Settings) -> int:
         await db.dispose()
     print("database is up to date")
     return 0
+
+
+def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
+    from scheduling import commands
+
+    try:
+        as_of = commands.parse_as_of(as_of_text)
+    except commands.UsageError as exc:
+        print(f"hirebot: {exc}", file=sys.stderr)
+        return 2
+    if action == "run":
+        require(settings, "SLACK_BOT_TOKEN", purpose="nudges run")
+    run = commands.run_nudges if action == "run" else commands.list_nudges
+    try:
+        return asyncio.run(run(settings, as_of))
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(exc).splitlines()[0]
+        print(
+            f"hirebot: cannot use the outbox at DATABASE_URL ({reason});"
+            " `hirebot db upgrade` creates it",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _serve(settings: Settings) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -208,3 +209,48 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_audit_events_panel", "panel_id", "at"),)
+
+
+class NudgeStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its due time
+    CLAIMED = "claimed"  # reserved by one sender until ``lease_until``
+    SENT = "sent"
+    SKIPPED = "skipped"  # its guard said it no longer applies (reason in ``last_error``)
+    FAILED = "failed"  # gave up; the coordinator was told
+    CANCELLED = "cancelled"  # re-planning removed it before it was due
+
+
+class Nudge(Base):
+    """One message the bot owes someone: the outbox row that makes reminders durable.
+
+    The database, not a scheduler's memory, is the source of truth: any process may claim a
+    due row (``claimed_by``/``lease_until``, wall-clock), and the unique ``dedupe_key`` keeps
+    re-planning and retried requests from ever adding the same nudge twice.
+    """
+
+    __tablename__ = "nudges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    subject_id: Mapped[str | None] = mapped_column(String(32))
+    recipient_id: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=NudgeStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        Index("ix_nudges_status_due", "status", "due_at"),
+        Index("ix_nudges_panel_status", "panel_id", "status"),
+    )

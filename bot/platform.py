@@ -65,7 +65,70 @@ class PanelCancelled:
     reason: str
 
 
-Notice = PanelScheduled | PanelRescheduled | PanelCancelled
+@dataclass(frozen=True)
+class PanelBrief:
+    """A panel as a reminder describes it: no people resolved, so sending one needs no lookups.
+
+    Reminders go out in bulk from the outbox; the reader's own zone (stored with the nudge) is
+    all the rendering needs, and people are shown as mentions the platform resolves itself.
+    """
+
+    panel_id: int
+    reference: str
+    candidate_name: str
+    role_title: str
+    responsibilities: str
+    round_number: int
+    slot: Slot
+    format: str
+    location: str
+    resume_url: str | None
+    coordinator_id: str
+
+
+@dataclass(frozen=True)
+class PrepReminder:
+    """To a panelist who has not confirmed their prep: what is coming, when, and their focus."""
+
+    brief: PanelBrief
+    focus_area: str
+    focus_detail: str
+
+
+@dataclass(frozen=True)
+class PrepEscalation:
+    """To the coordinator, before the start: who on the panel is still unprepared."""
+
+    brief: PanelBrief
+    unprepared: tuple[str, ...]  # user ids, in panel order
+
+
+@dataclass(frozen=True)
+class NudgeFailed:
+    """To the coordinator: a nudge could not be delivered however often it was tried."""
+
+    brief: PanelBrief
+    kind: str  # what could not be delivered (a ``scheduling.policy.NudgeKind`` value)
+    recipient_id: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Several notices for one person that fell due together, sent as one message."""
+
+    notices: tuple[Notice, ...]
+
+
+Notice = (
+    PanelScheduled
+    | PanelRescheduled
+    | PanelCancelled
+    | PrepReminder
+    | PrepEscalation
+    | NudgeFailed
+    | Digest
+)
 
 
 @dataclass(frozen=True)

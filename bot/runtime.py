@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.server import create_asgi
 from bot.slack.app import build_app, build_services
+from scheduling.runner import DispatchRunner
 
 log = logging.getLogger("hirebot")
 
@@ -29,9 +30,11 @@ async def serve(settings: Settings) -> int:
         print(f"hirebot: cannot open the database at DATABASE_URL: {exc}", file=sys.stderr)
         await db.dispose()
         return 1
-    services = build_services(settings, SystemClock(settings.clock_offset), db)
+    clock = SystemClock(settings.clock_offset)
+    services = build_services(settings, clock, db)
     app = build_app(services)
-    startup, shutdown = [], []
+    runner = DispatchRunner(services.dispatcher, clock, settings.dispatch_interval)
+    startup, shutdown = [runner.start], [runner.stop]
     socket_mode = bool(settings.slack_app_token)
     if socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

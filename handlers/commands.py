@@ -51,7 +51,7 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "list":
-            reader = await services.directory.person(user_id)
+            reader = await services.directory.person_quickly(user_id)
             text, blocks = messages.listing(await services.panels.listing(user_id), reader)
             await ack(text=text, blocks=blocks)
             return
@@ -75,7 +75,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 raise PanelClosed(f"{panel.reference} is already cancelled.")
             summary = await summarise(panel, services.directory)
             if parsed.name == "reschedule":
-                view = modals.reschedule(summary, services.clock.now())
+                view = modals.reschedule(summary)
             else:
                 view = modals.cancel(summary)
             await client.views_open(trigger_id=command["trigger_id"], view=view)

@@ -78,7 +78,8 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors={"start_date": message})
             return
         await ack()
-        await services.flows.announce_rescheduled(panel, previous, user_id)
+        log.info("%s rescheduled %s from %s", user_id, panel.reference, previous.starts_at)
+        await deliver_now(services, panel.id)
 
     @app.view(ids.CANCEL_CONFIRM)
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -96,4 +97,16 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors={"reason": message})
             return
         await ack()
-        await services.flows.announce_cancelled(panel, user_id, reason)
+        log.info("%s cancelled %s", user_id, panel.reference)
+        await deliver_now(services, panel.id)
+
+
+async def deliver_now(services: Services, panel_id: int) -> None:
+    """Send the notices a change queued (in its own transaction) now rather than next tick.
+
+    Best effort: whatever this does not deliver, the dispatcher's next tick does.
+    """
+    try:
+        await services.dispatcher.run_once(panel_id=panel_id)
+    except Exception:
+        log.exception("could not deliver P-%s's notices now; the next tick will", panel_id)

@@ -21,11 +21,12 @@ from bot.db import Database
 from bot.devtools.fake_slack import FakeSlack
 from bot.devtools.people import seed
 from bot.devtools.wire import SlackWire
-from bot.models import Panel
+from bot.models import Nudge, Panel
 from bot.people import zone_or_utc
 from bot.server import create_asgi
 from bot.slack import ids
 from bot.slack.app import Services, build_app, build_services
+from scheduling.dispatcher import Dispatcher, DispatchReport
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-hirebot-test"
@@ -51,8 +52,10 @@ class Harness:
         *,
         now: datetime,
         connect_args: dict | None = None,
+        dispatch_timeout: float | None = None,
         **overrides: Any,
     ) -> AsyncIterator[Harness]:
+        """``dispatch_timeout`` shortens the dispatcher's Web API timeout (to test timeouts)."""
         fake = seed(FakeSlack())
         await fake.start()
         db = Database(database_url, connect_args=connect_args)
@@ -65,7 +68,7 @@ class Harness:
             **overrides,
         )
         clock = FixedClock(now)
-        services = build_services(settings, clock, db)
+        services = build_services(settings, clock, db, dispatch_timeout=dispatch_timeout)
         app = build_app(services)
         asgi = create_asgi(app, services)
         transport = httpx.ASGITransport(app=asgi)
@@ -145,3 +148,22 @@ class Harness:
 
     def later(self, **delta: float) -> datetime:
         return self.clock.now() + timedelta(**delta)
+
+    # ------------------------------------------------------------------ the outbox
+    @property
+    def dispatcher(self) -> Dispatcher:
+        return self.services.dispatcher
+
+    async def run_nudges(self, as_of: datetime | None = None) -> DispatchReport:
+        """One dispatcher run as of ``as_of`` (moving the clock there first), like a tick."""
+        if as_of is not None:
+            self.clock.set(as_of)
+        return await self.dispatcher.run_once(self.clock.now())
+
+    async def nudges(self, **where: Any) -> list[Nudge]:
+        """Outbox rows matching column values (``status="pending"``), in due order."""
+        from sqlalchemy import select
+
+        async with self.db.session() as session:
+            query = select(Nudge).filter_by(**where).order_by(Nudge.due_at, Nudge.id)
+            return list(await session.scalars(query))

@@ -1,25 +1,22 @@
-"""What happens around a panel change: who is told what. Platform-neutral."""
+"""What happens around a panel change: who is told what. Platform-neutral.
+
+Only the coordinator's confirmation of a new panel is sent from here, straight away. The
+panel's reschedule and cancellation notices are outbox nudges, queued in the same transaction
+as the change (``scheduling.replan``) and delivered by the dispatcher, so a crash or a Slack
+outage delays them but never loses them.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from bot.models import Panel
 from bot.panels.candidate_message import candidate_message
 from bot.panels.composition import CompositionWarning, check_composition
-from bot.panels.request import Slot
 from bot.panels.service import PanelService
 from bot.panels.summary import summarise
 from bot.people import Directory, Person
-from bot.platform import (
-    ChatPlatform,
-    Notice,
-    PanelCancelled,
-    PanelRescheduled,
-    PanelScheduled,
-    PanelSummary,
-)
+from bot.platform import ChatPlatform, PanelScheduled, PanelSummary
 
 log = logging.getLogger(__name__)
 
@@ -62,25 +59,7 @@ class PanelFlows:
         notice = await self.scheduled(panel)
         await self._send(notice.summary.coordinator, notice)
 
-    async def announce_rescheduled(self, panel: Panel, previous: Slot, actor_id: str) -> None:
-        summary = await summarise(panel, self.directory)
-        actor = await self.directory.person(actor_id)
-        await self._tell_panel_and(actor, PanelRescheduled(summary, previous, actor))
-
-    async def announce_cancelled(self, panel: Panel, actor_id: str, reason: str) -> None:
-        summary = await summarise(panel, self.directory)
-        actor = await self.directory.person(actor_id)
-        await self._tell_panel_and(actor, PanelCancelled(summary, actor, reason))
-
-    async def _tell_panel_and(
-        self, actor: Person, notice: PanelRescheduled | PanelCancelled
-    ) -> None:
-        """Every panelist, and whoever made the change (as their receipt)."""
-        people = {seat.person.id: seat.person for seat in notice.summary.seats}
-        people.setdefault(actor.id, actor)
-        await asyncio.gather(*(self._send(person, notice) for person in people.values()))
-
-    async def _send(self, person: Person, notice: Notice) -> None:
+    async def _send(self, person: Person, notice: PanelScheduled) -> None:
         try:
             await self.platform.send_direct(person, notice)
         except Exception:

@@ -7,14 +7,15 @@ a panel someone may not see is reported exactly like one that does not exist.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
+from bot.clock import Clock, as_utc
 from bot.db import Database
 from bot.models import (
     AuditEvent,
@@ -50,16 +51,60 @@ class PanelClosed(ValueError):
 
 
 @dataclass(frozen=True)
+class PanelChange:
+    """A change just made to a panel, as its change hook sees it (inside the transaction)."""
+
+    action: str  # "scheduled", "rescheduled" or "cancelled": the audit event's action
+    actor_id: str
+    event_id: int  # the audit event's id: what makes a notice of this change unique
+    at: datetime
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class ChangeHook(Protocol):
+    """Work that must commit or roll back with a panel change (re-planning its nudges)."""
+
+    async def zones(self, user_ids: Sequence[str]) -> Mapping[str, str]:
+        """People's time zones, looked up before the change's transaction opens."""
+        ...
+
+    async def changed(
+        self,
+        session: AsyncSession,
+        panel: Panel,
+        change: PanelChange,
+        tz_of: Mapping[str, str],
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    """One panel as a listing shows it."""
+
+    id: int
+    starts_at: datetime
+    candidate_name: str
+    role_title: str
+    round_number: int
+    cancelled: bool
+
+    @property
+    def reference(self) -> str:
+        return f"P-{self.id}"
+
+
+@dataclass(frozen=True)
 class PanelListing:
-    upcoming: list[Panel]
-    recent: list[Panel]
+    upcoming: list[PanelLine]
+    recent: list[PanelLine]
     more_upcoming: int  # how many upcoming panels did not fit
 
 
 class PanelService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, clock: Clock, hook: ChangeHook | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.hook = hook
 
     # ------------------------------------------------------------------ drafts
     async def save_draft(self, user_id: str, basics: PanelBasics) -> str:
@@ -92,6 +137,7 @@ class PanelService:
         draft_id: str | None = None,
     ) -> Panel:
         now = self.clock.now()
+        tz_of = await self._zones([coordinator_id, *(a.user_id for a in assignments)])
         async with self.db.session() as session:
             candidate = Candidate(name=basics.candidate_name, created_at=now)
             role = await self._role(session, basics.role_title, basics.responsibilities, now)
@@ -137,7 +183,7 @@ class PanelService:
             )
             session.add(panel)
             await session.flush()
-            self._audit(
+            event = self._audit(
                 session,
                 panel.id,
                 coordinator_id,
@@ -147,6 +193,7 @@ class PanelService:
                     "panelists": [a.user_id for a in assignments],
                 },
             )
+            await self._changed(session, panel, event, tz_of)
             if draft_id:
                 await session.execute(delete(PanelDraft).where(PanelDraft.id == draft_id))
         return await self.get(panel.id)
@@ -204,7 +251,11 @@ class PanelService:
             return list(rows)
 
     async def listing(self, user_id: str, *, limit: int = 15) -> PanelListing:
-        """Upcoming panels (soonest first) and the last two weeks' (latest first) for a person."""
+        """Upcoming panels (soonest first) and the last two weeks' (latest first) for a person.
+
+        This answers inside Slack's 3-second ack, so it reads only the columns a listing shows
+        (no ORM objects, no panelists) and counts the overflow in the same query.
+        """
         now = self.clock.now()
         mine = union(
             select(Panel.id).where(Panel.coordinator_id == user_id),
@@ -212,32 +263,44 @@ class PanelService:
             select(Panel.id).where(Panel.recruiter_id == user_id),
             select(Panelist.panel_id).where(Panelist.user_id == user_id),
         ).subquery()
+        columns = (
+            select(
+                Panel.id,
+                Panel.starts_at,
+                Candidate.name,
+                Role.title,
+                Panel.round_number,
+                Panel.status,
+                func.count().over().label("total"),
+            )
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .join(Role, Panel.role_id == Role.id)
+        )
         involved = Panel.id.in_(select(mine.c[0]))
+        upcoming_query = (
+            columns.where(involved, Panel.starts_at >= now, Panel.status != PanelStatus.CANCELLED)
+            .order_by(Panel.starts_at)
+            .limit(limit)
+        )
+        recent_query = (
+            columns.where(involved, Panel.starts_at < now, Panel.starts_at >= now - RECENT)
+            .order_by(Panel.starts_at.desc())
+            .limit(limit)
+        )
         async with self.db.session() as session:
-            upcoming = list(
-                await session.scalars(
-                    select(Panel)
-                    .where(involved, Panel.starts_at >= now)
-                    .order_by(Panel.starts_at)
-                    .limit(limit)
-                )
-            )
-            total_upcoming = await session.scalar(
-                select(func.count()).select_from(Panel).where(involved, Panel.starts_at >= now)
-            )
-            recent = list(
-                await session.scalars(
-                    select(Panel)
-                    .where(involved, Panel.starts_at < now, Panel.starts_at >= now - RECENT)
-                    .order_by(Panel.starts_at.desc())
-                    .limit(limit)
-                )
-            )
-        return PanelListing(upcoming, recent, max(0, (total_upcoming or 0) - len(upcoming)))
+            upcoming = (await session.execute(upcoming_query)).all()
+            recent = (await session.execute(recent_query)).all()
+        total = upcoming[0].total if upcoming else 0
+        return PanelListing(
+            [_line(row) for row in upcoming],
+            [_line(row) for row in recent],
+            max(0, total - len(upcoming)),
+        )
 
     # ------------------------------------------------------------------ changes
     async def reschedule(self, actor_id: str, panel_id: int, slot: Slot) -> tuple[Panel, Slot]:
         """Move a panel; returns it with the slot it had before."""
+        tz_of = await self._zones_of(panel_id, actor_id)
         async with self.db.session() as session:
             panel = await self._locked_for_change(session, actor_id, panel_id)
             before = Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
@@ -245,7 +308,7 @@ class PanelService:
             panel.duration_minutes = slot.duration_minutes
             panel.timezone = slot.timezone
             panel.updated_at = self.clock.now()
-            self._audit(
+            event = self._audit(
                 session,
                 panel.id,
                 actor_id,
@@ -257,15 +320,50 @@ class PanelService:
                     "timezone": slot.timezone,
                 },
             )
+            previous = {
+                "starts_at": before.starts_at.isoformat(),
+                "duration_minutes": before.duration_minutes,
+                "timezone": before.timezone,
+            }
+            await self._changed(session, panel, event, tz_of, {"previous": previous})
         return await self.get(panel_id), before
 
     async def cancel(self, actor_id: str, panel_id: int, reason: str = "") -> Panel:
+        tz_of = await self._zones_of(panel_id, actor_id)
         async with self.db.session() as session:
             panel = await self._locked_for_change(session, actor_id, panel_id)
             panel.status = PanelStatus.CANCELLED
             panel.updated_at = self.clock.now()
-            self._audit(session, panel.id, actor_id, "cancelled", {"reason": reason})
+            event = self._audit(session, panel.id, actor_id, "cancelled", {"reason": reason})
+            await self._changed(session, panel, event, tz_of, {"reason": reason})
         return await self.get(panel_id)
+
+    # ------------------------------------------------------------------ change hook
+    async def _zones(self, user_ids: Sequence[str]) -> Mapping[str, str]:
+        return await self.hook.zones(list(dict.fromkeys(user_ids))) if self.hook else {}
+
+    async def _zones_of(self, panel_id: int, actor_id: str) -> Mapping[str, str]:
+        """Zones of everyone a change to this panel may notify (read before locking it)."""
+        panel = await self._maybe(panel_id)
+        if panel is None or self.hook is None:
+            return {}
+        return await self._zones(
+            [actor_id, panel.coordinator_id, *(p.user_id for p in panel.panelists)]
+        )
+
+    async def _changed(
+        self,
+        session: AsyncSession,
+        panel: Panel,
+        event: AuditEvent,
+        tz_of: Mapping[str, str],
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        if self.hook is None:
+            return
+        await session.flush()  # the audit event's id names the change's notices
+        change = PanelChange(event.action, event.actor_id, event.id, event.at, detail or {})
+        await self.hook.changed(session, panel, change, tz_of)
 
     async def _locked_for_change(
         self, session: AsyncSession, actor_id: str, panel_id: int
@@ -288,13 +386,24 @@ class PanelService:
         actor_id: str,
         action: str,
         detail: dict[str, Any],
-    ) -> None:
-        session.add(
-            AuditEvent(
-                panel_id=panel_id,
-                actor_id=actor_id,
-                action=action,
-                detail=detail,
-                at=self.clock.now(),
-            )
+    ) -> AuditEvent:
+        event = AuditEvent(
+            panel_id=panel_id,
+            actor_id=actor_id,
+            action=action,
+            detail=detail,
+            at=self.clock.now(),
         )
+        session.add(event)
+        return event
+
+
+def _line(row: Any) -> PanelLine:
+    return PanelLine(
+        id=row.id,
+        starts_at=as_utc(row.starts_at),
+        candidate_name=row.name,
+        role_title=row.title,
+        round_number=row.round_number,
+        cancelled=row.status == PanelStatus.CANCELLED,
+    )

@@ -15,6 +15,8 @@ from bot.panels.service import PanelService
 from bot.slack.client import make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
+from scheduling.dispatcher import Dispatcher
+from scheduling.replan import PanelNudges
 
 
 @dataclass
@@ -29,13 +31,29 @@ class Services:
     platform: SlackPlatform
     panels: PanelService
     flows: PanelFlows
+    dispatcher: Dispatcher
 
 
-def build_services(settings: Settings, clock: Clock, db: Database) -> Services:
+def build_services(
+    settings: Settings, clock: Clock, db: Database, *, dispatch_timeout: float | None = None
+) -> Services:
     client = make_client(settings.slack_bot_token or "", settings.slack_api_url)
     directory = SlackDirectory(client)
     platform = SlackPlatform(client)
-    panels = PanelService(db, clock)
+    panels = PanelService(db, clock, hook=PanelNudges(settings, directory))
+    # The dispatcher's own client retries nothing itself: it decides when to try again
+    # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
+    dispatch_client = make_client(settings.slack_bot_token or "", settings.slack_api_url, retries=0)
+    if dispatch_timeout is not None:
+        dispatch_client.timeout = dispatch_timeout  # type: ignore[assignment]  (aiohttp takes floats)
+    dispatcher = Dispatcher(
+        db=db,
+        settings=settings,
+        platform=SlackPlatform(dispatch_client),
+        directory=directory,
+        clock=clock,
+        send_timeout=dispatch_client.timeout,
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -45,6 +63,7 @@ def build_services(settings: Settings, clock: Clock, db: Database) -> Services:
         platform=platform,
         panels=panels,
         flows=PanelFlows(panels, directory, platform),
+        dispatcher=dispatcher,
     )
 
 

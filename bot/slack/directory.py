@@ -39,6 +39,14 @@ class SlackDirectory:
         self._cache[user_id] = (time.monotonic() + self._ttl, person)
         return person
 
+    async def person_quickly(self, user_id: str, within: float = 1.0) -> Person:
+        """For answers inside Slack's 3-second ack: a cache miss that is slow falls back to UTC."""
+        try:
+            return await asyncio.wait_for(self.person(user_id), within)
+        except TimeoutError:
+            log.warning("users.info for %s was slow; answering in UTC", user_id)
+            return Person(id=user_id, name=user_id)
+
     async def people(self, user_ids: list[str]) -> dict[str, Person]:
         unique = list(dict.fromkeys(user_ids))
         found = await asyncio.gather(*(self.person(u) for u in unique))

@@ -8,9 +8,8 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from bot.models import Panel
 from bot.panels.composition import CompositionWarning
-from bot.panels.service import PanelListing
+from bot.panels.service import PanelLine, PanelListing
 from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
 from bot.platform import Notice, PanelCancelled, PanelRescheduled, PanelScheduled, PanelSummary
@@ -158,11 +157,11 @@ def _(notice: PanelCancelled, reader: Person) -> Rendered:
     return text, blocks
 
 
-def _line(panel: Panel, reader: Person) -> str:
-    state = " · ~cancelled~" if panel.is_cancelled else ""
+def _line(panel: PanelLine, reader: Person) -> str:
+    state = " · ~cancelled~" if panel.cancelled else ""
     return (
         f"*{panel.reference}* · {local_time(panel.starts_at, reader.tz)} ·"
-        f" {safe(panel.candidate.name, 100)}, {safe(panel.role.title, 100)}"
+        f" {safe(panel.candidate_name, 100)}, {safe(panel.role_title, 100)}"
         f" (round {panel.round_number}){state}"
     )
 

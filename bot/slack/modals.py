@@ -113,7 +113,7 @@ def _static(options: dict[str, str], initial: str | None = None, placeholder: st
     return element
 
 
-def _slot_blocks(start: datetime, tz_name: str, duration: int, now: datetime) -> list[Block]:
+def _slot_blocks(start: datetime, tz_name: str, duration: int) -> list[Block]:
     local = start.astimezone(zone_or_utc(tz_name))
     return [
         input_block(
@@ -134,7 +134,8 @@ def _slot_blocks(start: datetime, tz_name: str, duration: int, now: datetime) ->
                 "type": "external_select",
                 "min_query_length": 0,
                 "placeholder": plain("Type a city, e.g. Berlin", 150),
-                "initial_option": timezone_option(tz_name, now),
+                # The offset as it will be on the panel's day, not today's.
+                "initial_option": timezone_option(tz_name, start),
             },
         ),
         input_block(
@@ -163,7 +164,7 @@ def schedule_basics(*, candidate_name: str, coordinator_tz: str, now: datetime) 
             hint="What the person in this role will own; every panelist's packet carries it.",
         ),
         input_block("round", "Round", _number(2, 1, MAX_ROUND)),
-        *_slot_blocks(tomorrow_ten, coordinator_tz, 60, now),
+        *_slot_blocks(tomorrow_ten, coordinator_tz, 60),
         input_block(
             "format",
             "Format",
@@ -249,7 +250,7 @@ def schedule_focus(basics: PanelBasics, draft_id: str) -> dict[str, Any]:
     )
 
 
-def reschedule(summary: PanelSummary, now: datetime) -> dict[str, Any]:
+def reschedule(summary: PanelSummary) -> dict[str, Any]:
     slot = summary.slot
     blocks = [
         section(
@@ -257,7 +258,7 @@ def reschedule(summary: PanelSummary, now: datetime) -> dict[str, Any]:
             f" {safe(summary.role_title, 200)}\nNow: {local_time(slot.starts_at, slot.timezone)}"
             f" ({slot.duration_minutes} min)"
         ),
-        *_slot_blocks(slot.starts_at, slot.timezone, slot.duration_minutes, now),
+        *_slot_blocks(slot.starts_at, slot.timezone, slot.duration_minutes),
         context("Panelists are told by DM, in their own time zone."),
     ]
     return modal(

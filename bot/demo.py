@@ -1,0 +1,497 @@
+"""``hirebot demo``: the whole scheduling story on this machine, with no Slack account.
+
+The real app (the same ASGI app ``hirebot serve`` runs) is driven over Slack's wire: commands and
+form submissions are signed and posted to it as Slack would, and its Web API calls travel over
+HTTP to the fake Slack on loopback, which records them. A simulated clock fixes "now", and a
+throwaway SQLite database lives in a temporary directory. The transcript shows what each person
+would see in Slack, in their own time zone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from bot.devtools.fake_slack import dm_channel
+from bot.devtools.people import (
+    COORDINATOR,
+    CROSS,
+    HIRING_MANAGER,
+    LEADER,
+    OUTSIDER,
+    PEER,
+    PEER2,
+    RECRUITER,
+    ROUND1,
+)
+from bot.devtools.transcript import WIDTH, Transcript
+
+if TYPE_CHECKING:
+    import httpx
+
+    from bot.devtools.harness import Harness
+
+NEW_YORK = "America/New_York"
+UTC = ZoneInfo("UTC")
+
+
+def _at(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    """A New York wall-clock time as a UTC instant."""
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(NEW_YORK)).astimezone(UTC)
+
+
+#: The simulated "now": Monday 2 March 2026, 09:00 in New York (before US and EU clock changes).
+NOW = _at(2026, 3, 2, 9)
+#: Ada's panel: Wednesday 4 March, 10:00 New York.
+ADA_START = _at(2026, 3, 4, 10)
+#: ...moved to Tuesday 10 March, 10:00 New York: after the US clock change, before Europe's.
+ADA_MOVED = _at(2026, 3, 10, 10)
+#: Grace's panel: Thursday 5 March, 11:00 New York.
+GRACE_START = _at(2026, 3, 5, 11)
+
+ADA_SEATS = {
+    PEER: ("technical_depth", "peer"),
+    CROSS: ("stakeholder_alignment", "cross_functional"),
+    PEER2: ("case_review", "peer"),
+    LEADER: ("other", "leadership", "Scope and ambition"),
+}
+GRACE_SEATS = {
+    PEER: ("technical_depth", "peer"),
+    CROSS: ("stakeholder_alignment", "cross_functional"),
+    LEADER: ("culture_values", "leadership"),
+}
+
+
+class DemoError(Exception):
+    """The app did not do what the story expects."""
+
+
+def _ada_form(harness: Harness) -> dict[str, Any]:
+    return {
+        "candidate": "Ada Lovelace",
+        "role_title": "Senior Data Engineer",
+        "responsibilities": (
+            "Own the ingestion pipelines and the data contracts with the product teams."
+        ),
+        "round": "2",
+        **harness.local_fields(ADA_START, NEW_YORK),
+        "duration": "75",
+        "format": "conversation",
+        "location": "https://meet.example.com/ada-lovelace",
+        "panelists": list(ADA_SEATS),
+        "hiring_manager": HIRING_MANAGER,
+        "recruiter": RECRUITER,
+        "resume_url": "https://files.example.com/ada-lovelace.pdf",
+        "prior_notes": "Strong SQL and pipeline design. Probe ownership of incidents.",
+        "prior_questions": "Walk me through a pipeline you built\nWhy are you leaving your job?",
+        "prior_interviewers": [ROUND1, PEER2],
+    }
+
+
+class _Demo:
+    def __init__(self, harness: Harness, transcript: Transcript) -> None:
+        self.h = harness
+        self.fake = harness.fake
+        self.t = transcript
+        self.step = 0
+        self.scheduled = self.rescheduled = self.cancelled = 0
+
+    # ------------------------------------------------------------------ helpers
+    def banner(self, title: str) -> None:
+        self.step += 1
+        self.t.banner(self.step, title)
+
+    def expect(self, condition: object, problem: str) -> None:
+        if not condition:
+            raise DemoError(problem)
+
+    def answered(self, response: httpx.Response) -> dict[str, Any]:
+        self.expect(
+            response.status_code == 200,
+            f"the app answered HTTP {response.status_code}: {response.text[:200]}",
+        )
+        if not response.content:
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            return {"text": response.text}
+
+    async def command(self, user_id: str, text: str) -> dict[str, Any]:
+        """Type ``/panel <text>``; returns the command's own answer (often empty)."""
+        self.t.act(user_id, f"types  /panel {text}")
+        return self.answered(await self.h.wire.command(user_id, text))
+
+    async def opens(self, user_id: str, text: str) -> dict[str, Any]:
+        """A command that opens a modal: returns the view the bot opened."""
+        before = len(self.fake.calls_to("views.open"))
+        await self.command(user_id, text)
+        return (await self.fake.wait_for("views.open", before + 1))[-1]["view"]
+
+    async def reply(self, user_id: str, text: str) -> dict[str, Any]:
+        """A command answered only to the caller: in the HTTP answer or via response_url."""
+        before = len(self.fake.calls_to("response_url"))
+        body = await self.command(user_id, text)
+        if body.get("text") or body.get("blocks"):
+            return body
+        return (await self.fake.wait_for("response_url", before + 1))[-1]
+
+    def dm_counts(self, *user_ids: str) -> dict[str, int]:
+        return {u: len(self.fake.dms_to(u)) for u in user_ids}
+
+    async def new_dms(self, before: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+        """The next DM each person receives (listeners send after the ack: wait for them)."""
+        received = {}
+        for user_id, count in before.items():
+            channel = dm_channel(user_id)
+            found = await self.fake.wait_for(
+                "chat.postMessage", count + 1, where=lambda a, c=channel: a.get("channel") == c
+            )
+            received[user_id] = found[count]
+        return received
+
+    async def submit(
+        self, user_id: str, view: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        return self.answered(await self.h.wire.submit(user_id, view, values))
+
+    # ------------------------------------------------------------------ the story
+    async def play(self) -> None:
+        t = self.t
+        t.out(
+            "HireBot demo: second-round interview panels, start to finish, on this machine.",
+        )
+        t.note(
+            "The real app runs against a fake Slack on loopback: no Slack account, no network."
+            " Each command and form is signed and posted to the app just as Slack would; every"
+            " message the app sends lands in the fake, and is shown below as the person would"
+            " see it. The clock is simulated: it is Monday 2 March 2026, 09:00 in New York."
+        )
+        t.note(
+            "The team: Cora Coordinator (New York) schedules. Hank Hiring decides, Rita Recruiter"
+            " talks to the candidate. Panelists: Pat Peer (Berlin), Carlos Cross (Los Angeles),"
+            " Priya Peer (Kolkata) and Lee Leader (New York)."
+        )
+        await self.schedule_ada()
+        await self.list_and_status()
+        await self.outsider()
+        await self.reschedule()
+        await self.cancel()
+        self.banner("Where things stand")
+        listing = await self.reply(COORDINATOR, "list")
+        t.sees(COORDINATOR, "a private reply")
+        t.message(listing)
+
+    async def schedule_ada(self) -> None:
+        t, coordinator = self.t, COORDINATOR
+        self.banner("Cora schedules a panel for Ada Lovelace")
+        view = await self.opens(coordinator, "new Ada Lovelace")
+        t.sees(coordinator, "a modal")
+        t.view(view)
+        t.note(
+            "The candidate's name came from the command; the date defaults to tomorrow, 10:00 in"
+            " Cora's own time zone."
+        )
+
+        self.banner("A mistake comes back as field errors")
+        good = _ada_form(self.h)
+        yesterday = (NOW.astimezone(ZoneInfo(NEW_YORK)) - timedelta(days=1)).date()
+        bad = {**good, "start_date": yesterday.isoformat(), "duration": "500"}
+        t.act(coordinator, "fills in the form (with yesterday's date and 500 minutes by mistake):")
+        t.fields(view, bad)
+        t.act(coordinator, "presses [Next]")
+        answer = await self.submit(coordinator, view, bad)
+        errors = answer.get("errors") or {}
+        self.expect(
+            answer.get("response_action") == "errors" and {"start_date", "duration"} <= set(errors),
+            f"the bad form should come back with errors for date and duration, got {answer}",
+        )
+        t.sees(coordinator, "the modal again")
+        t.view(view, values=bad, errors=errors, only=errors)
+        t.note("Nothing is saved and nothing she typed is lost: she fixes the two fields.")
+        fixes = {"start_date": good["start_date"], "duration": good["duration"]}
+        t.act(coordinator, "corrects the fields and presses [Next]:")
+        t.fields(view, fixes)
+        answer = await self.submit(coordinator, view, good)
+        self.expect(
+            answer.get("response_action") == "push" and answer.get("view"),
+            f"the corrected form should move on to step two, got {answer}",
+        )
+
+        self.banner("Step two: a distinct focus for each panelist")
+        focus_view = answer["view"]
+        seats: dict[str, Any] = {}
+        for user_id, (focus, perspective, *detail) in ADA_SEATS.items():
+            seats[f"focus:{user_id}"] = focus
+            seats[f"detail:{user_id}"] = "".join(detail)
+            seats[f"perspective:{user_id}"] = perspective
+        t.note("HireBot pushes the form's second step; shown here as Cora fills it in.")
+        t.sees(coordinator, "step two")
+        t.view(focus_view, values=seats)
+        t.act(coordinator, "presses [Schedule]")
+        before = self.dm_counts(coordinator)
+        answer = await self.submit(coordinator, focus_view, seats)
+        self.expect(
+            answer == {"response_action": "clear"}, f"scheduling should close the modal: {answer}"
+        )
+        self.scheduled += 1
+
+        self.banner("Cora's confirmation: summary, composition check, note for the candidate")
+        confirmation = (await self.new_dms(before))[coordinator]
+        t.sees(coordinator, "a DM")
+        t.message(confirmation)
+        text = _all_text(confirmation)
+        self.expect("P-1" in text, "the confirmation should name the panel P-1")
+        for warning in ("already interviewed this candidate", "Nobody covers culture and values"):
+            self.expect(warning in text, f"the composition check should warn: {warning!r}")
+        t.note(
+            "The check only warns, never blocks: Priya interviewed Ada in round 1 (Cora listed her"
+            " under Round 1 interviewers), and nobody on the panel covers culture and values."
+        )
+
+    async def list_and_status(self) -> None:
+        t, coordinator = self.t, COORDINATOR
+        self.banner("A second panel; /panel list and /panel status")
+        t.note("Cora schedules Grace Hopper the same way (the form is not shown again).")
+        basics = {
+            "candidate": "Grace Hopper",
+            "role_title": "Staff Analytics Engineer",
+            "responsibilities": "Lead the metrics layer; mentor analysts.",
+            "round": "2",
+            **self.h.local_fields(GRACE_START, NEW_YORK),
+            "duration": "90",
+            "format": "case_study",
+            "location": "Room 4.2 (Hopper)",
+            "hiring_manager": HIRING_MANAGER,
+            "recruiter": RECRUITER,
+            "resume_url": "https://files.example.com/grace-hopper.pdf",
+        }
+        panel = await self.h.schedule(coordinator, basics, GRACE_SEATS)
+        self.scheduled += 1
+        self.expect(panel.reference == "P-2", f"the second panel should be P-2: {panel.reference}")
+        t.note(f"HireBot confirms by DM: “{self.fake.dms_to(coordinator)[-1]['text']}”")
+
+        listing = await self.reply(coordinator, "list")
+        t.sees(coordinator, "a private reply")
+        t.message(listing)
+
+        status = await self.reply(coordinator, "status P-1")
+        t.sees(coordinator, "a private reply")
+        t.message(status)
+
+    async def outsider(self) -> None:
+        t = self.t
+        self.banner("Privacy: someone who is not on the panel asks")
+        answer = await self.reply(OUTSIDER, "status P-1")
+        t.sees(OUTSIDER, "a private reply")
+        t.message(answer)
+        self.expect("can't find" in answer.get("text", ""), f"the outsider was told: {answer}")
+        t.note(
+            "Oliver is not on P-1, so for him it does not exist: the same answer as for a panel"
+            " that was never scheduled."
+        )
+
+    async def reschedule(self) -> None:
+        t, coordinator = self.t, COORDINATOR
+        self.banner("Rescheduling: every panelist is told, in their own time zone")
+        view = await self.opens(coordinator, "reschedule P-1")
+        t.sees(coordinator, "a modal")
+        t.view(view)
+        values = {**self.h.local_fields(ADA_MOVED, NEW_YORK), "duration": "75"}
+        t.act(coordinator, "picks Tuesday 10 March, 10:00 New York time, and presses [Reschedule]")
+        people = (*ADA_SEATS, coordinator)
+        before = self.dm_counts(*people)
+        answer = await self.submit(coordinator, view, values)
+        self.expect(not answer.get("errors"), f"the new time should be accepted: {answer}")
+        notices = await self.new_dms(before)
+        self.rescheduled += 1
+        berlin = notices[PEER].get("text", "")
+        self.expect(
+            "16:00 CET to Tue 10 Mar 2026, 15:00 CET" in berlin,
+            f"Pat should be told the new time in Berlin time: {berlin!r}",
+        )
+        t.note(
+            "US clocks went forward on 8 March, Europe's not until 29 March: the panel stays at"
+            " 10:00 in New York but moves from 16:00 to 15:00 in Berlin."
+        )
+        for i, user_id in enumerate(people):
+            t.sees(user_id, "a DM")
+            if i == 0:
+                t.message(notices[user_id])
+            else:
+                t.message(notices[user_id], first=1, rest="the panel card, in their time zone")
+
+    async def cancel(self) -> None:
+        t, coordinator = self.t, COORDINATOR
+        self.banner("Cancelling: Grace Hopper withdrew")
+        view = await self.opens(coordinator, "cancel P-2")
+        t.sees(coordinator, "a modal")
+        t.view(view)
+        reason = "Grace accepted another offer. Thank you all for making time."
+        t.act(coordinator, "gives a reason and presses [Cancel panel]:")
+        t.fields(view, {"reason": reason})
+        people = (*GRACE_SEATS, coordinator)
+        before = self.dm_counts(*people)
+        answer = await self.submit(coordinator, view, {"reason": reason})
+        self.expect(not answer.get("errors"), f"the cancellation should go through: {answer}")
+        notices = await self.new_dms(before)
+        self.cancelled += 1
+        for user_id in people:
+            t.sees(user_id, "a DM")
+            t.message(notices[user_id])
+
+
+def _all_text(message: Mapping[str, Any]) -> str:
+    """Every string in a message (fallback text and blocks), for checking what it says."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, Mapping):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({"text": message.get("text"), "blocks": message.get("blocks")})
+    return "\n".join(out)
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _held_logs() -> Iterator[_Keep]:
+    """Keep the app's log lines out of the transcript; warnings and errors are kept for the end."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    keep = _Keep()
+    root.handlers = [keep]
+    root.setLevel(logging.WARNING)
+    try:
+        yield keep
+    finally:
+        root.handlers = saved_handlers
+        root.setLevel(saved_level)
+
+
+def _use_color(quiet: bool) -> bool:
+    if quiet or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _tolerant_stdout() -> None:
+    """A terminal that cannot show "é" or "─" gets "?" rather than a crash."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with suppress(ValueError, OSError):
+            reconfigure(errors="replace")
+
+
+def _width() -> int:
+    """The transcript's width: 92 columns, or less in a narrower terminal."""
+    isatty = getattr(sys.stdout, "isatty", None)
+    if isatty and isatty():
+        return max(60, min(WIDTH, shutil.get_terminal_size((WIDTH, 24)).columns - 1))
+    return WIDTH
+
+
+async def run_demo(quiet: bool = False, *, width: int | None = None) -> int:
+    """Play the demo; print the transcript (or, with ``quiet``, only the summary line).
+
+    Returns 0 when everything went as expected, 1 otherwise (the problems are listed).
+    """
+    if not quiet:
+        _tolerant_stdout()
+    width = width or _width()
+
+    def write(line: str) -> None:
+        if not quiet:
+            print(line)
+
+    problems: list[str] = []
+    demo: _Demo | None = None
+    calls: list[Any] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="hirebot-demo-") as tmp,
+        _held_logs() as logs,
+    ):
+        url = f"sqlite:///{Path(tmp) / 'hirebot.db'}"
+        try:
+            # Imported here so that the app's import-time log lines are held like the rest.
+            from bot.devtools.harness import Harness
+
+            async with Harness.running(
+                url, now=NOW, coordinators=frozenset({COORDINATOR})
+            ) as harness:
+                transcript = Transcript(
+                    harness.fake.users, width=width, color=_use_color(quiet), write=write
+                )
+                demo = _Demo(harness, transcript)
+                try:
+                    await demo.play()
+                except DemoError as exc:
+                    problems.append(f"step {demo.step}: {exc}")
+                except AssertionError as exc:  # a wait on the fake timed out
+                    problems.append(f"step {demo.step}: {exc}")
+                problems += [f"Slack would reject: {v}" for v in harness.fake.violations]
+                calls = list(harness.fake.calls)
+        except Exception as exc:
+            problems.append(f"the demo crashed: {type(exc).__name__}: {exc}")
+            if not quiet:
+                traceback.print_exc()
+        logged = [
+            (r.levelno, f"{r.levelname.lower()} from {r.name}: {r.getMessage()}")
+            for r in logs.records
+        ]
+        problems += [line for level, line in logged if level >= logging.ERROR]
+        warnings = [line for level, line in logged if level < logging.ERROR]
+
+    failed_calls = [c for c in calls if not c.ok]
+    problems += [f"Slack answered {c.method} with {c.error}" for c in failed_calls]
+    sent = sum(
+        1
+        for c in calls
+        if c.ok and c.method in ("chat.postMessage", "chat.postEphemeral", "response_url")
+    )
+    if demo is not None:
+        done = (
+            f"{demo.scheduled} panel{'s' if demo.scheduled != 1 else ''} scheduled,"
+            f" {demo.rescheduled} rescheduled, {demo.cancelled} cancelled"
+        )
+    else:
+        done = "nothing scheduled"
+    tally = f"{sent} messages sent, {len(failed_calls)} Slack errors"
+    if problems:
+        report = sys.stdout if not quiet else sys.stderr
+        print("", file=report)
+        for problem in problems:
+            print(f"✖ {problem}", file=report)
+        print(f"Demo FAILED: {done}; {tally}; {len(problems)} problem(s).")
+        return 1
+    if not quiet:
+        print("")
+        for warning in warnings:
+            print(f"⚠ {warning}")
+    print(f"Demo complete: {done}; {tally}.")
+    return 0

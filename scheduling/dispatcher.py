@@ -1,0 +1,426 @@
+"""The dispatcher: claim due nudges, re-check them, send them, record what happened.
+
+One ``run_once(as_of)`` claims batches of due nudges until none are left (the next batch is
+claimed while the last one is still sending) and delivers them with
+``HIREBOT_DISPATCH_CONCURRENCY`` sends in flight, each person getting at most one message a
+second. Per batch, a recipient's nudges go out as one message (a digest when there are
+several). Failures are sorted by what they mean:
+
+- 429: that recipient waits for Retry-After (the nudge goes back to pending, no attempt
+  counted); other recipients are not held up.
+- 5xx, timeouts, dropped connections: the nudge's attempt counts and it is retried with
+  exponential backoff and jitter; after ``HIREBOT_DISPATCH_MAX_ATTEMPTS`` it is marked failed and
+  the panel's coordinator is told (through the outbox, like any other notice). The first such
+  failure also opens a circuit breaker: the rest of the batch is put back untouched and later
+  runs send a single probe until Slack answers again, so an outage delays the queue instead of
+  spending every nudge's attempts.
+- a recipient who cannot receive messages, or a request Slack refuses: failed at once, the
+  coordinator told.
+
+Exactly-once: every outcome is recorded only while this sender still holds the claim, and a
+sender never starts a send on a lease that could lapse before the send ends. A send that
+succeeded but was not recorded (the process was killed in between) is the only way a nudge can
+go twice; that is bounded by the sends in flight at the moment of the crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import secrets
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.jitter import Jitter
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db import Database
+from bot.models import Nudge, NudgeStatus, Panel
+from bot.people import Directory, Person
+from bot.platform import ChatPlatform, Digest, Notice
+from bot.slack.client import (
+    REQUEST_TIMEOUT_SECONDS,
+    SlackError,
+    SlackRateLimited,
+    SlackUnavailable,
+)
+from scheduling import guards, notices, outbox
+from scheduling.outbox import Outcome
+
+log = logging.getLogger(__name__)
+
+#: Slack allows about one message per second per channel (real time: a rate limit is wall-clock).
+PER_CHANNEL_INTERVAL = 1.0
+#: Backoff after the n-th failed attempt: 30 s x 2^n, jittered down to half, capped at 15 min
+#: (0.5-1, 1-2, 2-4, 4-8, 7.5-15 min): with the default six attempts a nudge is given up on only
+#: after 15 to 30 minutes of failing sends, so a shorter Slack outage delays it but loses nothing.
+BACKOFF_FACTOR = 30.0
+BACKOFF_CAP = timedelta(minutes=15)
+#: Web API calls in one send (``conversations.open`` then ``chat.postMessage``).
+CALLS_PER_SEND = 2
+
+
+class EqualJitter(Jitter):
+    """Half the interval fixed, half random: retries of many nudges that failed together (an
+    outage) spread out over minutes instead of the built-in jitter's one second."""
+
+    def recalculate(self, duration: float) -> float:
+        return duration / 2 + random.uniform(0, duration / 2)
+
+
+#: Claimed but not sent (stopping, or Slack went down meanwhile): pending again, as it was.
+PUT_BACK = Outcome(NudgeStatus.PENDING, "put back unsent")
+
+
+def worker_name() -> str:
+    """Who holds a claim: host, process and a random tag (pids are reused across restarts)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass
+class DispatchReport:
+    """What one run did, counted in nudges (``messages`` counts what Slack received)."""
+
+    sent: int = 0
+    messages: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry_later: int = 0
+    lost_lease: int = 0  # sent, but another sender had taken the nudge over meanwhile
+
+    def __iadd__(self, other: DispatchReport) -> DispatchReport:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+    def __str__(self) -> str:
+        line = (
+            f"sent {self.sent} nudge(s) in {self.messages} message(s), skipped {self.skipped},"
+            f" failed {self.failed}, retry later {self.retry_later}"
+        )
+        return line + (f", lease lost {self.lost_lease}" if self.lost_lease else "")
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        settings: Settings,
+        platform: ChatPlatform,
+        directory: Directory,
+        clock: Clock,
+        wall: Clock | None = None,
+        worker: str | None = None,
+        batch_size: int | None = None,
+        send_timeout: float = REQUEST_TIMEOUT_SECONDS,
+        backoff_factor: float = BACKOFF_FACTOR,
+        backoff_cap: timedelta = BACKOFF_CAP,
+        pace: float = PER_CHANNEL_INTERVAL,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.platform = platform
+        self.directory = directory
+        self.clock = clock
+        self.wall = wall or SystemClock()  # leases are real time, whatever the app clock says
+        self.worker = worker or worker_name()
+        self.concurrency = settings.dispatch_concurrency
+        self.batch_size = batch_size or self.concurrency * 8
+        self.lease = settings.dispatch_lease
+        # Start a send only if the lease outlives the longest the send can take.
+        self.lease_margin = min(timedelta(seconds=send_timeout * CALLS_PER_SEND), self.lease / 2)
+        self.backoff = BackoffRetryIntervalCalculator(backoff_factor, jitter=EqualJitter())
+        self.backoff_cap = backoff_cap
+        self.pace = pace
+        self._slots = asyncio.Semaphore(self.concurrency)
+        self._next_send: dict[str, float] = {}  # recipient -> when (monotonic) they may get more
+        self._slack_down = False
+        self._stopping = False
+        self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+
+    # ------------------------------------------------------------------ running
+    async def run_once(
+        self, as_of: datetime | None = None, *, panel_id: int | None = None
+    ) -> DispatchReport:
+        """Deliver everything due as of ``as_of`` (default: now), then return.
+
+        Claims are pipelined: the next batch is claimed as soon as fewer groups are waiting
+        for a send slot than there are slots, so the slots never idle between batches.
+        ``panel_id`` limits the run to one panel: a change's notices go out right after the
+        change instead of at the next tick (which would still deliver them if this run failed).
+        """
+        as_of = as_of or self.clock.now()
+        report = DispatchReport()
+        running: set[asyncio.Task[DispatchReport]] = set()
+        more, probe, finished_since_claim = True, False, False
+        while True:
+            if more and not probe and not self._stopping and self._queued < self.concurrency:
+                probe = self._slack_down  # Slack judged down: one nudge tests the water
+                batch = await outbox.claim(
+                    self.db,
+                    worker=self.worker,
+                    as_of=as_of,
+                    wall_now=self.wall.now(),
+                    lease=self.lease,
+                    limit=1 if probe else self.batch_size,
+                    panel_id=panel_id,
+                )
+                finished_since_claim = False
+                running |= self._start(batch, as_of, probe)
+                more = bool(batch) and not probe
+                if more:
+                    continue
+            if not running:
+                if finished_since_claim and not self._slack_down and not self._stopping:
+                    # What just finished may have queued more (a coordinator's failure notice).
+                    more = True
+                    continue
+                break
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            finished_since_claim = True
+            for task in done:
+                if task.exception():
+                    log.error("delivering nudges failed", exc_info=task.exception())
+                else:
+                    report += task.result()
+            if probe and not running:  # the probe is back: carry on if Slack answered
+                probe, more = False, not self._slack_down
+            elif self._slack_down and not probe:
+                more = False  # tripped: the rest goes back; the next run probes
+        return report
+
+    def stop(self) -> None:
+        """Finish the sends in flight, start no more (claimed rows not started go back)."""
+        self._stopping = True
+
+    # ------------------------------------------------------------------ one recipient
+    def _start(
+        self, batch: Sequence[Nudge], as_of: datetime, probe: bool
+    ) -> set[asyncio.Task[DispatchReport]]:
+        """One task per recipient: their nudges in this batch go out as one message."""
+        by_recipient: dict[str, list[Nudge]] = defaultdict(list)
+        for nudge in batch:  # earliest due first, so groups start in due order
+            by_recipient[nudge.recipient_id].append(nudge)
+        self._queued += len(by_recipient)
+        self._forget_old_pacing()
+        return {
+            asyncio.create_task(self._deliver_to(recipient, group, as_of, probe))
+            for recipient, group in by_recipient.items()
+        }
+
+    async def _deliver_to(
+        self, recipient: str, claimed: list[Nudge], as_of: datetime, probe: bool
+    ) -> DispatchReport:
+        report = DispatchReport()
+        queued = True
+        try:
+            if self._held_back(probe):
+                await self._settle([n.id for n in claimed], PUT_BACK)
+                return report
+            # Guards and composing need only the database: done before taking a send slot.
+            sendable, panels = await self._check([n.id for n in claimed], as_of, report)
+            if not sendable:
+                return report
+            ids = [n.id for n in sendable]
+            try:
+                reader, notice = await self._compose(sendable, panels)
+            except Exception as exc:  # a bug composing or rendering: retry, then give up loudly
+                log.exception("could not compose nudges %s", ids)
+                await self._retry_or_fail(sendable, panels, f"{type(exc).__name__}: {exc}", report)
+                return report
+            wait = self._next_send.get(recipient, 0.0) - time.monotonic()
+            if wait > 0:  # this person had a message less than a second ago
+                await asyncio.sleep(wait)
+            # The slot covers the send *and* its record: a crash can double at most the
+            # messages in flight, never a backlog of sent-but-unrecorded ones.
+            async with self._slots:
+                self._queued, queued = self._queued - 1, False
+                if self._held_back(probe):
+                    await self._settle(ids, PUT_BACK)
+                elif not self._lease_holds(sendable):
+                    log.warning("lease too short to send %s; putting it back", ids)
+                    await self._settle(ids, Outcome(NudgeStatus.PENDING, "lease lapsed"))
+                else:
+                    await self._send(recipient, sendable, panels, reader, notice, as_of, report)
+            return report
+        finally:
+            if queued:
+                self._queued -= 1
+
+    def _held_back(self, probe: bool) -> bool:
+        """Stopping, or Slack went down after this batch was claimed (and this is no probe)."""
+        return self._stopping or (self._slack_down and not probe)
+
+    async def _compose(
+        self, nudges: list[Nudge], panels: dict[int, Panel]
+    ) -> tuple[Person, Notice]:
+        items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
+        notice = items[0] if len(items) == 1 else Digest(tuple(items))
+        return await notices.reader(nudges[0], self.directory), notice
+
+    async def _check(
+        self, ids: list[int], as_of: datetime, report: DispatchReport
+    ) -> tuple[list[Nudge], dict[int, Panel]]:
+        """Re-read the nudges and their panels; skip (with the reason) what no longer applies."""
+        async with self.db.session() as session:
+            rows = list(await session.scalars(select(Nudge).where(Nudge.id.in_(ids))))
+            # Cancelled by re-planning after the claim, or taken over: not ours to send.
+            rows = [
+                n for n in rows if n.status == NudgeStatus.CLAIMED and n.claimed_by == self.worker
+            ]
+            panel_ids = {n.panel_id for n in rows}
+            panels = {
+                p.id: p for p in await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
+            }
+            sendable: list[Nudge] = []
+            skipped: dict[str, list[int]] = defaultdict(list)
+            for nudge in sorted(rows, key=lambda n: (n.due_at, n.id)):
+                reason = guards.skip_reason(nudge, panels.get(nudge.panel_id), as_of)
+                if reason:
+                    skipped[reason].append(nudge.id)
+                else:
+                    sendable.append(nudge)
+            now = self.clock.now()
+            for reason, skip_ids in skipped.items():
+                done = await outbox.settle(
+                    session,
+                    skip_ids,
+                    Outcome(NudgeStatus.SKIPPED, reason),
+                    worker=self.worker,
+                    now=now,
+                )
+                report.skipped += len(done)
+        return sendable, panels
+
+    async def _send(
+        self,
+        recipient: str,
+        nudges: list[Nudge],
+        panels: dict[int, Panel],
+        reader: Person,
+        notice: Notice,
+        as_of: datetime,
+        report: DispatchReport,
+    ) -> None:
+        ids = [n.id for n in nudges]
+        try:
+            delivery = await self.platform.send_direct(reader, notice)
+        except SlackRateLimited as exc:
+            # Back to pending, due after Retry-After: no slot is held while this person waits.
+            retry_after = exc.retry_after or PER_CHANNEL_INTERVAL
+            later = Outcome(
+                NudgeStatus.PENDING,
+                f"rate limited: {exc}",
+                due_at=max(as_of, self.clock.now()) + timedelta(seconds=retry_after),
+            )
+            report.retry_later += len(await self._settle(ids, later))
+            return
+        except SlackUnavailable as exc:
+            self._trip(exc)
+            await self._retry_or_fail(nudges, panels, str(exc), report)
+            return
+        except SlackError as exc:  # the recipient is gone, or Slack refused the message
+            await self._fail(nudges, panels, str(exc), report)
+            return
+        self._slack_down = False
+        self._next_send[recipient] = time.monotonic() + self.pace
+        done = await self._settle(
+            ids,
+            Outcome(NudgeStatus.SENT, channel=delivery.channel, message_ts=delivery.message_id),
+        )
+        report.messages += 1
+        report.sent += len(done)
+        if len(done) < len(ids):
+            report.lost_lease += len(ids) - len(done)
+            log.warning("sent %s after another sender took some of them over", ids)
+
+    # ------------------------------------------------------------------ failures
+    def _trip(self, exc: SlackError) -> None:
+        if not self._slack_down:
+            log.warning("Slack unavailable (%s): holding the queue, probing once per run", exc)
+        self._slack_down = True
+
+    async def _retry_or_fail(
+        self, nudges: list[Nudge], panels: dict[int, Panel], error: str, report: DispatchReport
+    ) -> None:
+        """Count the attempt; back off, or give up once the attempts are spent."""
+        spent = [n for n in nudges if n.attempts + 1 >= self.settings.dispatch_max_attempts]
+        if spent:
+            await self._fail(spent, panels, error, report, count_attempt=True)
+        now = self.clock.now()
+        for nudge in nudges:
+            if nudge in spent:
+                continue
+            delay = min(
+                timedelta(seconds=self.backoff.calculate_sleep_duration(nudge.attempts + 1)),
+                self.backoff_cap,
+            )
+            later = Outcome(NudgeStatus.PENDING, error, due_at=now + delay, count_attempt=True)
+            report.retry_later += len(await self._settle([nudge.id], later))
+
+    async def _fail(
+        self,
+        nudges: list[Nudge],
+        panels: dict[int, Panel],
+        error: str,
+        report: DispatchReport,
+        *,
+        count_attempt: bool = True,
+    ) -> None:
+        """Mark failed and, in the same transaction, queue the coordinator's notice of it."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            done = await outbox.settle(
+                session,
+                [n.id for n in nudges],
+                Outcome(NudgeStatus.FAILED, error, count_attempt=count_attempt),
+                worker=self.worker,
+                now=now,
+            )
+            for nudge in (n for n in nudges if n.id in done):
+                log.error("giving up on nudge %s (%s): %s", nudge.id, nudge.dedupe_key, error)
+                await self._tell_coordinator(session, nudge, panels[nudge.panel_id], error, now)
+        report.failed += len(done)
+
+    async def _tell_coordinator(
+        self, session: AsyncSession, nudge: Nudge, panel: Panel, error: str, now: datetime
+    ) -> None:
+        if nudge.kind == guards.NUDGE_FAILED or nudge.recipient_id == panel.coordinator_id:
+            return  # the coordinator is the one we cannot reach: nobody left to tell
+        await outbox.enqueue_notice(
+            session,
+            kind=guards.NUDGE_FAILED,
+            panel_id=panel.id,
+            subject_id=nudge.recipient_id,
+            recipient_id=panel.coordinator_id,
+            dedupe_key=f"{guards.NUDGE_FAILED}:p{panel.id}:n{nudge.id}",
+            payload={"kind": nudge.kind, "recipient": nudge.recipient_id, "error": error},
+            now=now,
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def _lease_holds(self, nudges: Sequence[Nudge]) -> bool:
+        deadline = self.wall.now() + self.lease_margin
+        return all(n.lease_until is not None and n.lease_until > deadline for n in nudges)
+
+    async def _settle(self, ids: Sequence[int], outcome: Outcome) -> list[int]:
+        async with self.db.session() as session:
+            return await outbox.settle(
+                session, ids, outcome, worker=self.worker, now=self.clock.now()
+            )
+
+    def _forget_old_pacing(self) -> None:
+        if len(self._next_send) > 10_000:
+            now = time.monotonic()
+            self._next_send = {r: t for r, t in self._next_send.items() if t > now}

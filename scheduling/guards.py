@@ -1,0 +1,84 @@
+"""Guards: does a due nudge still apply, given the panel as it is right now?
+
+A nudge was planned from an earlier state of its panel. Re-planning cancels most nudges that
+stop applying, but state also changes between planning and sending (a panelist confirms while
+their reminder is being claimed), so the dispatcher asks here again just before each send.
+Each kind lists its guards; a guard returns why the nudge should be skipped, or ``None``.
+Adding a kind, or a new reason to skip one, is one function and one entry in ``GUARDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from bot.models import Nudge, Panel
+from scheduling.policy import NudgeKind
+from scheduling.replan import panelist_state
+
+#: The kind of the coordinator's "this nudge could not be delivered" notice.
+NUDGE_FAILED = "nudge_failed"
+
+Guard = Callable[[Nudge, Panel, datetime], str | None]
+
+
+def panel_open(_nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    return "panel cancelled" if panel.is_cancelled else None
+
+
+def not_started(_nudge: Nudge, panel: Panel, now: datetime) -> str | None:
+    return "panel already started" if now >= panel.starts_at else None
+
+
+def subject_on_panel(nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    if all(p.user_id != nudge.subject_id for p in panel.panelists):
+        return "no longer on the panel"
+    return None
+
+
+def subject_unprepared(nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    for panelist in panel.panelists:
+        if panelist.user_id == nudge.subject_id:
+            state = panelist_state(panelist)
+            if state.declined:
+                return "declined the panel"
+            if state.confirmed:
+                return "already confirmed their prep"
+    return None
+
+
+def someone_unprepared(_nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    if not unprepared(panel):
+        return "everyone on the panel is prepared"
+    return None
+
+
+def unprepared(panel: Panel) -> tuple[str, ...]:
+    """Attending panelists who have not confirmed their prep, in panel order."""
+    states = (panelist_state(p) for p in panel.panelists)
+    return tuple(s.user_id for s in states if not s.declined and not s.confirmed)
+
+
+GUARDS: Mapping[str, tuple[Guard, ...]] = {
+    NudgeKind.PREP_REMINDER: (panel_open, not_started, subject_on_panel, subject_unprepared),
+    NudgeKind.PREP_ESCALATION: (panel_open, not_started, someone_unprepared),
+    # A later cancellation makes news of a new time moot (its own notice says so).
+    NudgeKind.PANEL_RESCHEDULED: (panel_open,),
+    # The cancellation notice is news precisely because the panel is cancelled.
+    NudgeKind.PANEL_CANCELLED: (),
+    NUDGE_FAILED: (),
+}
+
+
+def skip_reason(nudge: Nudge, panel: Panel | None, now: datetime) -> str | None:
+    """Why ``nudge`` should not be sent as of ``now``, or ``None`` when it should."""
+    if panel is None:
+        return "panel deleted"
+    guards = GUARDS.get(nudge.kind)
+    if guards is None:
+        return f"unknown kind {nudge.kind!r}"
+    for guard in guards:
+        reason = guard(nudge, panel, now)
+        if reason:
+            return reason
+    return None

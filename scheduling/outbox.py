@@ -1,0 +1,276 @@
+"""The outbox of nudges: add, cancel, claim and settle rows, on SQLite and PostgreSQL.
+
+Every state change a sender makes after claiming is conditional on still holding the claim
+(``claimed_by = me``), so a sender whose lease lapsed and was taken over can never overwrite the
+newer sender's outcome. Leases are wall-clock instants (``HIREBOT_DISPATCH_LEASE``): they are
+about processes crashing in real time, not about the simulated time nudges are due in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.models import Nudge, NudgeStatus
+from scheduling.policy import PlannedNudge
+
+#: Rows per INSERT statement: well inside SQLite's 32,766 bound parameters.
+INSERT_CHUNK = 500
+
+OPEN = (NudgeStatus.PENDING, NudgeStatus.CLAIMED)
+
+Payload = Callable[[PlannedNudge], Mapping[str, Any]]
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+async def enqueue(
+    session: AsyncSession,
+    nudges: Iterable[PlannedNudge],
+    *,
+    now: datetime,
+    payload: Payload | None = None,
+) -> None:
+    """Insert planned nudges, idempotently: an existing dedupe key wins (``ON CONFLICT``).
+
+    A key held as *cancelled* is revived with its new due time (a panelist who left and
+    rejoined); a key held in any other state stays as it is, so nothing is ever sent twice.
+    """
+    rows = [
+        _row(
+            kind=str(n.kind),
+            panel_id=n.panel_id,
+            subject_id=n.subject_id,
+            recipient_id=n.recipient_id,
+            due_at=n.due_at,
+            urgent=n.urgent,
+            dedupe_key=n.dedupe_key,
+            payload=payload(n) if payload else {},
+            now=now,
+        )
+        for n in nudges
+    ]
+    await _insert(session, rows)
+
+
+async def enqueue_notice(
+    session: AsyncSession,
+    *,
+    kind: str,
+    panel_id: int,
+    subject_id: str | None,
+    recipient_id: str,
+    dedupe_key: str,
+    payload: Mapping[str, Any],
+    now: datetime,
+) -> None:
+    """Queue one urgent notice the policy does not plan (a delivery failure), due ``now``."""
+    await _insert(
+        session,
+        [
+            _row(
+                kind=kind,
+                panel_id=panel_id,
+                subject_id=subject_id,
+                recipient_id=recipient_id,
+                due_at=now,
+                urgent=True,
+                dedupe_key=dedupe_key,
+                payload=payload,
+                now=now,
+            )
+        ],
+    )
+
+
+def _row(*, payload: Mapping[str, Any], now: datetime, **columns: Any) -> dict[str, Any]:
+    return {
+        **columns,
+        "status": NudgeStatus.PENDING,
+        "attempts": 0,
+        "payload": dict(payload),
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+async def _insert(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    # One statement may not touch a key twice (PostgreSQL refuses): the first of each wins.
+    rows = list({row["dedupe_key"]: row for row in reversed(rows)}.values())[::-1]
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), INSERT_CHUNK):
+        stmt = insert(Nudge).values(list(rows[start : start + INSERT_CHUNK]))
+        revived = {
+            name: stmt.excluded[name]
+            for name in ("due_at", "urgent", "payload", "updated_at", "subject_id")
+        }
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[Nudge.dedupe_key],
+            set_={
+                **revived,
+                "status": NudgeStatus.PENDING,
+                "attempts": 0,
+                "claimed_by": None,
+                "lease_until": None,
+                "last_error": None,
+            },
+            where=Nudge.status == NudgeStatus.CANCELLED,
+        )
+        await session.execute(stmt)
+
+
+async def open_keys(session: AsyncSession, panel_id: int) -> set[str]:
+    """Dedupe keys of a panel's nudges not yet settled (pending, or claimed by a sender)."""
+    rows = await session.scalars(
+        select(Nudge.dedupe_key).where(Nudge.panel_id == panel_id, Nudge.status.in_(OPEN))
+    )
+    return set(rows)
+
+
+async def cancel(session: AsyncSession, keys: Collection[str], *, now: datetime) -> None:
+    """Cancel nudges that no longer apply, claimed ones too: their sender re-reads the status
+    just before sending and drops them."""
+    if not keys:
+        return
+    await session.execute(
+        update(Nudge)
+        .where(Nudge.dedupe_key.in_(list(keys)), Nudge.status.in_(OPEN))
+        .values(status=NudgeStatus.CANCELLED, last_error="no longer applies", updated_at=now)
+    )
+
+
+# --------------------------------------------------------------------------- claiming
+
+
+def claimable(as_of: datetime, wall_now: datetime):  # type: ignore[no-untyped-def]
+    """Due and pending as of ``as_of``, or claimed by a sender whose lease has lapsed."""
+    return or_(
+        and_(Nudge.status == NudgeStatus.PENDING, Nudge.due_at <= as_of),
+        and_(Nudge.status == NudgeStatus.CLAIMED, Nudge.lease_until < wall_now),
+    )
+
+
+async def claim(
+    db: Database,
+    *,
+    worker: str,
+    as_of: datetime,
+    wall_now: datetime,
+    lease: timedelta,
+    limit: int,
+    panel_id: int | None = None,
+) -> list[Nudge]:
+    """Reserve up to ``limit`` claimable nudges for ``worker``, earliest due first.
+
+    ``panel_id`` narrows the claim to one panel's nudges (to deliver a change's notices at once).
+
+    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` then one UPDATE, so concurrent senders take
+    disjoint rows without waiting for each other. SQLite has a single writer: one
+    ``UPDATE … RETURNING`` inside ``BEGIN IMMEDIATE``, which takes the write lock up front
+    (a deferred transaction could read a snapshot another writer then invalidates).
+    """
+    values = {
+        "status": NudgeStatus.CLAIMED,
+        "claimed_by": worker,
+        "lease_until": wall_now + lease,
+        "updated_at": as_of,
+    }
+    due = (
+        select(Nudge.id)
+        .where(claimable(as_of, wall_now))
+        .order_by(Nudge.due_at, Nudge.id)
+        .limit(limit)
+    )
+    if panel_id is not None:
+        due = due.where(Nudge.panel_id == panel_id)
+    async with db.session() as session:
+        if db.dialect == "postgresql":
+            ids = list(await session.scalars(due.with_for_update(skip_locked=True)))
+            if not ids:
+                return []
+            stmt = update(Nudge).where(Nudge.id.in_(ids))
+        else:
+            connection = await session.connection()
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
+            stmt = update(Nudge).where(Nudge.id.in_(due.scalar_subquery()))
+        result = await session.scalars(
+            stmt.values(**values)
+            .returning(Nudge)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        rows = list(result)
+    return sorted(rows, key=lambda n: (n.due_at, n.id))
+
+
+# --------------------------------------------------------------------------- settling
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of some claimed nudges; applied only while ``worker`` still holds them."""
+
+    status: NudgeStatus
+    reason: str | None = None
+    due_at: datetime | None = None  # for a retry: when to try again
+    count_attempt: bool = False
+    channel: str | None = None
+    message_ts: str | None = None
+
+
+async def settle(
+    session: AsyncSession,
+    ids: Sequence[int],
+    outcome: Outcome,
+    *,
+    worker: str,
+    now: datetime,
+) -> list[int]:
+    """Apply ``outcome`` to those of ``ids`` this worker still holds; returns their ids.
+
+    A *sent* outcome also lands on rows cancelled while the message was in flight: the record
+    then says what really happened. Rows another sender took over are left alone.
+    """
+    if not ids:
+        return []
+    held = [NudgeStatus.CLAIMED]
+    values: dict[str, Any] = {"status": outcome.status, "updated_at": now}
+    if outcome.status == NudgeStatus.SENT:
+        held.append(NudgeStatus.CANCELLED)
+        values.update(sent_at=now, channel=outcome.channel, message_ts=outcome.message_ts)
+    else:
+        values["last_error"] = outcome.reason
+    if outcome.status == NudgeStatus.PENDING:
+        values.update(claimed_by=None, lease_until=None)
+        if outcome.due_at is not None:
+            values["due_at"] = outcome.due_at
+    if outcome.count_attempt:
+        values["attempts"] = Nudge.attempts + 1
+    result = await session.scalars(
+        update(Nudge)
+        .where(Nudge.id.in_(list(ids)), Nudge.claimed_by == worker, Nudge.status.in_(held))
+        .values(**values)
+        .returning(Nudge.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result)
+
+
+async def pending(db: Database, *, limit: int = 500) -> list[Nudge]:
+    """Nudges still to go (pending or claimed), soonest first: for ``hirebot nudges list``."""
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(Nudge)
+            .where(Nudge.status.in_(OPEN))
+            .order_by(Nudge.due_at, Nudge.id)
+            .limit(limit)
+        )
+        return list(rows)

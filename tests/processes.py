@@ -1,0 +1,78 @@
+"""Running ``hirebot`` as real OS processes against a database and a fake Slack of the test's.
+
+A schema-per-test (the in-process fixtures' trick) needs a connection setting a child process
+cannot be given through ``DATABASE_URL``, so PostgreSQL tests get a database of their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BOT_TOKEN = "xoxb-hirebot-processes"
+
+
+@asynccontextmanager
+async def process_database(backend: str, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database URL any process can open; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    import asyncpg
+
+    admin = os.environ["TEST_DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://")
+    name = f"hirebot_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(admin)
+    await conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield admin.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+        await conn.close()
+
+
+def environment(database_url: str, slack_api_url: str, **settings: str) -> dict[str, str]:
+    """The child's whole environment: the contract's settings and nothing from a ``.env``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HIREBOT_", "SLACK_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        SLACK_API_URL=slack_api_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        PYTHONUNBUFFERED="1",
+        **settings,
+    )
+    return env
+
+
+@dataclass
+class Finished:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+async def start_hirebot(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def hirebot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 60) -> Finished:
+    """Run ``hirebot …`` to completion (the event loop keeps serving the fake meanwhile)."""
+    process = await start_hirebot(*args, env=env, cwd=cwd)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    assert process.returncode is not None
+    return Finished(process.returncode, stdout.decode(), stderr.decode())

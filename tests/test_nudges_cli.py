@@ -1,0 +1,133 @@
+"""``hirebot nudges list`` and ``hirebot nudges run``, as an operator or cron runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.devtools.fake_slack import FakeSlack
+from bot.devtools.harness import Harness
+from bot.devtools.outbox_seed import fake_users, recipient_ids, seed_due_nudges
+from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER, seed
+from bot.models import Nudge
+from tests.conftest import BACKENDS, NOW
+from tests.factories import scheduled
+from tests.processes import environment, hirebot, process_database, start_hirebot
+
+
+@pytest.fixture(params=BACKENDS)
+async def bot(request, tmp_path):
+    """The app on a database a child process can open too."""
+    async with (
+        process_database(request.param, tmp_path) as url,
+        Harness.running(url, now=NOW) as harness,
+    ):
+        yield harness
+
+
+async def test_list_then_run_as_of_a_later_instant(bot, tmp_path):
+    env = environment(bot.settings.database_url, bot.fake.base_url)
+    empty = await hirebot("nudges", "list", env=env, cwd=tmp_path)
+    assert (empty.returncode, empty.stdout) == (0, "no pending nudges\n")
+
+    await scheduled(bot, COORDINATOR)
+    listed = await hirebot(
+        "nudges", "list", "--as-of", "2026-11-25T15:00:00Z", env=env, cwd=tmp_path
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "4 pending nudge(s) as of 2026-11-25 15:00 UTC"
+    assert lines[2].split() == [
+        "P-1",
+        "prep_reminder",
+        PEER,
+        "2026-11-26",
+        "15:00",
+        "in",
+        "1d",
+    ]
+    assert lines[-1].split()[1:] == [
+        "prep_escalation",
+        COORDINATOR,
+        "2026-11-27",
+        "13:00",
+        "in",
+        "1d",
+        "22h",
+    ]
+
+    # Cron, a day later in simulated time: everything due by then goes, once.
+    run = await hirebot(
+        "nudges", "run", "--as-of", "2026-11-26T17:00:00+00:00", env=env, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == (
+        "sent 3 nudge(s) in 3 message(s), skipped 0, failed 0, retry later 0"
+    )
+    for user_id in (PEER, CROSS, LEADER):
+        assert len([m for m in bot.fake.dms_to(user_id) if "Reminder" in m["text"]]) == 1
+    again = await hirebot("nudges", "run", "--as-of", "2026-11-26T17:00:00Z", env=env, cwd=tmp_path)
+    assert again.stdout.startswith("sent 0 nudge(s)")
+
+    left = await hirebot("nudges", "list", "--as-of", "2026-11-27T14:00:00Z", env=env, cwd=tmp_path)
+    assert left.stdout.splitlines()[2:] == [
+        f"P-1      prep_escalation    {COORDINATOR}     2026-11-27 13:00 1h ago"
+    ]
+
+
+async def test_bad_arguments_and_missing_settings_get_one_line(bot, tmp_path):
+    env = environment(bot.settings.database_url, bot.fake.base_url)
+    bad = await hirebot("nudges", "run", "--as-of", "next tuesday", env=env, cwd=tmp_path)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "hirebot: --as-of 'next tuesday' is not an ISO 8601 instant"
+        " (for example 2026-11-26T09:00:00Z)"
+    )
+    no_token = {k: v for k, v in env.items() if k != "SLACK_BOT_TOKEN"}
+    missing = await hirebot("nudges", "run", env=no_token, cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == (
+        "hirebot: missing setting SLACK_BOT_TOKEN (required for nudges run)"
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_serve_ticks_the_dispatcher_and_stops_cleanly(backend, tmp_path):
+    """``hirebot serve`` runs APScheduler's tick in its lifespan: due nudges go out unprompted."""
+    async with process_database(backend, tmp_path) as url:
+        db = Database(url)
+        await db.upgrade()
+        people = recipient_ids(5)
+        await seed_due_nudges(db, people, due_at=datetime.now(UTC) - timedelta(minutes=1), now=NOW)
+        fake = seed(FakeSlack())
+        for user in fake_users(people):
+            fake.add_user(user)
+        await fake.start()
+        env = environment(
+            url,
+            fake.base_url,
+            SLACK_SIGNING_SECRET="secret",
+            PORT="0",
+            HIREBOT_DISPATCH_INTERVAL="PT0.2S",
+        )
+        serve = await start_hirebot("serve", env=env, cwd=tmp_path)
+        try:
+            await fake.wait_for("chat.postMessage", 5, timeout=30)
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            _, stderr = await asyncio.wait_for(serve.communicate(), 30)
+            await fake.stop()
+        log = stderr.decode()
+        # uvicorn shuts down gracefully, then re-raises the signal it caught.
+        assert serve.returncode in (0, -signal.SIGTERM), log[-2000:]
+        assert "dispatching nudges every 0:00:00.200000" in log
+        assert "Scheduler has been shut down" in log and "Traceback" not in log
+        async with db.session() as session:
+            statuses = set(await session.scalars(select(Nudge.status)))
+        await db.dispose()
+        assert statuses == {"sent"}

@@ -1,0 +1,136 @@
+"""Several dispatcher processes on one database, and one killed mid-drain: each nudge goes once.
+
+Real OS processes (``hirebot nudges run``) against a real database and the loopback fake Slack
+running in this test's process, which records every message: "exactly once" is checked on what
+Slack received, not on what the bot believes it sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from bot.db import Database
+from bot.devtools.fake_slack import FakeSlack, dm_channel
+from bot.devtools.outbox_seed import fake_users, recipient_ids, seed_due_nudges
+from bot.devtools.people import seed
+from bot.models import NudgeStatus
+from tests.conftest import BACKENDS, NOW
+from tests.processes import environment, hirebot, process_database, start_hirebot
+
+AS_OF = (NOW + timedelta(minutes=1)).isoformat()
+CONCURRENCY = 8
+
+needs_postgresql = pytest.mark.skipif(
+    "postgresql" not in BACKENDS, reason="several replicas need PostgreSQL (TEST_DATABASE_URL)"
+)
+
+
+async def seeded(url: str, count: int, *, latency: float) -> tuple[FakeSlack, list[str]]:
+    """``count`` due nudges for as many people, and a fake Slack that knows them all."""
+    db = Database(url)
+    try:
+        await db.upgrade()
+        people = recipient_ids(count)
+        await seed_due_nudges(db, people, due_at=NOW, now=NOW)
+    finally:
+        await db.dispose()
+    fake = seed(FakeSlack(latency=latency))
+    for user in fake_users(people):
+        fake.add_user(user)
+    await fake.start()
+    return fake, people
+
+
+def messages_per_person(fake: FakeSlack) -> Counter[str]:
+    return Counter(c.args["channel"] for c in fake.calls if c.method == "chat.postMessage" and c.ok)
+
+
+async def statuses(url: str) -> Counter[str]:
+    from sqlalchemy import func, select
+
+    from bot.models import Nudge
+
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            rows = await session.execute(select(Nudge.status, func.count()).group_by(Nudge.status))
+            return Counter(dict(rows.all()))
+    finally:
+        await db.dispose()
+
+
+def sent_count(stdout: str) -> int:
+    match = re.search(r"sent (\d+) nudge", stdout)
+    assert match, stdout
+    return int(match.group(1))
+
+
+@needs_postgresql
+async def test_three_replicas_drain_2000_nudges_each_exactly_once(tmp_path):
+    async with process_database("postgresql", tmp_path) as url:
+        fake, people = await seeded(url, 2000, latency=0.01)
+        try:
+            env = environment(url, fake.base_url, HIREBOT_DISPATCH_CONCURRENCY=str(CONCURRENCY))
+            runs = await asyncio.gather(
+                *(
+                    hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
+                    for _ in range(3)
+                )
+            )
+        finally:
+            await fake.stop()
+        assert all(r.returncode == 0 for r in runs), [r.stderr[-2000:] for r in runs]
+        shares = [sent_count(r.stdout) for r in runs]
+        print(f"\nnudges sent by each of 3 replicas: {shares}")
+        assert sum(shares) == 2000
+        assert sum(1 for s in shares if s) >= 2, "the replicas did not overlap"
+        assert messages_per_person(fake) == Counter({dm_channel(p): 1 for p in people})
+        assert await statuses(url) == Counter({NudgeStatus.SENT: 2000})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_dispatcher_killed_mid_drain_loses_nothing_and_doubles_at_most_its_sends_in_flight(
+    backend, tmp_path
+):
+    lease = 3.0
+    async with process_database(backend, tmp_path) as url:
+        fake, people = await seeded(url, 600, latency=0.03)
+        try:
+            env = environment(
+                url,
+                fake.base_url,
+                HIREBOT_DISPATCH_CONCURRENCY=str(CONCURRENCY),
+                HIREBOT_DISPATCH_LEASE=f"PT{lease:g}S",
+            )
+            victim = await start_hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
+            while sum(messages_per_person(fake).values()) < 150:
+                assert victim.returncode is None, "finished before it could be killed"
+                await asyncio.sleep(0.01)
+            os.kill(victim.pid, signal.SIGKILL)
+            await victim.wait()
+            delivered_at_kill = sum(messages_per_person(fake).values())
+            await asyncio.sleep(0.2)  # requests the victim had in flight land (or not)
+
+            await asyncio.sleep(lease + 0.5)  # the victim's leases lapse (wall clock)
+            restarted = await hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
+        finally:
+            await fake.stop()
+        assert restarted.returncode == 0, restarted.stderr[-2000:]
+
+        received = messages_per_person(fake)
+        duplicates = sum(n - 1 for n in received.values())
+        print(
+            f"\n[{backend}] killed after {delivered_at_kill} of 600 messages;"
+            f" restart sent {sent_count(restarted.stdout)}; duplicates: {duplicates}"
+            f" (bound: {CONCURRENCY} sends in flight)"
+        )
+        assert set(received) == {dm_channel(p) for p in people}  # nothing lost
+        assert duplicates <= CONCURRENCY
+        assert await statuses(url) == Counter({NudgeStatus.SENT: 600})

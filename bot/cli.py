@@ -43,13 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     # Alembic announces each of its plugins at INFO on import: noise for every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
-        settings = load_settings()
-        if args.command == "serve":
-            return _serve(settings)
         if args.command == "demo":
+            # The demo is self-contained: it reads no settings, so a stray one can't break it.
             from bot.demo import run_demo
 
             return asyncio.run(run_demo(quiet=args.quiet))
+        settings = load_settings()
+        if args.command == "serve":
+            return _serve(settings)
         if args.command == "db":
             return asyncio.run(_db_upgrade(settings))
         if args.command == "nudges":

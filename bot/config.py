@@ -150,6 +150,22 @@ class Settings(BaseSettings):
         return not self.coordinators or user_id in self.coordinators
 
 
+class _IsolatedSettings(Settings):
+    @classmethod
+    def settings_customise_sources(  # type: ignore[override]
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ):
+        return (init_settings,)
+
+
+def isolated_settings(**values: object) -> Settings:
+    """Settings from ``values`` and defaults only, ignoring the environment and ``.env``.
+
+    For the demo and tests, which must behave the same whatever the machine has set.
+    """
+    return _IsolatedSettings(**values)
+
+
 _FIELD_TO_ENV = {
     name: field.validation_alias.choices[0]  # type: ignore[union-attr]
     for name, field in Settings.model_fields.items()

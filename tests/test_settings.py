@@ -119,3 +119,9 @@ def test_db_upgrade_creates_the_schema(tmp_path):
     assert {"panels", "panelists", "candidates", "roles", "prior_rounds", "audit_events"} <= tables
     again = run_cli("db", "upgrade", env={"DATABASE_URL": url})
     assert again.returncode == 0  # idempotent
+
+
+def test_demo_ignores_unrelated_bad_settings(tmp_path):
+    result = run_cli("demo", "--quiet", env={"HIREBOT_DISPATCH_INTERVAL": "often"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Demo complete")

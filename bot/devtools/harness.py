@@ -16,7 +16,7 @@ import httpx
 from slack_bolt.async_app import AsyncApp
 
 from bot.clock import FixedClock
-from bot.config import Settings
+from bot.config import Settings, isolated_settings
 from bot.db import Database
 from bot.devtools.fake_slack import FakeSlack
 from bot.devtools.people import seed
@@ -60,7 +60,7 @@ class Harness:
         await fake.start()
         db = Database(database_url, connect_args=connect_args)
         await db.upgrade()
-        settings = Settings(
+        settings = isolated_settings(
             slack_bot_token=BOT_TOKEN,
             slack_signing_secret=SIGNING_SECRET,
             slack_api_url=fake.base_url,

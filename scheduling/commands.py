@@ -64,7 +64,7 @@ async def list_nudges(settings: Settings, as_of: datetime | None) -> int:
         print("no pending nudges")
         return 0
     print(f"{len(rows)} pending nudge(s) as of {now:%Y-%m-%d %H:%M} UTC")  # soonest first
-    print(f"{'PANEL':<8} {'KIND':<18} {'RECIPIENT':<12} {'DUE (UTC)':<17} WHEN")
+    print(f"{'PANEL':<8} {'KIND':<18} {'RECIPIENT':<12} {'DUE (UTC)':<16} WHEN")
     for n in rows:
         note = f"  (claimed by {n.claimed_by})" if n.status == NudgeStatus.CLAIMED else ""
         if n.attempts:

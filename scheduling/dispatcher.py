@@ -18,9 +18,10 @@ several). Failures are sorted by what they mean:
   coordinator told.
 
 Exactly-once: every outcome is recorded only while this sender still holds the claim, and a
-sender never starts a send on a lease that could lapse before the send ends. A send that
-succeeded but was not recorded (the process was killed in between) is the only way a nudge can
-go twice; that is bounded by the sends in flight at the moment of the crash.
+sender renews its lease just before each send, with Web API timeouts short enough that the send
+ends inside it, so it never sends on a lapsed lease. A send that succeeded but was not recorded
+(the process was killed in between) is the only way a nudge can go twice; that is bounded by
+the sends in flight at the moment of the crash.
 """
 
 from __future__ import annotations
@@ -82,6 +83,12 @@ class EqualJitter(Jitter):
 PUT_BACK = Outcome(NudgeStatus.PENDING, "put back unsent")
 
 
+def call_timeout(lease: timedelta, preferred: float = REQUEST_TIMEOUT_SECONDS) -> float:
+    """The Web API timeout for the dispatcher's calls: a whole send (every call timing out)
+    takes at most half the lease, so no send can outlive the lease it started on."""
+    return min(preferred, lease.total_seconds() / (2 * CALLS_PER_SEND))
+
+
 def worker_name() -> str:
     """Who holds a claim: host, process and a random tag (pids are reused across restarts)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -123,7 +130,6 @@ class Dispatcher:
         wall: Clock | None = None,
         worker: str | None = None,
         batch_size: int | None = None,
-        send_timeout: float = REQUEST_TIMEOUT_SECONDS,
         backoff_factor: float = BACKOFF_FACTOR,
         backoff_cap: timedelta = BACKOFF_CAP,
         pace: float = PER_CHANNEL_INTERVAL,
@@ -138,8 +144,6 @@ class Dispatcher:
         self.concurrency = settings.dispatch_concurrency
         self.batch_size = batch_size or self.concurrency * 8
         self.lease = settings.dispatch_lease
-        # Start a send only if the lease outlives the longest the send can take.
-        self.lease_margin = min(timedelta(seconds=send_timeout * CALLS_PER_SEND), self.lease / 2)
         self.backoff = BackoffRetryIntervalCalculator(backoff_factor, jitter=EqualJitter())
         self.backoff_cap = backoff_cap
         self.pace = pace
@@ -177,7 +181,9 @@ class Dispatcher:
                     panel_id=panel_id,
                 )
                 finished_since_claim = False
-                running |= self._start(batch, as_of, probe)
+                started, skipped = await self._start(batch, as_of, probe)
+                running |= started
+                report += skipped
                 more = bool(batch) and not probe
                 if more:
                     continue
@@ -204,88 +210,41 @@ class Dispatcher:
         """Finish the sends in flight, start no more (claimed rows not started go back)."""
         self._stopping = True
 
-    # ------------------------------------------------------------------ one recipient
-    def _start(
+    # ------------------------------------------------------------------ one batch
+    async def _start(
         self, batch: Sequence[Nudge], as_of: datetime, probe: bool
-    ) -> set[asyncio.Task[DispatchReport]]:
-        """One task per recipient: their nudges in this batch go out as one message."""
+    ) -> tuple[set[asyncio.Task[DispatchReport]], DispatchReport]:
+        """Check the batch's guards, then start one task per recipient: their nudges in this
+        batch go out as one message. Returns the tasks and what the guards skipped."""
+        skipped = DispatchReport()
+        sendable, panels = await self._check(batch, as_of, skipped)
         by_recipient: dict[str, list[Nudge]] = defaultdict(list)
-        for nudge in batch:  # earliest due first, so groups start in due order
+        for nudge in sendable:  # earliest due first, so groups start in due order
             by_recipient[nudge.recipient_id].append(nudge)
         self._queued += len(by_recipient)
         self._forget_old_pacing()
-        return {
-            asyncio.create_task(self._deliver_to(recipient, group, as_of, probe))
+        tasks = {
+            asyncio.create_task(self._deliver_to(recipient, group, panels, as_of, probe))
             for recipient, group in by_recipient.items()
         }
-
-    async def _deliver_to(
-        self, recipient: str, claimed: list[Nudge], as_of: datetime, probe: bool
-    ) -> DispatchReport:
-        report = DispatchReport()
-        queued = True
-        try:
-            if self._held_back(probe):
-                await self._settle([n.id for n in claimed], PUT_BACK)
-                return report
-            # Guards and composing need only the database: done before taking a send slot.
-            sendable, panels = await self._check([n.id for n in claimed], as_of, report)
-            if not sendable:
-                return report
-            ids = [n.id for n in sendable]
-            try:
-                reader, notice = await self._compose(sendable, panels)
-            except Exception as exc:  # a bug composing or rendering: retry, then give up loudly
-                log.exception("could not compose nudges %s", ids)
-                await self._retry_or_fail(sendable, panels, f"{type(exc).__name__}: {exc}", report)
-                return report
-            wait = self._next_send.get(recipient, 0.0) - time.monotonic()
-            if wait > 0:  # this person had a message less than a second ago
-                await asyncio.sleep(wait)
-            # The slot covers the send *and* its record: a crash can double at most the
-            # messages in flight, never a backlog of sent-but-unrecorded ones.
-            async with self._slots:
-                self._queued, queued = self._queued - 1, False
-                if self._held_back(probe):
-                    await self._settle(ids, PUT_BACK)
-                elif not self._lease_holds(sendable):
-                    log.warning("lease too short to send %s; putting it back", ids)
-                    await self._settle(ids, Outcome(NudgeStatus.PENDING, "lease lapsed"))
-                else:
-                    await self._send(recipient, sendable, panels, reader, notice, as_of, report)
-            return report
-        finally:
-            if queued:
-                self._queued -= 1
-
-    def _held_back(self, probe: bool) -> bool:
-        """Stopping, or Slack went down after this batch was claimed (and this is no probe)."""
-        return self._stopping or (self._slack_down and not probe)
-
-    async def _compose(
-        self, nudges: list[Nudge], panels: dict[int, Panel]
-    ) -> tuple[Person, Notice]:
-        items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
-        notice = items[0] if len(items) == 1 else Digest(tuple(items))
-        return await notices.reader(nudges[0], self.directory), notice
+        return tasks, skipped
 
     async def _check(
-        self, ids: list[int], as_of: datetime, report: DispatchReport
+        self, batch: Sequence[Nudge], as_of: datetime, report: DispatchReport
     ) -> tuple[list[Nudge], dict[int, Panel]]:
-        """Re-read the nudges and their panels; skip (with the reason) what no longer applies."""
+        """Load the batch's panels as they are now; skip (with the reason) what no longer applies.
+
+        Once per batch, not per message: what changes between here and the send (a panel
+        cancelled, a panelist confirmed) goes through re-planning, which cancels the nudge, and
+        the renewal just before the send sees that.
+        """
         async with self.db.session() as session:
-            rows = list(await session.scalars(select(Nudge).where(Nudge.id.in_(ids))))
-            # Cancelled by re-planning after the claim, or taken over: not ours to send.
-            rows = [
-                n for n in rows if n.status == NudgeStatus.CLAIMED and n.claimed_by == self.worker
-            ]
-            panel_ids = {n.panel_id for n in rows}
-            panels = {
-                p.id: p for p in await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
-            }
+            panel_ids = {n.panel_id for n in batch}
+            found = await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
+            panels = {p.id: p for p in found}
             sendable: list[Nudge] = []
             skipped: dict[str, list[int]] = defaultdict(list)
-            for nudge in sorted(rows, key=lambda n: (n.due_at, n.id)):
+            for nudge in batch:
                 reason = guards.skip_reason(nudge, panels.get(nudge.panel_id), as_of)
                 if reason:
                     skipped[reason].append(nudge.id)
@@ -302,6 +261,69 @@ class Dispatcher:
                 )
                 report.skipped += len(done)
         return sendable, panels
+
+    # ------------------------------------------------------------------ one recipient
+    async def _deliver_to(
+        self,
+        recipient: str,
+        nudges: list[Nudge],
+        panels: dict[int, Panel],
+        as_of: datetime,
+        probe: bool,
+    ) -> DispatchReport:
+        report = DispatchReport()
+        ids = [n.id for n in nudges]
+        queued = True
+        try:
+            if self._held_back(probe):
+                await self._settle(ids, PUT_BACK)
+                return report
+            try:
+                reader, notice = await self._compose(nudges, panels)
+            except Exception as exc:  # a bug composing or rendering: retry, then give up loudly
+                log.exception("could not compose nudges %s", ids)
+                await self._retry_or_fail(nudges, panels, f"{type(exc).__name__}: {exc}", report)
+                return report
+            wait = self._next_send.get(recipient, 0.0) - time.monotonic()
+            if wait > 0:  # this person had a message less than a second ago
+                await asyncio.sleep(wait)
+            # The slot covers the send *and* its record: a crash can double at most the
+            # messages in flight, never a backlog of sent-but-unrecorded ones.
+            async with self._slots:
+                self._queued, queued = self._queued - 1, False
+                if self._held_back(probe):
+                    await self._settle(ids, PUT_BACK)
+                    return report
+                held = await self._renew(ids)
+                if len(held) < len(ids):
+                    # Cancelled by re-planning, or taken over after a lapse: not ours to send.
+                    # The rest go back, to be grouped afresh with the next batch.
+                    await self._settle(held, PUT_BACK)
+                    return report
+                await self._send(recipient, nudges, panels, reader, notice, as_of, report)
+            return report
+        finally:
+            if queued:
+                self._queued -= 1
+
+    def _held_back(self, probe: bool) -> bool:
+        """Stopping, or Slack went down after this batch was claimed (and this is no probe)."""
+        return self._stopping or (self._slack_down and not probe)
+
+    async def _compose(
+        self, nudges: list[Nudge], panels: dict[int, Panel]
+    ) -> tuple[Person, Notice]:
+        items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
+        notice = items[0] if len(items) == 1 else Digest(tuple(items))
+        return await notices.reader(nudges[0], self.directory), notice
+
+    async def _renew(self, ids: list[int]) -> list[int]:
+        """Just before a send: still ours and still wanted? Then the lease starts afresh, long
+        enough for the send to finish inside it (see ``call_timeout``)."""
+        async with self.db.session() as session:
+            return await outbox.renew(
+                session, ids, worker=self.worker, lease_until=self.wall.now() + self.lease
+            )
 
     async def _send(
         self,
@@ -410,10 +432,6 @@ class Dispatcher:
         )
 
     # ------------------------------------------------------------------ helpers
-    def _lease_holds(self, nudges: Sequence[Nudge]) -> bool:
-        deadline = self.wall.now() + self.lease_margin
-        return all(n.lease_until is not None and n.lease_until > deadline for n in nudges)
-
     async def _settle(self, ids: Sequence[int], outcome: Outcome) -> list[int]:
         async with self.db.session() as session:
             return await outbox.settle(

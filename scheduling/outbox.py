@@ -211,6 +211,25 @@ async def claim(
     return sorted(rows, key=lambda n: (n.due_at, n.id))
 
 
+async def renew(
+    session: AsyncSession, ids: Sequence[int], *, worker: str, lease_until: datetime
+) -> list[int]:
+    """Extend the lease on those of ``ids`` this worker still holds (not cancelled, not taken
+    over); returns them. Done right before a send, so no send starts on a lapsed lease."""
+    result = await session.scalars(
+        update(Nudge)
+        .where(
+            Nudge.id.in_(list(ids)),
+            Nudge.claimed_by == worker,
+            Nudge.status == NudgeStatus.CLAIMED,
+        )
+        .values(lease_until=lease_until)
+        .returning(Nudge.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(result)
+
+
 # --------------------------------------------------------------------------- settling
 
 

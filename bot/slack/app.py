@@ -12,10 +12,10 @@ from bot.config import Settings
 from bot.db import Database
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
-from bot.slack.client import make_client
+from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
-from scheduling.dispatcher import Dispatcher
+from scheduling.dispatcher import Dispatcher, call_timeout
 from scheduling.replan import PanelNudges
 
 
@@ -44,15 +44,16 @@ def build_services(
     # The dispatcher's own client retries nothing itself: it decides when to try again
     # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
     dispatch_client = make_client(settings.slack_bot_token or "", settings.slack_api_url, retries=0)
-    if dispatch_timeout is not None:
-        dispatch_client.timeout = dispatch_timeout  # type: ignore[assignment]  (aiohttp takes floats)
+    # aiohttp takes float timeouts, whatever slack_sdk's annotation says.
+    dispatch_client.timeout = call_timeout(  # type: ignore[assignment]
+        settings.dispatch_lease, dispatch_timeout or REQUEST_TIMEOUT_SECONDS
+    )
     dispatcher = Dispatcher(
         db=db,
         settings=settings,
         platform=SlackPlatform(dispatch_client),
         directory=directory,
         clock=clock,
-        send_timeout=dispatch_client.timeout,
     )
     return Services(
         settings=settings,

@@ -70,12 +70,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             panel, previous = await services.panels.reschedule(user_id, panel_id, checked.value)
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
-            message = (
-                f"You can't change this panel: {refusal}"
-                if not isinstance(refusal, PanelNotFound)
-                else "This panel no longer exists."
-            )
-            await ack(response_action="errors", errors={"start_date": message})
+            await ack(response_action="errors", errors={"start_date": refusal_text(refusal)})
             return
         await ack()
         log.info("%s rescheduled %s from %s", user_id, panel.reference, previous.starts_at)
@@ -89,16 +84,18 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             panel = await services.panels.cancel(user_id, panel_id, reason)
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
-            message = (
-                str(refusal)
-                if not isinstance(refusal, PanelNotFound)
-                else "This panel no longer exists."
-            )
-            await ack(response_action="errors", errors={"reason": message})
+            await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
             return
         await ack()
         log.info("%s cancelled %s", user_id, panel.reference)
         await deliver_now(services, panel.id)
+
+
+def refusal_text(refusal: PanelNotFound | NotAllowed | PanelClosed) -> str:
+    """What a stale or unauthorised form submission is told, next to its field."""
+    if isinstance(refusal, PanelNotFound):
+        return "This panel no longer exists."  # the same whether hidden or deleted
+    return str(refusal)
 
 
 async def deliver_now(services: Services, panel_id: int) -> None:

@@ -218,3 +218,21 @@ async def test_list_is_bounded_for_busy_people(bot):
     body = answer_text(await bot.wire.command(COORDINATOR, "list"))
     assert "Candidate 14" in body and "Candidate 15" not in body
     assert "…and 2 more" in body
+
+
+async def test_a_stale_reschedule_form_after_cancel_is_refused_in_the_modal(bot):
+    await scheduled(bot, COORDINATOR)
+    await bot.wire.command(COORDINATOR, "reschedule P-1")
+    reschedule_view = (await bot.fake.wait_for("views.open", 2))[-1]["view"]
+    await bot.wire.command(COORDINATOR, "cancel P-1")
+    cancel_view = (await bot.fake.wait_for("views.open", 3))[-1]["view"]
+    await bot.wire.submit(COORDINATOR, cancel_view, {"reason": ""})
+
+    fields = {**bot.local_fields(bot.later(days=5), "UTC"), "duration": "60"}
+    response = await bot.wire.submit(COORDINATOR, reschedule_view, fields)
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"start_date": "P-1 is already cancelled."},
+    }
+    async with bot.db.session() as session:
+        assert (await session.get(Panel, 1)).status == "cancelled"

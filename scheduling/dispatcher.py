@@ -67,8 +67,8 @@ PER_CHANNEL_INTERVAL = 1.0
 #: after 15 to 30 minutes of failing sends, so a shorter Slack outage delays it but loses nothing.
 BACKOFF_FACTOR = 30.0
 BACKOFF_CAP = timedelta(minutes=15)
-#: Web API calls in one send (``conversations.open`` then ``chat.postMessage``).
-CALLS_PER_SEND = 2
+#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID.
+CALLS_PER_SEND = 1
 
 
 class EqualJitter(Jitter):

@@ -264,7 +264,7 @@ async def test_a_recipient_who_is_gone_fails_at_once_and_the_coordinator_is_told
     report = await bot.run_nudges(PEER_AND_LEADER_DUE)
     assert (report.failed, report.sent) == (1, 1)  # the failure notice went out in the same run
     (failed,) = await bot.nudges(status="failed")
-    assert failed.attempts == 1 and "user_not_found" in failed.last_error
+    assert failed.attempts == 1 and "channel_not_found" in failed.last_error
     assert dms(bot, COORDINATOR, "couldn't deliver")
 
 

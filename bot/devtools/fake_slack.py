@@ -139,7 +139,7 @@ class FakeSlack:
         ]
 
     def dms_to(self, user_id: str) -> list[dict[str, Any]]:
-        """Messages posted to a user's DM (the channel ``conversations.open`` returned)."""
+        """Messages posted to a user's DM (by user ID or by the ``conversations.open`` channel)."""
         return self.calls_to("chat.postMessage", channel=dm_channel(user_id))
 
     async def wait_for(
@@ -280,6 +280,12 @@ class FakeSlack:
         channel = args.get("channel")
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        if channel[:1] in "UW":  # posting to a user ID lands in the app's DM with them
+            user = self.users.get(channel)
+            if user is None or user.deleted:
+                return {"ok": False, "error": "channel_not_found"}
+            args["posted_to_user"] = channel
+            args["channel"] = channel = dm_channel(channel)
         if not args.get("text") and not args.get("blocks"):
             return {"ok": False, "error": "no_text"}
         problem = self._check_blocks(args.get("blocks"), MAX_MESSAGE_BLOCKS, "chat.postMessage")

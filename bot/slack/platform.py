@@ -17,6 +17,7 @@ class SlackPlatform:
         self._dm_channels: dict[str, str] = {}
 
     async def dm_channel(self, user_id: str) -> str:
+        """The app's DM channel with a user (for ephemeral replies, which need a channel)."""
         channel = self._dm_channels.get(user_id)
         if channel is None:
             try:
@@ -27,12 +28,14 @@ class SlackPlatform:
         return channel
 
     async def send_direct(self, recipient: Person, notice: Notice) -> Delivery:
+        """Post to the user ID itself: Slack delivers it to the app's DM with that person in one
+        call, with no ``conversations.open`` first (which would double the calls per nudge)."""
         text, blocks = render_notice(notice, recipient)
-        channel = await self.dm_channel(recipient.id)
         try:
             response = await self._client.chat_postMessage(
-                channel=channel, text=text, blocks=blocks, unfurl_links=False
+                channel=recipient.id, text=text, blocks=blocks, unfurl_links=False
             )
         except Exception as exc:
             raise classify("chat.postMessage", exc) from exc
-        return Delivery(channel=response["channel"], message_id=response["ts"])
+        channel = self._dm_channels[recipient.id] = response["channel"]
+        return Delivery(channel=channel, message_id=response["ts"])

@@ -1,4 +1,5 @@
-"""The database schema: candidates, roles, rounds, panels, panelists and the audit trail.
+"""The database schema: candidates, roles, rounds, panels, panelists, prep, feedback, decisions,
+candidate updates, the audit trail and the outbox of nudges.
 
 Times are stored in UTC (``UTCDateTime``) and converted to a person's zone only when shown.
 """
@@ -6,7 +7,7 @@ Times are stored in UTC (``UTCDateTime``) and converted to a person's zone only 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -83,6 +84,20 @@ class Perspective(enum.StrEnum):
     PEER = "peer"
     CROSS_FUNCTIONAL = "cross_functional"
     LEADERSHIP = "leadership"
+
+
+class Recommendation(enum.StrEnum):
+    STRONG_NO = "strong_no"
+    NO = "no"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+
+class DecisionOutcome(enum.StrEnum):
+    ADVANCE = "advance"
+    OFFER = "offer"
+    REJECT = "reject"
+    HOLD = "hold"  # not final: the decision is still pending, with a reason
 
 
 class Candidate(Base):
@@ -162,6 +177,10 @@ class Panel(Base):
     def is_cancelled(self) -> bool:
         return self.status == PanelStatus.CANCELLED
 
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
 
 class Panelist(Base):
     __tablename__ = "panelists"
@@ -173,6 +192,18 @@ class Panelist(Base):
     focus_area: Mapped[str] = mapped_column(String(32))
     focus_detail: Mapped[str] = mapped_column(String(200), default="")
     perspective: Mapped[str] = mapped_column(String(32))
+    # Prep: "I've reviewed the materials", or "I can't attend" with a reason.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    # The questions this panelist plans to ask ("Plan my questions"), in their order.
+    planned_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    questions_planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Where their prep packet was posted, so a reschedule or cancellation updates it in place.
+    packet_channel: Mapped[str | None] = mapped_column(String(32))
+    packet_ts: Mapped[str | None] = mapped_column(String(32))
+    # The coordinator excused them from feedback (they left early, were replaced, ...).
+    excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     panel: Mapped[Panel] = relationship(back_populates="panelists")
 
@@ -180,6 +211,56 @@ class Panelist(Base):
         UniqueConstraint("panel_id", "user_id"),
         Index("ix_panelists_user", "user_id", "panel_id"),
     )
+
+
+class Feedback(Base):
+    """One panelist's feedback on one panel; editable by its author until the decision."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    recommendation: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int] = mapped_column(Integer)  # 1-4 on the author's focus area
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    concerns: Mapped[str] = mapped_column(Text, default="")
+    questions_asked: Mapped[list[str]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("panel_id", "author_id"),)
+
+
+class Decision(Base):
+    """The hiring manager's decision after a panel. A panel may collect several (a hold, then
+    an offer); the latest one stands."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_decisions_panel", "panel_id", "decided_at"),)
+
+
+class CandidateUpdate(Base):
+    """The recruiter told the candidate something: the only thing that resets the
+    candidate-update clock (internal activity does not)."""
+
+    __tablename__ = "candidate_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_candidate_updates_panel", "panel_id", "at"),)
 
 
 class PanelDraft(Base):

@@ -124,3 +124,17 @@ def require_aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("an aware datetime is required")
     return moment.astimezone(UTC)
+
+
+def days_elapsed(start: datetime, end: datetime, tz: str, *, business: bool) -> int:
+    """Whole days from ``start`` to ``end`` (0 if ``end`` is earlier): business days in ``tz``
+    when ``business`` is set, so "2 business days overdue" reads the same way nudges are timed."""
+    start, end = require_aware(start), require_aware(end)
+    if end <= start:
+        return 0
+    if not business:
+        return (end - start) // DAY
+    days = 0
+    while days < 3660 and add_duration(start, DAY * (days + 1), tz, business=True) <= end:
+        days += 1
+    return days

@@ -39,6 +39,18 @@ class NudgeKind(enum.StrEnum):
     PREP_ESCALATION = "prep_escalation"
     PANEL_RESCHEDULED = "panel_rescheduled"
     PANEL_CANCELLED = "panel_cancelled"
+    # Prep (issue 4): the packet itself, and the coordinator's alert when a panelist declines.
+    PREP_PACKET = "prep_packet"
+    PANELIST_DECLINED = "panelist_declined"
+    # After the panel (issue 5).
+    FEEDBACK_REQUEST = "feedback_request"
+    FEEDBACK_REMINDER = "feedback_reminder"
+    FEEDBACK_ESCALATION = "feedback_escalation"
+    DECISION_REQUEST = "decision_request"
+    DECISION_REMINDER = "decision_reminder"
+    CANDIDATE_UPDATE_REQUEST = "candidate_update_request"
+    CANDIDATE_UPDATE_OVERDUE = "candidate_update_overdue"
+    CANDIDATE_UPDATE_ESCALATION = "candidate_update_escalation"
 
 
 @dataclass(frozen=True)

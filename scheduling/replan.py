@@ -40,12 +40,12 @@ EVENT_KINDS = {
 
 
 def panelist_state(panelist: Panelist) -> PanelistSnapshot:
-    """Where a panelist stands on prep. The one place the policy and the guards read it from.
-
-    Confirming ("I've reviewed the materials") and declining arrive with the prep packet; until
-    then every panelist is unprepared and attending.
-    """
-    return PanelistSnapshot(user_id=panelist.user_id, confirmed=False, declined=False)
+    """Where a panelist stands on prep. The one place the policy and the guards read it from."""
+    return PanelistSnapshot(
+        user_id=panelist.user_id,
+        confirmed=panelist.confirmed_at is not None,
+        declined=panelist.declined_at is not None,
+    )
 
 
 def snapshot(panel: Panel, version: int) -> PanelSnapshot:

@@ -7,3 +7,12 @@ CANCEL_CONFIRM = "panel_cancel_confirm"
 CANCEL_KEEP = "panel_cancel_keep"
 OPEN_SCHEDULER = "panel_open_scheduler"
 TIMEZONE_OPTIONS = "timezone"  # external_select action id; options load by this id
+
+# Buttons shared by messages and App Home. Every button's ``value`` is the panel id as text
+# (``str(panel.id)``) unless noted; listeners re-check who clicks.
+PREP_CONFIRM = "prep_confirm"  # "I've reviewed the materials"
+PREP_DECLINE = "prep_decline"  # "I can't attend": opens a modal asking why
+PREP_PLAN_QUESTIONS = "prep_plan_questions"  # "Plan my questions": opens a modal
+FEEDBACK_OPEN = "feedback_open"  # "Submit feedback": opens the feedback modal
+DECISION_OPEN = "decision_open"  # value "<panel id>:<outcome>", or just the panel id (choose)
+CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate": asks what

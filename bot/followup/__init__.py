@@ -1,0 +1,1 @@
+"""After the panel: feedback, the hiring manager's decision, and the candidate-update clock."""

@@ -1,0 +1,90 @@
+"""Build :class:`~bot.followup.progress.PanelProgress` from the database, many panels at once.
+
+Three batched queries whatever the number of panels (feedback times, latest decisions, latest
+candidate updates), so App Home and ``/panel stalled`` stay fast for people on many panels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
+from bot.models import CandidateUpdate, Decision, Feedback, Panel
+
+
+async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[int, PanelProgress]:
+    """Each panel's progress by panel id (panelists must be loaded, as they are by default)."""
+    ids = [p.id for p in panels]
+    if not ids:
+        return {}
+    feedback: dict[tuple[int, str], object] = {
+        (row.panel_id, row.author_id): row.submitted_at
+        for row in await session.execute(
+            select(Feedback.panel_id, Feedback.author_id, Feedback.submitted_at).where(
+                Feedback.panel_id.in_(ids)
+            )
+        )
+    }
+    latest_decision = (
+        select(Decision.panel_id, func.max(Decision.id).label("id"))
+        .where(Decision.panel_id.in_(ids))
+        .group_by(Decision.panel_id)
+        .subquery()
+    )
+    decisions = {
+        d.panel_id: DecisionState(d.outcome, d.reason, d.decided_by, d.decided_at)
+        for d in await session.scalars(
+            select(Decision).join(latest_decision, Decision.id == latest_decision.c.id)
+        )
+    }
+    updates = dict(
+        (
+            await session.execute(
+                select(CandidateUpdate.panel_id, func.max(CandidateUpdate.at))
+                .where(CandidateUpdate.panel_id.in_(ids))
+                .group_by(CandidateUpdate.panel_id)
+            )
+        ).all()
+    )
+    return {
+        panel.id: progress_of(
+            panel,
+            {k[1]: v for k, v in feedback.items() if k[0] == panel.id},  # type: ignore[misc]
+            decisions.get(panel.id),
+            updates.get(panel.id),
+        )
+        for panel in panels
+    }
+
+
+def progress_of(
+    panel: Panel,
+    feedback_at: dict[str, object],
+    decision: DecisionState | None,
+    last_update_at: object | None,
+) -> PanelProgress:
+    return PanelProgress(
+        panel_id=panel.id,
+        reference=panel.reference,
+        candidate_name=panel.candidate.name,
+        role_title=panel.role.title,
+        cancelled=panel.is_cancelled,
+        ends_at=panel.ends_at,
+        coordinator_id=panel.coordinator_id,
+        hiring_manager_id=panel.hiring_manager_id,
+        recruiter_id=panel.recruiter_id,
+        seats=tuple(
+            SeatProgress(
+                user_id=p.user_id,
+                declined=p.declined_at is not None,
+                excused=p.excused_at is not None,
+                feedback_at=feedback_at.get(p.user_id),  # type: ignore[arg-type]
+            )
+            for p in panel.panelists
+        ),
+        decision=decision,
+        last_update_at=last_update_at,  # type: ignore[arg-type]
+    )

@@ -89,6 +89,7 @@ class StalledItem:
     waiting_since: datetime  # the candidate-update clock: last heard from us
     update_due_at: datetime
     update_days_overdue: int
+    recruiter_id: str = ""  # who owns the candidate-update clock
 
 
 T = TypeVar("T")

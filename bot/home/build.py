@@ -164,6 +164,7 @@ def stalled_for(
         waiting_since=progress.clock_started_at,
         update_due_at=due,
         update_days_overdue=days_elapsed(due, now, tz, business=settings.business_time),
+        recruiter_id=panel.recruiter_id,
     )
 
 

@@ -185,6 +185,9 @@ def _stalled_item(item: StalledItem, reader: Person) -> list[Block]:
         block["accessory"] = button("I've updated the candidate", ids.CANDIDATE_UPDATED_OPEN, value)
     elif BlockerKind.FEEDBACK in mine:
         block["accessory"] = button("Submit feedback", ids.FEEDBACK_OPEN, value)
+    elif item.recruiter_id == reader.id and item.update_days_overdue > 0:
+        # The candidate-update clock is the recruiter's, whoever blocks the rest.
+        block["accessory"] = button("I've updated the candidate", ids.CANDIDATE_UPDATED_OPEN, value)
     return [block]
 
 

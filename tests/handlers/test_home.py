@@ -275,6 +275,9 @@ async def test_stalled_decision_gives_the_hiring_manager_the_button(bot):
     assert buttons(stalled) == [(ids.DECISION_OPEN, str(panel))]
     coordinator = section_blocks(await open_home(bot, COORDINATOR), "Stalled")
     assert buttons(coordinator) == []  # not the coordinator's to decide
+    # The update clock ran out too: the recruiter can record telling the candidate.
+    recruiter = section_blocks(await open_home(bot, RECRUITER), "Stalled")
+    assert buttons(recruiter) == [(ids.CANDIDATE_UPDATED_OPEN, str(panel))]
 
 
 # ---------------------------------------------------------------------- privacy

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.config import Settings
-from bot.followup.progress import BlockerKind, PanelProgress, Stage
+from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
 from bot.home.agenda import (
     ACTION_ORDER,
     FIRST_PAGES,
@@ -82,12 +82,13 @@ def _runs(panel: Panel, user_id: str) -> bool:
 def actions_for(
     panel: Panel,
     progress: PanelProgress,
+    blockers: Sequence[Blocker],
     user_id: str,
     now: datetime,
     settings: Settings,
     tz: str,
 ) -> list[ActionItem]:
-    """What ``user_id`` has to do on this panel right now."""
+    """What ``user_id`` has to do on this panel right now (``blockers``: the panel's, now)."""
     ref = panel_ref(panel)
     items: list[ActionItem] = []
     stage = progress.stage(now)
@@ -105,7 +106,6 @@ def actions_for(
             )
         )
     if stage in (Stage.FEEDBACK, Stage.DECISION, Stage.CANDIDATE_UPDATE):
-        blockers = progress.blockers(now, settings, tz)
         for blocker in blockers:
             if blocker.owner_id != user_id:
                 continue
@@ -152,15 +152,21 @@ def upcoming_for(panel: Panel, user_id: str) -> UpcomingItem:
 
 
 def stalled_for(
-    panel: Panel, progress: PanelProgress, now: datetime, settings: Settings, tz: str
+    panel: Panel,
+    progress: PanelProgress,
+    blockers: Sequence[Blocker],
+    now: datetime,
+    settings: Settings,
+    tz: str,
 ) -> StalledItem | None:
-    if not progress.stalled(now, settings, tz):
-        return None
+    # PanelProgress.stalled's rule, with the blockers already computed (they cost the most).
     due = progress.update_due_at(settings, tz)
+    if not (now >= due or any(b.overdue for b in blockers)):
+        return None
     return StalledItem(
         panel=panel_ref(panel),
         stage=progress.stage(now),
-        blockers=tuple(progress.blockers(now, settings, tz)),
+        blockers=tuple(blockers),
         waiting_since=progress.clock_started_at,
         update_due_at=due,
         update_days_overdue=days_elapsed(due, now, tz, business=settings.business_time),
@@ -186,12 +192,14 @@ def build_agenda(
         if panel.is_cancelled or not roles_of(panel, user_id):
             continue
         state = progress[panel.id]
-        actions += actions_for(panel, state, user_id, now, settings, tz)
+        waiting = state.waiting(now)
+        blockers = state.blockers(now, settings, tz) if waiting else []
+        actions += actions_for(panel, state, blockers, user_id, now, settings, tz)
         if state.stage(now) is Stage.UPCOMING:
             upcoming.append(upcoming_for(panel, user_id))
         if _runs(panel, user_id):
             runs_any = True
-            item = stalled_for(panel, state, now, settings, tz)
+            item = stalled_for(panel, state, blockers, now, settings, tz) if waiting else None
             if item is not None:
                 stalled.append(item)
     actions.sort(key=lambda i: (ACTION_ORDER[i.kind], i.due_at, i.panel.panel_id))

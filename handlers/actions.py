@@ -5,8 +5,10 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.home.agenda import HomePages
 from bot.slack import ids, modals
 from bot.slack.app import Services
+from bot.slack.home_publish import publish_home
 from handlers.commands import NOT_A_COORDINATOR
 
 
@@ -24,3 +26,11 @@ def register(app: AsyncApp, services: Services) -> None:
             candidate_name="", coordinator_tz=person.tz, now=services.clock.now()
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.HOME_PAGE)
+    @app.action(ids.HOME_REFRESH)
+    async def home_page(ack: AsyncAck, body: dict) -> None:
+        """App Home's paging and refresh: the home is only ever the clicker's own."""
+        await ack()
+        value = (body.get("actions") or [{}])[0].get("value", "")
+        await publish_home(services, body["user"]["id"], HomePages.decode(value))

@@ -20,14 +20,14 @@ async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[
     ids = [p.id for p in panels]
     if not ids:
         return {}
-    feedback: dict[tuple[int, str], object] = {
-        (row.panel_id, row.author_id): row.submitted_at
-        for row in await session.execute(
-            select(Feedback.panel_id, Feedback.author_id, Feedback.submitted_at).where(
-                Feedback.panel_id.in_(ids)
-            )
+    # Grouped by panel as read, so building each panel's progress is linear, not panels x rows.
+    feedback: dict[int, dict[str, object]] = {}
+    for row in await session.execute(
+        select(Feedback.panel_id, Feedback.author_id, Feedback.submitted_at).where(
+            Feedback.panel_id.in_(ids)
         )
-    }
+    ):
+        feedback.setdefault(row.panel_id, {})[row.author_id] = row.submitted_at
     latest_decision = (
         select(Decision.panel_id, func.max(Decision.id).label("id"))
         .where(Decision.panel_id.in_(ids))
@@ -52,7 +52,7 @@ async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[
     return {
         panel.id: progress_of(
             panel,
-            {k[1]: v for k, v in feedback.items() if k[0] == panel.id},  # type: ignore[misc]
+            feedback.get(panel.id, {}),
             decisions.get(panel.id),
             updates.get(panel.id),
         )

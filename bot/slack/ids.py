@@ -16,3 +16,8 @@ PREP_PLAN_QUESTIONS = "prep_plan_questions"  # "Plan my questions": opens a moda
 FEEDBACK_OPEN = "feedback_open"  # "Submit feedback": opens the feedback modal
 DECISION_OPEN = "decision_open"  # value "<panel id>:<outcome>", or just the panel id (choose)
 CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate": asks what
+
+# App Home's own buttons. HOME_PAGE's value is ``HomePages.encode()`` (which page of each
+# section to show); HOME_REFRESH re-publishes the home as it is.
+HOME_PAGE = "home_page"
+HOME_REFRESH = "home_refresh"

@@ -1,0 +1,215 @@
+"""App Home benchmark: render-and-publish time for a person on 200 active panels.
+
+Question: how long does HireBot take to build (queries), render (Block Kit) and publish
+(``views.publish`` to Slack) the home of a busy person, and how much of it is ours? The
+baseline, in the same run through the same client to the same fake Slack, publishes a trivial
+static home: the difference is our query and render cost.
+
+Set-up: the fake Slack in a process of its own (``fake_slack_server.py``); HireBot's services
+(``build_services``: the real Web API client, directory, database) in this process. The
+person (the demo's Pat Peer) is on 200 active panels: 100 upcoming (packets to review), 60
+ended and owing their feedback (they coordinate 30 of those, which are stalled), 40 ended with
+all feedback in where they are the hiring manager (decisions to make); beside them, 2,000 other
+people's panels. Sequential calls (one at a time: this is latency, not throughput), after a
+warm-up. Nearest-rank percentiles.
+
+    .venv/bin/python bench/home.py                         # SQLite
+    .venv/bin/python bench/home.py --database-url postgresql://postgres@127.0.0.1:5432/test
+
+With ``--database-url`` the run works in a scratch database it creates and drops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ack import (  # type: ignore[import-not-found]
+    RESULTS,
+    machine,
+    machine_line,
+    percentile,
+    postgres_version,
+    scratch_postgres,
+    start_fake_slack,
+)
+
+from bot.clock import FixedClock
+from bot.config import isolated_settings
+from bot.db import Database
+from bot.devtools.home_seed import Seat, add_panel, seed_active_panels
+from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
+from bot.home.service import HomeService
+from bot.slack.app import build_services
+from bot.slack.home import home_view
+from bot.slack.home_publish import publish_home
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+USER = PEER
+STATIC_HOME = {
+    "type": "home",
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*HireBot*"}}],
+}
+TARGET_P99_MS = 150.0
+
+
+async def seed(db: Database) -> dict[str, int]:
+    await seed_active_panels(db, USER, 100, now=NOW, others=[CROSS, LEADER])
+    ended = NOW - timedelta(days=8)
+    for i in range(60):
+        await add_panel(
+            db,
+            starts_at=ended - timedelta(hours=i),
+            seats=[USER, Seat(CROSS, feedback_at=ended + timedelta(hours=2)), LEADER],
+            now=NOW,
+            candidate=f"Owed Feedback {i}",
+            coordinator=USER if i < 30 else COORDINATOR,
+        )
+    for i in range(40):
+        await add_panel(
+            db,
+            starts_at=NOW - timedelta(days=2, hours=i),
+            seats=[Seat(CROSS, feedback_at=NOW - timedelta(days=1)), Seat(LEADER, excused_at=NOW)],
+            now=NOW,
+            candidate=f"To Decide {i}",
+            hiring_manager=USER,
+        )
+    # Other people's panels: the person's home must not slow down with the company's size.
+    await seed_active_panels(db, "UNOISE01", 2_000, now=NOW, others=[CROSS])
+    return {"user_panels": 200, "other_panels": 2_000}
+
+
+async def timed(call: Callable[[], Awaitable[Any]], warmup: int, n: int) -> list[float]:
+    for _ in range(warmup):
+        await call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return sorted(samples)
+
+
+def stats(name: str, ms: list[float]) -> dict[str, Any]:
+    return {
+        "scenario": name,
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p99_ms": round(percentile(ms, 99), 2),
+        "mean_ms": round(statistics.fmean(ms), 2),
+    }
+
+
+async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
+    db = Database(url)
+    await db.upgrade()
+    seeded = await seed(db)
+    settings = isolated_settings(
+        slack_bot_token="xoxb-bench", slack_api_url=api_url, database_url=url
+    )
+    services = build_services(settings, FixedClock(NOW), db)
+    home = HomeService(db, services.clock, settings)
+    reader = await services.directory.person(USER)  # cached after this, as in serve
+    try:
+        agenda = await publish_home(services, USER)
+        view = home_view(agenda, reader, may_schedule=True)
+        checks = {
+            "blocks": len(view["blocks"]),
+            "action_items": agenda.action.total,
+            "upcoming": agenda.upcoming.total,
+            "stalled": agenda.stalled.total if agenda.stalled else 0,
+        }
+
+        async def baseline() -> None:
+            await services.client.views_publish(user_id=USER, view=STATIC_HOME)
+
+        async def ours() -> None:
+            await publish_home(services, USER)
+
+        async def query() -> None:
+            await home.agenda(USER, reader.tz)
+
+        results = [
+            stats("baseline: static home, views.publish", await timed(baseline, warmup, n)),
+            stats("hirebot: query + render + views.publish", await timed(ours, warmup, n)),
+            stats("hirebot: query only (Agenda)", await timed(query, warmup, n)),
+        ]
+        render_ms = sorted(
+            _render_ms(lambda: home_view(agenda, reader, may_schedule=True)) for _ in range(n)
+        )
+        results.append(stats("hirebot: render only (Block Kit)", render_ms))
+    finally:
+        await db.dispose()
+    return {"seeded": seeded, "checks": checks, "results": results}
+
+
+def _render_ms(render: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    render()
+    return (time.perf_counter() - started) * 1000
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = ["| scenario | n | p50 ms | p99 ms | mean ms |", "|---|---:|---:|---:|---:|"]
+    rows += [
+        f"| {r['scenario']} | {r['n']} | {r['p50_ms']} | {r['p99_ms']} | {r['mean_ms']} |"
+        for r in results
+    ]
+    return "\n".join(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", help="a PostgreSQL server to make a scratch database on")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=30)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="hirebot-home-bench-"))
+    fake, api_url = start_fake_slack(workdir)
+    load = os.getloadavg()[0]
+    try:
+        if args.database_url:
+            with scratch_postgres(args.database_url) as url:
+                version = asyncio.run(postgres_version(args.database_url))
+                out = asyncio.run(run(url, api_url, args.warmup, args.requests))
+                backend = f"PostgreSQL {version}"
+        else:
+            url = f"sqlite:///{workdir / 'bench.db'}"
+            out = asyncio.run(run(url, api_url, args.warmup, args.requests))
+            backend = "SQLite"
+    finally:
+        fake.stop()
+    ours = next(r for r in out["results"] if r["scenario"].startswith("hirebot: query + render"))
+    base = out["results"][0]
+    summary = {
+        "backend": backend,
+        "machine": machine(),
+        "load_average_before": load,
+        **out,
+        "target_p99_ms": TARGET_P99_MS,
+        "met": ours["p99_ms"] < TARGET_P99_MS,
+        "ours_minus_baseline_p50_ms": round(ours["p50_ms"] - base["p50_ms"], 2),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    name = "home-postgresql.json" if args.database_url else "home.json"
+    (RESULTS / name).write_text(json.dumps(summary, indent=2))
+    print(f"{backend} · {machine_line(summary['machine'])} · load {load:.2f}")
+    print(f"checks: {out['checks']}")
+    print(table(out["results"]))
+    verdict = "met" if summary["met"] else "missed"
+    print(f"p99 {ours['p99_ms']} ms; target < {TARGET_P99_MS:.0f} ms: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

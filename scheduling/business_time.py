@@ -128,13 +128,34 @@ def require_aware(moment: datetime) -> datetime:
 
 def days_elapsed(start: datetime, end: datetime, tz: str, *, business: bool) -> int:
     """Whole days from ``start`` to ``end`` (0 if ``end`` is earlier): business days in ``tz``
-    when ``business`` is set, so "2 business days overdue" reads the same way nudges are timed."""
+    when ``business`` is set, so "2 business days overdue" reads the same way nudges are timed.
+
+    The largest ``k`` with ``add_duration(start, k days) <= end``: estimated from the calendar
+    (five business days a week), then settled against :func:`add_duration` itself, so App Home
+    can count it for hundreds of panels without stepping day by day.
+    """
     start, end = require_aware(start), require_aware(end)
     if end <= start:
         return 0
     if not business:
         return (end - start) // DAY
-    days = 0
-    while days < 3660 and add_duration(start, DAY * (days + 1), tz, business=True) <= end:
+    first = _clamp_out_of_weekend(start.astimezone(zone(tz)).replace(tzinfo=None), forwards=True)
+    days = _business_days_after(first.date(), end.astimezone(zone(tz)).date())
+
+    def reached(k: int) -> bool:
+        return add_duration(start, DAY * k, tz, business=True) <= end
+
+    while days > 0 and not reached(days):
+        days -= 1
+    while reached(days + 1):
         days += 1
     return days
+
+
+def _business_days_after(first: date, last: date) -> int:
+    """Business days in ``(first, last]``."""
+    span = (last - first).days
+    if span <= 0:
+        return 0
+    weeks, rest = divmod(span, 7)
+    return weeks * 5 + sum(is_business_day(first + DAY * i) for i in range(1, rest + 1))

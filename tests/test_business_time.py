@@ -6,12 +6,13 @@ is right (and which daylight-saving side of a change it is on).
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.config import WorkingHours
-from scheduling.business_time import add_duration, within_working_hours
+from scheduling.business_time import DAY, add_duration, days_elapsed, within_working_hours
 
 NY = "America/New_York"
 BERLIN = "Europe/Berlin"
@@ -188,3 +189,24 @@ def test_no_hold_without_business_time(moment):
 def test_hold_returns_utc():
     held = within_working_hours(at("2026-06-17T18:00-04:00"), NY, NINE_TO_FIVE, business=True)
     assert held.tzinfo is UTC
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Europe/Berlin", "Africa/Cairo"])
+def test_days_elapsed_counts_exactly_the_business_days_add_duration_steps(tz):
+    """The fast count agrees with stepping add_duration a day at a time, across weekends and
+    clock changes (600 random spans of up to two months in 2026-2027)."""
+    rng = random.Random(tz)
+    for _ in range(600):
+        start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(60 * 24 * 400))
+        end = start + timedelta(minutes=rng.randrange(-1000, 60 * 24 * 60))
+        stepped = 0
+        while end > start and add_duration(start, DAY * (stepped + 1), tz, business=True) <= end:
+            stepped += 1
+        assert days_elapsed(start, end, tz, business=True) == stepped, (start, end)
+
+
+def test_days_elapsed_without_business_time_is_calendar_days():
+    start = datetime(2026, 11, 27, 16, tzinfo=UTC)  # a Friday
+    assert days_elapsed(start, start + timedelta(days=3, hours=1), "UTC", business=False) == 3
+    assert days_elapsed(start, start + timedelta(days=3, hours=1), "UTC", business=True) == 1
+    assert days_elapsed(start, start - timedelta(days=1), "UTC", business=True) == 0

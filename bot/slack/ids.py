@@ -16,3 +16,7 @@ PREP_PLAN_QUESTIONS = "prep_plan_questions"  # "Plan my questions": opens a moda
 FEEDBACK_OPEN = "feedback_open"  # "Submit feedback": opens the feedback modal
 DECISION_OPEN = "decision_open"  # value "<panel id>:<outcome>", or just the panel id (choose)
 CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate": asks what
+
+# Question planning ("Plan my questions"): the modal's callback id (its private_metadata
+# carries the panel id).
+PLAN_QUESTIONS = "prep_plan_questions_submit"

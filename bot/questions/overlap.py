@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot.panels.rounds import EarlierQuestion
 from bot.questions.normalise import normalise
-from bot.questions.similarity import SCORER, THRESHOLD
+from bot.questions.similarity import THRESHOLD, matches
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,16 @@ def find_overlaps(
     ]
     for user_id, questions in others.items():
         targets.extend((normalise(q), q, None, user_id) for q in questions)
+    choices = [target[0] for target in targets]
     found: list[Overlap] = []
     for index, (question, key) in enumerate(zip(mine, _prepared(mine), strict=True)):
-        matches = [
+        repeats = [
             Overlap(index, question, text, score, round_number, panelist_id)
-            for target, text, round_number, panelist_id in targets
-            if (score := SCORER(key, target)) >= threshold
+            for position, score in matches(key, choices, threshold)
+            for _, text, round_number, panelist_id in (targets[position],)
         ]
-        matches.sort(key=lambda o: (-o.score, o.panelist_id is not None))
-        found.extend(matches)
+        repeats.sort(key=lambda o: (-o.score, o.panelist_id is not None))
+        found.extend(repeats)
     return found
 
 

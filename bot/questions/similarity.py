@@ -8,9 +8,9 @@ precision and recall at the threshold from getting worse.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.questions.normalise import normalise
 
@@ -45,3 +45,24 @@ def similarity(a: str, b: str) -> float:
 
 def is_repeat(a: str, b: str, threshold: float = THRESHOLD) -> bool:
     return similarity(a, b) >= threshold
+
+
+def matches(
+    key: str, choices: Sequence[str], threshold: float = THRESHOLD
+) -> list[tuple[int, float]]:
+    """(position, score) of every normalised choice ``blended`` scores at least ``threshold``
+    against normalised ``key``, in choice order: the same answer as scoring each pair, faster.
+
+    A blend of two scores of at most 100 reaches ``threshold`` only if token_set_ratio reaches
+    ``2 * threshold - 100``; rapidfuzz finds those in one C loop (with the key prepared once),
+    and only they get a token_sort_ratio.
+    """
+    floor = max(0.0, 2 * threshold - 100)
+    found = []
+    for _, set_score, position in process.extract(
+        key, choices, scorer=fuzz.token_set_ratio, processor=None, score_cutoff=floor, limit=None
+    ):
+        score = (set_score + fuzz.token_sort_ratio(key, choices[position])) / 2
+        if score >= threshold:
+            found.append((position, score))
+    return sorted(found)

@@ -135,3 +135,17 @@ def test_plan_text_errors():
     long_one = "Short?\n" + "x" * 301
     assert "Question 2 is 301 characters" in plan.check(long_one).errors["questions"]
     assert plan.check("y" * 300).errors == {}
+
+
+def test_fast_matching_agrees_with_scoring_every_pair():
+    from bot.questions.similarity import SCORER, matches
+
+    questions = sorted({normalise(q) for p in load_pairs() for q in (p.a, p.b)})
+    for threshold in (60.0, THRESHOLD, 90.0):
+        for key in questions:
+            expected = [
+                (i, SCORER(key, other))
+                for i, other in enumerate(questions)
+                if SCORER(key, other) >= threshold
+            ]
+            assert matches(key, questions, threshold) == expected

@@ -38,6 +38,8 @@ def _flags(plan: Plan) -> list[Block]:
     count, total = len(by_question), len(plan.questions)
     if total == 1:
         which = "Your question repeats"
+    elif count == total:
+        which = f"All {total} of your questions repeat"
     else:
         which = f"{count} of your {total} questions {'repeats' if count == 1 else 'repeat'}"
     blocks: list[Block] = [

@@ -21,3 +21,6 @@ CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate
 # section to show); HOME_REFRESH re-publishes the home as it is.
 HOME_PAGE = "home_page"
 HOME_REFRESH = "home_refresh"
+# Question planning ("Plan my questions"): the modal's callback id (its private_metadata
+# carries the panel id).
+PLAN_QUESTIONS = "prep_plan_questions_submit"

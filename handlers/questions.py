@@ -1,0 +1,79 @@
+""" "Plan my questions": the button on the prep packet and the modal's submission.
+
+The button and the submission both check that the person is an attending panelist of a live
+panel; everyone else is refused politely and nothing changes.
+
+The coverage section of ``/panel status`` lives in ``handlers.question_status``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.questions import plan as plan_text
+from bot.questions.service import QuestionPlanner
+from bot.slack import ids, modals, question_views
+from bot.slack.app import Services
+from handlers.commands import not_found
+from handlers.views import refusal_text
+
+log = logging.getLogger(__name__)
+
+
+def _panel_id(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    planner = QuestionPlanner(services.db, services.clock)
+
+    @app.action(ids.PREP_PLAN_QUESTIONS)
+    async def open_plan(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        panel_id = _panel_id(body["actions"][0].get("value", ""))
+        try:
+            plan = await planner.plan_for(user_id, panel_id)
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            text = not_found(panel_id) if isinstance(refusal, PanelNotFound) else str(refusal)
+            channel = (body.get("channel") or {}).get("id") or (
+                await services.platform.dm_channel(user_id)
+            )
+            await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            return
+        await client.views_open(
+            trigger_id=body["trigger_id"], view=question_views.plan_questions(plan)
+        )
+
+    @app.view(ids.PLAN_QUESTIONS)
+    async def save_plan(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        panel_id = _panel_id(modals.metadata(view).get("panel", 0))
+        checked = plan_text.check(modals.form_values(view).get(plan_text.FIELD))
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        try:
+            plan = await planner.save(user_id, panel_id, checked.questions)
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            await ack(response_action="errors", errors={plan_text.FIELD: refusal_text(refusal)})
+            return
+        if plan.overlaps:
+            view_ = question_views.plan_questions(plan, flagged=True)
+        else:
+            view_ = question_views.questions_saved(plan)
+        await ack(response_action="update", view=view_)
+        log.info(
+            "%s planned %d question(s) for %s, %d overlap(s)",
+            user_id,
+            len(plan.questions),
+            plan.reference,
+            len(plan.overlaps),
+        )

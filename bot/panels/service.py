@@ -137,7 +137,14 @@ class PanelService:
         draft_id: str | None = None,
     ) -> Panel:
         now = self.clock.now()
-        tz_of = await self._zones([coordinator_id, *(a.user_id for a in assignments)])
+        tz_of = await self._zones(
+            [
+                coordinator_id,
+                basics.hiring_manager_id,
+                basics.recruiter_id,
+                *(a.user_id for a in assignments),
+            ]
+        )
         async with self.db.session() as session:
             candidate = Candidate(name=basics.candidate_name, created_at=now)
             role = await self._role(session, basics.role_title, basics.responsibilities, now)
@@ -348,7 +355,13 @@ class PanelService:
         if panel is None or self.hook is None:
             return {}
         return await self._zones(
-            [actor_id, panel.coordinator_id, *(p.user_id for p in panel.panelists)]
+            [
+                actor_id,
+                panel.coordinator_id,
+                panel.hiring_manager_id,  # follow-up nudges go to them too
+                panel.recruiter_id,
+                *(p.user_id for p in panel.panelists),
+            ]
         )
 
     async def _changed(

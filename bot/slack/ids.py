@@ -16,3 +16,9 @@ PREP_PLAN_QUESTIONS = "prep_plan_questions"  # "Plan my questions": opens a moda
 FEEDBACK_OPEN = "feedback_open"  # "Submit feedback": opens the feedback modal
 DECISION_OPEN = "decision_open"  # value "<panel id>:<outcome>", or just the panel id (choose)
 CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate": asks what
+
+# After the panel (issue 5): the modals those buttons open, and the owners' "Excuse" button.
+FEEDBACK_SUBMIT = "feedback_submit"  # the feedback modal (private_metadata: the panel id)
+DECISION_SUBMIT = "decision_submit"  # the decision's reason (panel id and outcome)
+CANDIDATE_UPDATED_SUBMIT = "candidate_updated_submit"  # what the candidate was told
+FEEDBACK_EXCUSE = "feedback_excuse"  # value "<panel id>:<panelist user id>"

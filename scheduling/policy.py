@@ -325,7 +325,7 @@ def _decision_basis(progress: PanelProgress) -> tuple[datetime, str | None] | No
     complete = progress.feedback_complete_at
     if complete is None or not _undecided(progress):
         return None
-    if progress.decision is not None and progress.decision.decided_at > complete:
+    if progress.decision is not None and progress.decision.decided_at >= complete:
         return progress.decision.decided_at, f"h{_tag(progress.decision.decided_at)}"
     return complete, None
 

@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
+from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
 from bot.panels.grammar import parse_reference
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
@@ -21,6 +22,7 @@ from bot.slack import followup_messages, ids, modals
 from bot.slack.app import Services
 from bot.slack.messages import Rendered
 from handlers.views import deliver_now
+from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,19 @@ def refusal_text(refusal: Exception) -> str:
     if isinstance(refusal, PanelNotFound):
         return f"I can't find panel P-{refusal.panel_id}. `/panel list` shows the panels you're on."
     return str(refusal)
+
+
+async def tell(
+    services: Services, body: dict, respond: AsyncRespond, client: AsyncWebClient, text: str
+) -> None:
+    """A private answer to a click: in place when the button was in a message, else (App Home)
+    as an ephemeral message in the person's DM with the app."""
+    if body.get("response_url"):
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    user_id = body["user"]["id"]
+    channel = await services.platform.dm_channel(user_id)
+    await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
 
 
 def _panel_id(value: str) -> int:
@@ -53,9 +68,8 @@ async def stalled_answer(services: Services, user_id: str) -> Rendered:
     return followup_messages.stalled(found, reader)
 
 
-def _days_past(progress, services: Services, tz: str) -> int:  # type: ignore[no-untyped-def]
-    from scheduling.business_time import days_elapsed
-
+def _days_past(progress: PanelProgress, services: Services, tz: str) -> int:
+    """Business days (or days) the candidate has waited past the update deadline."""
     due = progress.update_due_at(services.settings, tz)
     return days_elapsed(due, services.clock.now(), tz, business=services.settings.business_time)
 
@@ -78,9 +92,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             form = await services.followup.feedback_form(user_id, _panel_id(action["value"]))
         except Refusal as refusal:
-            await respond(
-                text=refusal_text(refusal), response_type="ephemeral", replace_original=False
-            )
+            await tell(services, body, respond, client, refusal_text(refusal))
             return
         focus = focus_label(form.seat.focus_area, form.seat.focus_detail)
         view = followup_messages.feedback_modal(form.panel, focus, form.existing)
@@ -93,16 +105,13 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user_id = body["user"]["id"]
         value = action.get("value") or ""
+        # "<panel>:<outcome>" from the summary's buttons; just "<panel>" lets them choose.
         outcome = parse_outcome(value.split(":", 1)[1] if ":" in value else "")
         try:
             panel = await services.followup.decision_panel(user_id, _panel_id(value))
-            if outcome is None:
-                raise NotAllowed("Choose Advance, Make offer, Reject or Hold.")
             progress = await services.followup.progress(panel)
         except Refusal as refusal:
-            await respond(
-                text=refusal_text(refusal), response_type="ephemeral", replace_original=False
-            )
+            await tell(services, body, respond, client, refusal_text(refusal))
             return
         view = followup_messages.decision_modal(panel, outcome, progress.feedback_owed)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -116,15 +125,15 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             panel = await services.followup.update_panel(user_id, _panel_id(action["value"]))
         except Refusal as refusal:
-            await respond(
-                text=refusal_text(refusal), response_type="ephemeral", replace_original=False
-            )
+            await tell(services, body, respond, client, refusal_text(refusal))
             return
         view = followup_messages.candidate_updated_modal(panel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.FEEDBACK_EXCUSE)
-    async def excuse(ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond) -> None:
+    async def excuse(
+        ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         user_id = body["user"]["id"]
         value = action.get("value") or ""
@@ -132,15 +141,10 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             panel = await services.followup.excuse(user_id, _panel_id(value), panelist_id)
         except Refusal as refusal:
-            await respond(
-                text=refusal_text(refusal), response_type="ephemeral", replace_original=False
-            )
+            await tell(services, body, respond, client, refusal_text(refusal))
             return
-        await respond(
-            text=f"<@{panelist_id}> is excused from feedback on {panel.reference}.",
-            response_type="ephemeral",
-            replace_original=False,
-        )
+        text = f"<@{panelist_id}> is excused from feedback on {panel.reference}."
+        await tell(services, body, respond, client, text)
         await deliver_now(services, panel.id)
 
     # ------------------------------------------------------------------ modals
@@ -167,14 +171,16 @@ def register(app: AsyncApp, services: Services) -> None:
     async def submit_decision(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
-        outcome = parse_outcome(str(meta.get("outcome", "")))
-        checked = check_reason(modals.form_values(view))
+        values = modals.form_values(view)
+        outcome = parse_outcome(str(meta.get("outcome") or values.get("outcome") or ""))
+        checked = check_reason(values)
+        if outcome is None:
+            checked.errors = {"outcome": "Choose a decision.", **checked.errors}
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
+        assert outcome is not None
         try:
-            if outcome is None:
-                raise NotAllowed("This form has expired. Open it again from the message.")
             panel = await services.followup.decide(
                 user_id, int(meta.get("panel", 0)), outcome, checked.value
             )

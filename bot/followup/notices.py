@@ -19,6 +19,7 @@ from bot.followup.loading import load_progress
 from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
 from bot.models import Feedback, Nudge, Panel
 from bot.platform import PanelBrief
+from scheduling.business_time import days_elapsed
 
 DEFAULT_ZONE = "UTC"
 
@@ -31,7 +32,6 @@ class FeedbackAsk:
     focus_area: str
     focus_detail: str
     reminder: bool = False
-    edit: bool = False  # they already gave it (a request that crossed their submission)
 
 
 @dataclass(frozen=True)
@@ -228,8 +228,6 @@ async def candidate_waiting(
     tz: str,
     escalation: bool = False,
 ) -> CandidateWaiting:
-    from scheduling.business_time import days_elapsed
-
     due = progress.update_due_at(settings, tz)
     pending = progress.stage(now) in (Stage.FEEDBACK, Stage.DECISION)
     return CandidateWaiting(

@@ -333,8 +333,9 @@ def feedback_modal(panel: Panel, focus: str, existing: Feedback | None) -> dict[
     )
 
 
-def decision_modal(panel: Panel, outcome: str, missing: Sequence[str]) -> dict[str, Any]:
-    label = OUTCOME_LABELS.get(outcome, outcome)
+def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) -> dict[str, Any]:
+    """The reason for ``outcome``; without one, the decision is chosen in the modal too."""
+    label = OUTCOME_LABELS.get(outcome, outcome) if outcome else "Decision"
     note = (
         f"\n:warning: Feedback still missing from {', '.join(mention(u) for u in missing)}."
         if missing
@@ -353,12 +354,15 @@ def decision_modal(panel: Panel, outcome: str, missing: Sequence[str]) -> dict[s
         ),
         context("The recruiter is asked to update the candidate next."),
     ]
+    if outcome is None:
+        blocks.insert(1, input_block("outcome", "Decision", _select(OUTCOME_LABELS, None)))
+    meta: dict[str, Any] = {"panel": panel.id, **({"outcome": outcome} if outcome else {})}
     return modal(
         truncate(f"{label}: {panel.reference}", 24),
         blocks,
         callback_id=ids.DECISION_SUBMIT,
         submit="Record",
-        private_metadata=json.dumps({"panel": panel.id, "outcome": outcome}),
+        private_metadata=json.dumps(meta),
     )
 
 

@@ -123,3 +123,45 @@ async def test_hold_is_not_final_and_restarts_the_decision_clock(bot):
     await bot.run_nudges(datetime(2026, 12, 2, 15, 0, tzinfo=UTC))
     (reminder,) = dms(bot, HIRING_MANAGER, "Decision reminder")
     assert "Waiting for the second finalist" in json.dumps(reminder["blocks"])
+
+
+async def test_user_text_is_escaped_and_long_feedback_cut_visibly(bot):
+    await ended_panel(bot, candidate="<!channel> & Co")
+    long = "Evidence <@U0EVERYONE> " + "x" * 2900
+    for user in (PEER, CROSS, LEADER):
+        await give_feedback(bot, user, evidence=long, concerns="<!here> " + "y" * 2900)
+    (summary,) = dms(bot, HIRING_MANAGER, "Ready for your decision")
+    raw = json.dumps(summary, ensure_ascii=False)
+    assert "<!channel>" not in raw and "<!here>" not in raw and "<@U0EVERYONE>" not in raw
+    assert "&lt;!channel&gt; &amp; Co" in raw and "…" in raw
+    # (the fake Slack validated every block: nothing over Block Kit's limits was sent)
+
+
+async def test_a_decision_button_without_an_outcome_lets_the_manager_choose(bot):
+    await all_feedback_in(bot)
+    view = await open_modal(bot, HIRING_MANAGER, ids.DECISION_OPEN, "1")
+    unchosen = await bot.wire.submit(HIRING_MANAGER, view, {"reason": "Not this time"})
+    assert set(unchosen.json()["errors"]) == {"outcome"}
+    await bot.wire.submit(HIRING_MANAGER, view, {"outcome": "reject", "reason": "Not this time"})
+    async with bot.db.session() as session:
+        (decision,) = await session.scalars(select(Decision))
+    assert (decision.outcome, decision.reason) == ("reject", "Not this time")
+
+
+async def test_a_refused_click_outside_a_message_is_answered_privately_in_the_dm(bot):
+    """Buttons on App Home carry no response_url: the refusal comes as an ephemeral DM."""
+    await ended_panel(bot)
+    await bot.wire.interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": COORDINATOR, "team_id": bot.wire.team_id},
+            "trigger_id": "trigger-home",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "view": {"id": "VHOME", "type": "home", "blocks": []},
+            "actions": [
+                {"type": "button", "action_id": ids.DECISION_OPEN, "block_id": "b", "value": "1"}
+            ],
+        }
+    )
+    (ephemeral,) = await bot.fake.wait_for("chat.postEphemeral")
+    assert ephemeral["user"] == COORDINATOR and "hiring manager decides" in ephemeral["text"]

@@ -82,6 +82,7 @@ class CandidateUpdateAsk:
     outcome: str
     reason: str
     decided_by: str
+    holding_message: str = ""  # for a hold: a draft telling the candidate it takes longer
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,10 @@ async def _update_ask(_nudge: Nudge, panel: Panel, ctx: SendContext) -> Candidat
     progress = await _progress(ctx, panel)
     decision = progress.decision
     assert decision is not None  # the guard skips it otherwise
-    return CandidateUpdateAsk(ctx.brief, decision.outcome, decision.reason, decision.decided_by)
+    draft = "" if decision.final else holding_message(panel.candidate.name, panel.role.title)
+    return CandidateUpdateAsk(
+        ctx.brief, decision.outcome, decision.reason, decision.decided_by, draft
+    )
 
 
 def holding_message(candidate_name: str, role_title: str) -> str:

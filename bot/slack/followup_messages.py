@@ -202,6 +202,14 @@ def _(notice: CandidateUpdateAsk, reader: Person) -> Rendered:
     blocks: list[Block] = [
         section(f":speech_balloon: *Time to update the candidate* — {_headline(b)}"),
         section(f"{mention(notice.decided_by)} decided *{outcome}*.{reason}"),
+        *(
+            [
+                section("*A holding message for the candidate* (edit and send it yourself)"),
+                preformatted(notice.holding_message),
+            ]
+            if notice.holding_message
+            else []
+        ),
         actions(
             button(
                 "I've updated the candidate",

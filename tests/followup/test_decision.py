@@ -116,6 +116,10 @@ async def test_hold_is_not_final_and_restarts_the_decision_clock(bot):
     pending = await bot.nudges(kind="decision_reminder", status="pending")
     assert len(pending) == 1 and pending[0].dedupe_key.endswith(":h20261130T150000Z")
     assert pending[0].due_at == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # HIREBOT_DECISION_SLA
+    # Rita is asked to tell Ada it takes longer, with a draft to start from.
+    await bot.run_nudges(datetime(2026, 11, 30, 15, 0, tzinfo=UTC))
+    (ask,) = dms(bot, RECRUITER, "Please update the candidate")
+    assert "still completing its review" in json.dumps(ask["blocks"])
     # Feedback can still be edited while on hold.
     view = await open_modal(bot, PEER, ids.FEEDBACK_OPEN, "1")
     assert view["callback_id"] == ids.FEEDBACK_SUBMIT

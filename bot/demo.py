@@ -9,6 +9,7 @@ would see in Slack, in their own time zone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -105,6 +106,8 @@ class _Demo:
         self.t = transcript
         self.step = 0
         self.scheduled = self.rescheduled = self.cancelled = 0
+        # After the panel (``_AfterThePanel``).
+        self.feedback = self.decided = self.updated = self.escalated = 0
 
     # ------------------------------------------------------------------ helpers
     def banner(self, title: str) -> None:
@@ -191,6 +194,7 @@ class _Demo:
         listing = await self.reply(COORDINATOR, "list")
         t.sees(COORDINATOR, "a private reply")
         t.message(listing)
+        await _AfterThePanel(self).play()
 
     async def schedule_ada(self) -> None:
         t, coordinator = self.t, COORDINATOR
@@ -351,6 +355,213 @@ class _Demo:
             t.message(notices[user_id])
 
 
+class _AfterThePanel:
+    """The story after Ada's panel, on the simulated clock: feedback (one late, reminded), the
+    decision, the candidate told; then a stalled candidate escalated to the coordinator."""
+
+    def __init__(self, demo: _Demo) -> None:
+        self.d = demo
+        self.h = demo.h
+        self.t = demo.t
+
+    async def play(self) -> None:
+        await self.feedback()
+        await self.late_feedback()
+        await self.decision()
+        await self.candidate_told()
+        await self.stalled_candidate()
+
+    async def _run_until(self, kind: str, recipient: str) -> None:
+        """Move the clock to when the next such nudge is due, and deliver what is due."""
+        pending = [n for n in await self.h.nudges(status="pending", kind=kind)]
+        due = [n.due_at for n in pending if n.recipient_id == recipient]
+        self.d.expect(due, f"a {kind} for {self.t.name(recipient)} should be planned")
+        await self.h.run_nudges(min(due))
+        self.t.note(f"The clock moves on to {_local(min(due), recipient, self.h)}.")
+
+    async def _click_and_open(self, user_id: str, action_id: str, value: str, label: str):
+        before = len(self.h.fake.calls_to("views.open"))
+        self.t.act(user_id, f"presses [{label}]")
+        await self.h.wire.click(user_id, action_id, value)
+        return (await self.h.fake.wait_for("views.open", before + 1))[-1]["view"]
+
+    async def _settle(self) -> None:
+        for _ in range(100):
+            if not await self.h.nudges(status="claimed"):
+                return
+            await asyncio.sleep(0.02)
+
+    async def _give(self, user_id: str, values: dict[str, Any], *, show: bool) -> None:
+        from bot.slack import ids
+
+        view = await self._click_and_open(user_id, ids.FEEDBACK_OPEN, "1", "Submit feedback")
+        if show:
+            self.t.sees(user_id, "a modal")
+            self.t.view(view, values=values)
+        answer = await self.d.submit(user_id, view, values)
+        self.d.expect(not answer.get("errors"), f"feedback should be accepted: {answer}")
+        await self._settle()
+        self.d.feedback += 1
+
+    async def feedback(self) -> None:
+        t = self.t
+        self.d.banner("After the panel: each panelist is asked for feedback")
+        end = ADA_MOVED + timedelta(minutes=75)
+        await self.h.run_nudges(end)
+        t.note(
+            "The simulated clock moves to the end of Ada's panel, Tuesday 10 March, 11:15 in"
+            " New York. (The prep reminders that fell due before it went out too; not shown.)"
+        )
+        asks = [m for m in self.h.fake.dms_to(PEER) if "Your feedback" in m.get("text", "")]
+        self.d.expect(asks, "Pat should be asked for feedback at the panel's end")
+        t.sees(PEER, "a DM")
+        t.message(asks[-1])
+        await self._give(
+            PEER,
+            {
+                "recommendation": "strong_yes",
+                "rating": "4",
+                "evidence": "Designed a CDC pipeline end to end and explained the trade-offs.",
+                "concerns": "Has not run streaming in production.",
+                "questions_asked": "How would you backfill a year of events?\n"
+                "How do you version a data contract?",
+            },
+            show=True,
+        )
+        t.note(
+            "The questions Pat actually asked are kept: a round-3 panel for Ada will see them"
+            " as “already asked”. Carlos and Lee give their feedback too (not shown)."
+        )
+        for user_id, recommendation in ((CROSS, "yes"), (LEADER, "yes")):
+            values = {
+                "recommendation": recommendation,
+                "rating": "3",
+                "evidence": "Clear, structured answers; good questions back to us.",
+            }
+            await self._give(user_id, values, show=False)
+
+    async def late_feedback(self) -> None:
+        t = self.t
+        self.d.banner("Priya's feedback is late: a reminder in her working hours")
+        await self._run_until("feedback_reminder", PEER2)
+        reminders = [m for m in self.h.fake.dms_to(PEER2) if "Reminder: your feedback" in m["text"]]
+        self.d.expect(reminders, "Priya should be reminded")
+        t.sees(PEER2, "a DM")
+        t.message(reminders[-1])
+        t.note("Only Priya: the others' reminders were cancelled when their feedback arrived.")
+        values = {
+            "recommendation": "yes",
+            "rating": "3",
+            "evidence": "Solid case review; needed a hint on partitioning.",
+        }
+        await self._give(PEER2, values, show=False)
+        t.act(PEER2, "submits her feedback: now all of it is in.")
+
+    async def decision(self) -> None:
+        from bot.slack import ids
+
+        t, hm = self.t, HIRING_MANAGER
+        self.d.banner("Hank gets the summary and decides")
+        await self._run_until("decision_request", hm)
+        asks = [m for m in self.h.fake.dms_to(hm) if "Ready for your decision" in m["text"]]
+        self.d.expect(asks, "Hank should get the decision summary")
+        t.sees(hm, "a DM")
+        t.message(asks[-1])
+        view = await self._click_and_open(hm, ids.DECISION_OPEN, "1:offer", "Make offer")
+        values = {"reason": "Strong on every focus area; the streaming gap is coachable."}
+        t.sees(hm, "a modal")
+        t.view(view, values=values)
+        answer = await self.d.submit(hm, view, values)
+        self.d.expect(not answer.get("errors"), f"the decision should be recorded: {answer}")
+        await self._settle()
+        self.d.decided += 1
+        t.note("Rita is asked to tell Ada, once her working day starts in Chicago.")
+        await self._run_until("candidate_update_request", RECRUITER)
+        asks = [m for m in self.h.fake.dms_to(RECRUITER) if "update the candidate" in m["text"]]
+        self.d.expect(asks, "Rita should be asked to update the candidate")
+        t.sees(RECRUITER, "a DM")
+        t.message(asks[-1])
+
+    async def candidate_told(self) -> None:
+        from bot.slack import ids
+
+        t, recruiter = self.t, RECRUITER
+        self.d.banner("Rita tells Ada, and says so: the candidate clock stops")
+        view = await self._click_and_open(
+            recruiter, ids.CANDIDATE_UPDATED_OPEN, "1", "I've updated the candidate"
+        )
+        values = {"note": "Called Ada: verbal offer, written offer by Friday."}
+        t.view(view, values=values)
+        answer = await self.d.submit(recruiter, view, values)
+        self.d.expect(not answer.get("errors"), f"the update should be recorded: {answer}")
+        await self._settle()
+        self.d.updated += 1
+        history = await self.d.reply(HIRING_MANAGER, "history P-1")
+        t.sees(HIRING_MANAGER, "a private reply")
+        t.message(history)
+        self.d.expect("updated the candidate" in _all_text(history), "history shows the update")
+
+    async def stalled_candidate(self) -> None:
+        t, coordinator, recruiter = self.t, COORDINATOR, RECRUITER
+        self.d.banner("A stalled candidate: daily nudges, then the coordinator")
+        start = self.h.clock.now() + timedelta(days=1)
+        start = start.replace(hour=15, minute=0, second=0, microsecond=0)
+        basics = {
+            "candidate": "Alan Turing",
+            "role_title": "Staff Data Engineer",
+            "responsibilities": "Own the warehouse's modelling layer.",
+            "round": "2",
+            **self.h.local_fields(start, NEW_YORK),
+            "duration": "60",
+            "format": "conversation",
+            "location": "https://meet.example.com/alan-turing",
+            "hiring_manager": HIRING_MANAGER,
+            "recruiter": recruiter,
+        }
+        panel = await self.h.schedule(coordinator, basics, GRACE_SEATS)
+        self.d.scheduled += 1
+        t.note(
+            f"Cora schedules Alan Turing ({panel.reference}) for"
+            f" {_local(start, coordinator, self.h)}. After his panel only Pat gives feedback;"
+            " nobody tells Alan anything."
+        )
+        await self.h.run_nudges(panel.ends_at)
+        values = {"recommendation": "yes", "rating": "3", "evidence": "Good modelling answers."}
+        from bot.slack import ids
+
+        view = await self._click_and_open(PEER, ids.FEEDBACK_OPEN, str(panel.id), "Submit feedback")
+        await self.d.submit(PEER, view, values)
+        await self._settle()
+        self.d.feedback += 1
+
+        await self._run_until("candidate_update_overdue", recruiter)
+        waiting = [m for m in self.h.fake.dms_to(recruiter) if "hasn't heard" in m["text"]]
+        self.d.expect(waiting, "Rita should be told Alan is waiting")
+        t.sees(recruiter, "a DM")
+        t.message(waiting[-1])
+        t.note(
+            "Three business days after the panel Alan has heard nothing: Rita and Hank are told"
+            " what blocks, by name, and Rita gets a holding message she can send. This repeats"
+            " once a business day, never twice in a day."
+        )
+        await self._run_until("candidate_update_escalation", coordinator)
+        escalated = [m for m in self.h.fake.dms_to(coordinator) if "hasn't heard" in m["text"]]
+        self.d.expect(escalated, "Cora should hear of the stalled candidate")
+        self.d.escalated += 1
+        t.sees(coordinator, "a DM")
+        t.message(escalated[-1])
+        stalled = await self.d.reply(recruiter, "stalled")
+        t.sees(recruiter, "a private reply")
+        t.message(stalled)
+        self.d.expect("Alan Turing" in _all_text(stalled), "/panel stalled should list Alan")
+
+
+def _local(moment: datetime, user_id: str, harness: Harness) -> str:
+    from bot.slack.text import local_time
+
+    return local_time(moment, harness.fake.users[user_id].tz)
+
+
 def _all_text(message: Mapping[str, Any]) -> str:
     """Every string in a message (fallback text and blocks), for checking what it says."""
     out: list[str] = []
@@ -477,7 +688,9 @@ async def run_demo(quiet: bool = False, *, width: int | None = None) -> int:
     if demo is not None:
         done = (
             f"{demo.scheduled} panel{'s' if demo.scheduled != 1 else ''} scheduled,"
-            f" {demo.rescheduled} rescheduled, {demo.cancelled} cancelled"
+            f" {demo.rescheduled} rescheduled, {demo.cancelled} cancelled;"
+            f" {demo.feedback} feedback, {demo.decided} decided, {demo.updated} candidate"
+            f" updated, {demo.escalated} stalled escalated"
         )
     else:
         done = "nothing scheduled"

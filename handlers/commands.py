@@ -12,6 +12,7 @@ from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
 from bot.slack import messages, modals
 from bot.slack.app import Services
+from handlers import followup
 from handlers.status import panel_status
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,9 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "stalled":
-            await ack(
-                text="Nothing is stalled: HireBot starts tracking candidates past an SLA once"
-                " feedback and decisions are recorded for them."
-            )
+            await ack()  # reads every panel the caller is on: answer after the ack
+            text, blocks = await followup.stalled_answer(services, user_id)
+            await respond(text=text, blocks=blocks, response_type="ephemeral")
             return
 
         assert parsed.panel_id is not None
@@ -68,6 +68,10 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if parsed.name == "status":
                 text, blocks = await panel_status(services, user_id, parsed.panel_id)
+                await respond(text=text, blocks=blocks, response_type="ephemeral")
+                return
+            if parsed.name == "history":
+                text, blocks = await followup.history_answer(services, user_id, parsed.panel_id)
                 await respond(text=text, blocks=blocks, response_type="ephemeral")
                 return
             panel = await services.panels.manageable(user_id, parsed.panel_id)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from bot.slack import messages
+from bot.followup.progress import Stage
+from bot.models import Panel
+from bot.panels.access import can_manage
+from bot.people import Person
+from bot.slack import followup_messages, messages
 from bot.slack.app import Services
+from bot.slack.blocks import Block
 from bot.slack.messages import Rendered
 from handlers.question_status import status_section
 
@@ -14,4 +19,26 @@ async def panel_status(services: Services, user_id: str, panel_id: int) -> Rende
     summary, warnings = await services.flows.review(panel)
     reader = await services.directory.person(user_id)
     text, blocks = messages.status(summary, warnings, reader)
-    return text, blocks + await status_section(services, panel, user_id)
+    after = await followup_blocks(services, panel, reader)
+    if after:  # the panel has ended: its follow-up replaces the "not due yet" line
+        blocks = [b for b in blocks if "not due until the panel ends" not in str(b)]
+    return text, blocks + await status_section(services, panel, user_id) + after
+
+
+async def followup_blocks(services: Services, panel: Panel, reader: Person) -> list[Block]:
+    """After the panel: where it stands, what blocks, and the feedback this reader may see."""
+    now = services.clock.now()
+    progress = await services.followup.progress(panel)
+    stage = progress.stage(now)
+    if stage in (Stage.UPCOMING, Stage.CANCELLED):
+        return []
+    reading = await services.followup.reading(reader.id, panel)
+    return followup_messages.followup_status(
+        panel,
+        progress,
+        reading,
+        progress.blockers(now, services.settings, reader.tz),
+        reader,
+        may_excuse=can_manage(panel, reader.id),
+        now_stage=stage,
+    )

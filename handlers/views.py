@@ -29,7 +29,11 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         draft_id = await services.panels.save_draft(user_id, checked.value)
-        await ack(response_action="push", view=modals.schedule_focus(checked.value, draft_id))
+        earlier = await services.panels.earlier_candidate(
+            checked.value.candidate_name, checked.value.role_title
+        )
+        view = modals.schedule_focus(checked.value, draft_id, earlier)
+        await ack(response_action="push", view=view)
 
     @app.view(ids.SCHEDULE_STEP2)
     async def schedule_focus(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -55,7 +59,11 @@ def register(app: AsyncApp, services: Services) -> None:
                 errors={focus_field: "The start time has passed. Go back and pick a new one."},
             )
             return
-        panel = await services.panels.schedule(user_id, basics, checked.value, draft_id=draft_id)
+        same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
+        candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
+        panel = await services.panels.schedule(
+            user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+        )
         await ack(response_action="clear")
         await services.flows.announce_scheduled(panel)
 

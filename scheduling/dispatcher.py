@@ -46,6 +46,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.loading import load_progress
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Digest, Notice
@@ -242,10 +243,17 @@ class Dispatcher:
             panel_ids = {n.panel_id for n in batch}
             found = await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
             panels = {p.id: p for p in found}
+            # Follow-up kinds are checked against feedback and decisions as they are now.
+            after = {n.panel_id for n in batch if n.kind in guards.PROGRESS_GUARDS}
+            progress = await load_progress(
+                session, [panels[i] for i in sorted(after) if i in panels]
+            )
             sendable: list[Nudge] = []
             skipped: dict[str, list[int]] = defaultdict(list)
             for nudge in batch:
-                reason = guards.skip_reason(nudge, panels.get(nudge.panel_id), as_of)
+                reason = guards.skip_reason(
+                    nudge, panels.get(nudge.panel_id), as_of, progress.get(nudge.panel_id)
+                )
                 if reason:
                     skipped[reason].append(nudge.id)
                 else:
@@ -313,7 +321,22 @@ class Dispatcher:
     async def _compose(
         self, nudges: list[Nudge], panels: dict[int, Panel]
     ) -> tuple[Person, Notice]:
-        items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
+        if any(n.kind in notices.FOLLOWUP_COMPOSERS for n in nudges):
+            async with self.db.session() as session:
+                now = self.clock.now()
+                items = [
+                    await notices.compose(
+                        n,
+                        panels[n.panel_id],
+                        self.directory,
+                        session=session,
+                        settings=self.settings,
+                        now=now,
+                    )
+                    for n in nudges
+                ]
+        else:
+            items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
         return await notices.reader(nudges[0], self.directory), notice
 

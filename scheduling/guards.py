@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from bot.followup.progress import PanelProgress
 from bot.models import Nudge, Panel
 from scheduling.policy import NudgeKind
 from scheduling.replan import panelist_state
@@ -67,11 +68,84 @@ GUARDS: Mapping[str, tuple[Guard, ...]] = {
     # The cancellation notice is news precisely because the panel is cancelled.
     NudgeKind.PANEL_CANCELLED: (),
     NUDGE_FAILED: (),
+    # After the panel: the panel must still be on; the rest is in PROGRESS_GUARDS.
+    NudgeKind.FEEDBACK_REQUEST: (panel_open, subject_on_panel),
+    NudgeKind.FEEDBACK_REMINDER: (panel_open, subject_on_panel),
+    NudgeKind.FEEDBACK_ESCALATION: (panel_open,),
+    NudgeKind.DECISION_REQUEST: (panel_open,),
+    NudgeKind.DECISION_REMINDER: (panel_open,),
+    NudgeKind.CANDIDATE_UPDATE_REQUEST: (panel_open,),
+    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open,),
+    NudgeKind.CANDIDATE_UPDATE_ESCALATION: (panel_open,),
+}
+
+# --- after the panel: guards that read its follow-up state ------------------------------
+
+ProgressGuard = Callable[[Nudge, PanelProgress, datetime], str | None]
+
+
+def subject_owes_feedback(nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
+    seat = next((s for s in progress.seats if s.user_id == nudge.subject_id), None)
+    if seat is None:
+        return "no longer on the panel"
+    if seat.declined:
+        return "declined the panel"
+    if seat.excused:
+        return "excused from feedback"
+    if seat.feedback_at is not None:
+        return "feedback already in"
+    return None
+
+
+def feedback_missing(_nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
+    return None if progress.feedback_owed else "all feedback is in"
+
+
+def feedback_complete(_nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
+    return "feedback still missing" if progress.feedback_owed else None
+
+
+def undecided(_nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
+    decision = progress.decision
+    return "already decided" if decision is not None and decision.final else None
+
+
+def candidate_not_told(_nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
+    decision = progress.decision
+    if decision is None:
+        return "no decision yet"
+    if progress.last_update_at is not None and progress.last_update_at >= decision.decided_at:
+        return "candidate already updated"
+    return None
+
+
+def candidate_waiting(nudge: Nudge, progress: PanelProgress, now: datetime) -> str | None:
+    if not progress.waiting(now):
+        return "the candidate has heard back"
+    if progress.last_update_at is not None and progress.last_update_at >= nudge.created_at:
+        return "candidate updated since"
+    return None
+
+
+#: Follow-up kinds and the guards that need the panel's progress (loaded once per batch).
+PROGRESS_GUARDS: Mapping[str, tuple[ProgressGuard, ...]] = {
+    NudgeKind.FEEDBACK_REQUEST: (undecided, subject_owes_feedback),
+    NudgeKind.FEEDBACK_REMINDER: (undecided, subject_owes_feedback),
+    NudgeKind.FEEDBACK_ESCALATION: (undecided, feedback_missing),
+    NudgeKind.DECISION_REQUEST: (feedback_complete, undecided),
+    NudgeKind.DECISION_REMINDER: (feedback_complete, undecided),
+    NudgeKind.CANDIDATE_UPDATE_REQUEST: (candidate_not_told,),
+    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (candidate_waiting,),
+    NudgeKind.CANDIDATE_UPDATE_ESCALATION: (candidate_waiting,),
 }
 
 
-def skip_reason(nudge: Nudge, panel: Panel | None, now: datetime) -> str | None:
-    """Why ``nudge`` should not be sent as of ``now``, or ``None`` when it should."""
+def skip_reason(
+    nudge: Nudge, panel: Panel | None, now: datetime, progress: PanelProgress | None = None
+) -> str | None:
+    """Why ``nudge`` should not be sent as of ``now``, or ``None`` when it should.
+
+    Follow-up kinds also need the panel's ``progress`` (``bot.followup.loading``)."""
     if panel is None:
         return "panel deleted"
     guards = GUARDS.get(nudge.kind)
@@ -79,6 +153,14 @@ def skip_reason(nudge: Nudge, panel: Panel | None, now: datetime) -> str | None:
         return f"unknown kind {nudge.kind!r}"
     for guard in guards:
         reason = guard(nudge, panel, now)
+        if reason:
+            return reason
+    after_panel = PROGRESS_GUARDS.get(nudge.kind, ())
+    if after_panel and progress is None:
+        return "follow-up state not loaded"
+    for progress_guard in after_panel:
+        assert progress is not None
+        reason = progress_guard(nudge, progress, now)
         if reason:
             return reason
     return None

@@ -10,6 +10,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Settings
+from bot.followup import notices as followup
 from bot.models import Nudge, Panel
 from bot.panels.request import Slot
 from bot.panels.summary import slot_of, summarise
@@ -84,7 +88,25 @@ COMPOSERS: Mapping[str, Composer] = {
 }
 
 
-async def compose(nudge: Nudge, panel: Panel, directory: Directory) -> Notice:
+#: Follow-up kinds read the panel's feedback and decisions, so they compose inside a session.
+FOLLOWUP_COMPOSERS = followup.COMPOSERS
+
+
+async def compose(
+    nudge: Nudge,
+    panel: Panel,
+    directory: Directory,
+    *,
+    session: AsyncSession | None = None,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> Notice:
+    after_panel = FOLLOWUP_COMPOSERS.get(nudge.kind)
+    if after_panel is not None:
+        if session is None or settings is None or now is None:
+            raise ValueError(f"{nudge.kind} needs a session, settings and the time to compose")
+        ctx = followup.SendContext(session, settings, now, brief(panel))
+        return await after_panel(nudge, panel, ctx)  # type: ignore[return-value]
     return await COMPOSERS[nudge.kind](nudge, panel, directory)
 
 

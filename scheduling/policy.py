@@ -24,11 +24,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfoNotFoundError
 
 from bot.config import Settings
-from scheduling.business_time import add_duration, require_aware, within_working_hours, zone
+from bot.followup.progress import PanelProgress, Stage
+from scheduling.business_time import (
+    add_duration,
+    days_elapsed,
+    require_aware,
+    within_working_hours,
+    zone,
+)
 
 DEFAULT_ZONE = "UTC"
 CANCELLED = "cancelled"  # bot.models.PanelStatus.CANCELLED, without importing the ORM
@@ -71,6 +78,12 @@ class PanelSnapshot:
     coordinator_id: str
     panelists: tuple[PanelistSnapshot, ...]
     version: int = 0  # bumped on every reschedule; part of the dedupe keys
+    # After the panel (issue 5): who decides and who tells the candidate, and where the panel
+    # stands (feedback, decision, candidate updates). Without ``followup`` nothing after the
+    # panel is planned.
+    hiring_manager_id: str = ""
+    recruiter_id: str = ""
+    followup: PanelProgress | None = None
 
     @property
     def attending(self) -> tuple[PanelistSnapshot, ...]:
@@ -213,12 +226,218 @@ def plan_prep_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
     )
 
 
+# --- after the panel: feedback, decision, candidate updates ----------------------------
+
+DAY = timedelta(days=1)
+#: How many daily candidate-update nudges are planned ahead (a business week). Every change
+#: to the panel (feedback, a decision, an update) re-plans the series from that day on.
+OVERDUE_SERIES = 5
+#: The coordinator hears of a stalled candidate this many (business) days after the SLA.
+UPDATE_ESCALATION_AFTER = timedelta(days=2)
+
+
+def _tag(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _after_panel(ctx: PlanContext) -> PanelProgress | None:
+    """The panel's follow-up state, when there is one to plan for (not cancelled)."""
+    progress = ctx.panel.followup
+    if progress is None or ctx.panel.status == CANCELLED or progress.cancelled:
+        return None
+    return progress
+
+
+def _undecided(progress: PanelProgress) -> bool:
+    return progress.decision is None or not progress.decision.final
+
+
+def _held(ctx: PlanContext, due: datetime, user_id: str) -> datetime:
+    """Not before now, and inside the recipient's working hours (non-urgent nudges)."""
+    s = ctx.settings
+    return within_working_hours(
+        max(due, ctx.now), ctx.zone_of(user_id), s.working_hours, business=s.business_time
+    )
+
+
+def _after(ctx: PlanContext, start: datetime, delta: timedelta, user_id: str) -> datetime:
+    s = ctx.settings
+    return add_duration(start, delta, ctx.zone_of(user_id), business=s.business_time)
+
+
+def _nudge(
+    ctx: PlanContext,
+    kind: NudgeKind,
+    recipient: str,
+    due: datetime,
+    *,
+    urgent: bool = False,
+    subject: str | None = None,
+    key_tail: str | None = None,
+) -> PlannedNudge:
+    return PlannedNudge(
+        kind=kind,
+        panel_id=ctx.panel.panel_id,
+        subject_id=subject,
+        recipient_id=recipient,
+        due_at=due,
+        urgent=urgent,
+        dedupe_key=time_key(kind, ctx.panel, key_tail or subject),
+    )
+
+
+def plan_feedback_requests(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """At the panel's end, each panelist who owes feedback is asked for it (urgent: it is the
+    moment the interview is fresh, whatever the hour)."""
+    progress = _after_panel(ctx)
+    if progress is None or not _undecided(progress):
+        return
+    for user_id in progress.feedback_owed:
+        due = max(progress.ends_at, ctx.now)
+        yield _nudge(ctx, NudgeKind.FEEDBACK_REQUEST, user_id, due, urgent=True, subject=user_id)
+
+
+def plan_feedback_reminders(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """``HIREBOT_FEEDBACK_REMINDER_AFTER`` the end, in their working hours, to those still owing."""
+    progress = _after_panel(ctx)
+    if progress is None or not _undecided(progress):
+        return
+    for user_id in progress.feedback_owed:
+        due = _after(ctx, progress.ends_at, ctx.settings.feedback_reminder_after, user_id)
+        yield _nudge(
+            ctx, NudgeKind.FEEDBACK_REMINDER, user_id, _held(ctx, due, user_id), subject=user_id
+        )
+
+
+def plan_feedback_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """``HIREBOT_FEEDBACK_ESCALATION_AFTER`` the end the hiring manager hears whose feedback is
+    missing (who exactly is decided at send time, so the key does not change as it arrives)."""
+    progress = _after_panel(ctx)
+    if progress is None or not _undecided(progress) or not progress.feedback_owed:
+        return
+    manager = progress.hiring_manager_id
+    due = _after(ctx, progress.ends_at, ctx.settings.feedback_escalation_after, manager)
+    yield _nudge(ctx, NudgeKind.FEEDBACK_ESCALATION, manager, _held(ctx, due, manager))
+
+
+def _decision_basis(progress: PanelProgress) -> tuple[datetime, str | None] | None:
+    """When the decision clock started (all feedback in, or the latest hold) and its key tail."""
+    complete = progress.feedback_complete_at
+    if complete is None or not _undecided(progress):
+        return None
+    if progress.decision is not None and progress.decision.decided_at >= complete:
+        return progress.decision.decided_at, f"h{_tag(progress.decision.decided_at)}"
+    return complete, None
+
+
+def plan_decision_request(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """Once all feedback is in (or excused), the hiring manager is asked to decide."""
+    progress = _after_panel(ctx)
+    if progress is None or _decision_basis(progress) is None:
+        return
+    complete = progress.feedback_complete_at
+    assert complete is not None
+    manager = progress.hiring_manager_id
+    yield _nudge(ctx, NudgeKind.DECISION_REQUEST, manager, _held(ctx, complete, manager))
+
+
+def plan_decision_reminder(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """``HIREBOT_DECISION_SLA`` after all feedback is in (or after a hold), no final decision."""
+    progress = _after_panel(ctx)
+    basis = _decision_basis(progress) if progress is not None else None
+    if progress is None or basis is None:
+        return
+    start, tail = basis
+    manager = progress.hiring_manager_id
+    due = _after(ctx, start, ctx.settings.decision_sla, manager)
+    yield _nudge(ctx, NudgeKind.DECISION_REMINDER, manager, _held(ctx, due, manager), key_tail=tail)
+
+
+def plan_candidate_update_request(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """After each decision (a hold too), the recruiter is asked to tell the candidate."""
+    progress = _after_panel(ctx)
+    if progress is None or progress.decision is None:
+        return
+    decided = progress.decision.decided_at
+    if progress.last_update_at is not None and progress.last_update_at >= decided:
+        return
+    recruiter = progress.recruiter_id
+    yield _nudge(
+        ctx,
+        NudgeKind.CANDIDATE_UPDATE_REQUEST,
+        recruiter,
+        _held(ctx, decided, recruiter),
+        key_tail=f"d{_tag(decided)}",
+    )
+
+
+def _clock_running(progress: PanelProgress, now: datetime) -> bool:
+    """The candidate is, or will be once the panel ends, owed news."""
+    return progress.stage(now) in (
+        Stage.UPCOMING,
+        Stage.FEEDBACK,
+        Stage.DECISION,
+        Stage.CANDIDATE_UPDATE,
+    )
+
+
+def plan_candidate_update_overdue(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """Past ``HIREBOT_CANDIDATE_UPDATE_SLA`` with no update: the recruiter and the hiring manager,
+    once a (business) day each, from today's occurrence on. The key names the clock's start and
+    the recipient's local day, so a day is nudged once and an update starts a fresh series."""
+    progress = _after_panel(ctx)
+    if progress is None or not _clock_running(progress, ctx.now):
+        return
+    s = ctx.settings
+    clock = f"c{_tag(progress.clock_started_at)}"
+    for user_id in dict.fromkeys((progress.recruiter_id, progress.hiring_manager_id)):
+        tz = ctx.zone_of(user_id)
+        first = progress.update_due_at(s, tz)
+        today = days_elapsed(first, ctx.now, tz, business=s.business_time)
+        for day in range(today, today + OVERDUE_SERIES):
+            due = add_duration(first, DAY * day, tz, business=s.business_time)
+            local_day = due.astimezone(zone(tz)).date().isoformat()
+            yield _nudge(
+                ctx,
+                NudgeKind.CANDIDATE_UPDATE_OVERDUE,
+                user_id,
+                _held(ctx, due, user_id),
+                key_tail=f"{clock}:{local_day}:{user_id}",
+            )
+
+
+def plan_candidate_update_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """Two more business days past the SLA, the coordinator is told the candidate is stalled."""
+    progress = _after_panel(ctx)
+    if progress is None or not _clock_running(progress, ctx.now):
+        return
+    coordinator = ctx.panel.coordinator_id
+    tz = ctx.zone_of(coordinator)
+    first = progress.update_due_at(ctx.settings, tz)
+    due = _after(ctx, first, UPDATE_ESCALATION_AFTER, coordinator)
+    yield _nudge(
+        ctx,
+        NudgeKind.CANDIDATE_UPDATE_ESCALATION,
+        coordinator,
+        _held(ctx, due, coordinator),
+        key_tail=f"c{_tag(progress.clock_started_at)}",
+    )
+
+
 Planner = Callable[[PlanContext], Iterable[PlannedNudge]]
 
 #: Every time-based kind and its planner. Only these kinds are ever cancelled by :func:`diff`.
 TIME_BASED_PLANNERS: Mapping[NudgeKind, Planner] = {
     NudgeKind.PREP_REMINDER: plan_prep_reminders,
     NudgeKind.PREP_ESCALATION: plan_prep_escalation,
+    NudgeKind.FEEDBACK_REQUEST: plan_feedback_requests,
+    NudgeKind.FEEDBACK_REMINDER: plan_feedback_reminders,
+    NudgeKind.FEEDBACK_ESCALATION: plan_feedback_escalation,
+    NudgeKind.DECISION_REQUEST: plan_decision_request,
+    NudgeKind.DECISION_REMINDER: plan_decision_reminder,
+    NudgeKind.CANDIDATE_UPDATE_REQUEST: plan_candidate_update_request,
+    NudgeKind.CANDIDATE_UPDATE_OVERDUE: plan_candidate_update_overdue,
+    NudgeKind.CANDIDATE_UPDATE_ESCALATION: plan_candidate_update_escalation,
 }
 
 

@@ -10,6 +10,7 @@ roll back together: no reminder is ever planned for a change that did not happen
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from bot.followup.loading import load_progress
 from bot.models import AuditEvent, Panel, Panelist
 from bot.panels.service import PanelChange
 from bot.people import Directory
@@ -57,7 +59,16 @@ def snapshot(panel: Panel, version: int) -> PanelSnapshot:
         coordinator_id=panel.coordinator_id,
         panelists=tuple(panelist_state(p) for p in panel.panelists),
         version=version,
+        hiring_manager_id=panel.hiring_manager_id,
+        recruiter_id=panel.recruiter_id,
     )
+
+
+async def with_followup(session: AsyncSession, state: PanelSnapshot, panel: Panel) -> PanelSnapshot:
+    """``state`` with where the panel stands after it ends (feedback, decision, updates), read
+    in the change's own session so what the change just wrote is planned for."""
+    progress = (await load_progress(session, [panel]))[panel.id]
+    return replace(state, followup=progress)
 
 
 async def schedule_version(session: AsyncSession, panel_id: int) -> int:
@@ -133,6 +144,7 @@ class PanelNudges:
         tz_of: Mapping[str, str],
     ) -> None:
         state = snapshot(panel, await schedule_version(session, panel.id))
+        state = await with_followup(session, state, panel)
         await replan(session, state, self.settings, tz_of, change.at)
         kind = EVENT_KINDS.get(change.action)
         if kind is not None:

@@ -64,8 +64,22 @@ async def test_demo_tells_the_whole_story(capsys, private_tmp):
     # Slack's markup is rendered for people, never shown raw
     for raw in ("<@U", "&lt;", "&gt;", "&amp;", "*Panel*", ":warning:"):
         assert raw not in out
+    # 10-14. after the panel: feedback (one late, reminded), decision, candidate told, stalled
+    assert "Your feedback, please — P-1 · Ada Lovelace" in text
+    assert "Questions you actually asked (optional): How would you backfill" in text
+    assert "Priya Peer (Staff Data Engineer) sees a DM, in Asia/Kolkata" in text
+    assert "Reminder: your feedback — P-1" in text
+    assert "@Pat Peer · Technical depth · Strong yes · 4/4" in text
+    assert "[Advance] [Make offer] [Reject] [Hold]" in text
+    assert "@Hank Hiring decided Make offer." in text
+    assert "@Rita Recruiter updated the candidate: Called Ada" in text
+    assert "feedback missing from @Carlos Cross, 2 business days overdue" in text
+    assert "A holding message for the candidate" in text
+    assert "Stalled candidate — P-3 · Alan Turing" in text
+    assert "1 candidate(s) waiting past an SLA" in text
     # the summary line, and nothing left behind
-    assert out.rstrip().splitlines()[-1].startswith("Demo complete: 2 panels scheduled")
+    assert out.rstrip().splitlines()[-1].startswith("Demo complete: 3 panels scheduled")
+    assert "1 decided, 1 candidate updated, 1 stalled escalated" in out.rstrip().splitlines()[-1]
     assert "0 Slack errors" in out.rstrip().splitlines()[-1]
     assert list(private_tmp.iterdir()) == []
 

@@ -359,7 +359,7 @@ OLD = panel("2026-06-17T14:00-04:00")
 NOW = at("2026-06-15T12:00-04:00")
 OLD_KEYS = [n.dedupe_key for n in plan(OLD, settings(), ALL_NY, NOW)]
 CANCEL_NOTICE = "panel_cancelled:p7:e41:U1"
-FOREIGN_KEY = "feedback_reminder:p7:v0@20260617T180000Z:U1"  # a kind this module doesn't know
+FOREIGN_KEY = "interview_kit:p7:v0@20260617T180000Z:U1"  # a kind this module does not know
 
 
 def test_reschedule_adds_fresh_reminders_and_cancels_the_old_ones():

@@ -42,6 +42,9 @@ EMOJI = {
     "information_source": "ℹ",
     "wave": "~",
     "tada": "★",
+    "rotating_light": "‼",
+    "speech_balloon": "✉",
+    "pause_button": "‖",
 }
 
 _ANGLE = re.compile(r"<([^<>\n]+)>")

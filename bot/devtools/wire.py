@@ -155,7 +155,10 @@ def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
         value = values.get(block_id)
         kind = element["type"]
         action_id = element.get("action_id", block_id)
-        if kind in ("static_select", "external_select"):
+        if kind == "radio_buttons" and value is None:
+            # Slack submits the preselected option of radio buttons nobody touched.
+            entry = {"type": kind, "selected_option": element.get("initial_option")}
+        elif kind in ("static_select", "external_select", "radio_buttons"):
             chosen = (
                 {"value": value, "text": {"type": "plain_text", "text": str(value)}}
                 if value

@@ -13,7 +13,7 @@ NEEDS_PANEL = ("status", "reschedule", "cancel", "history")
 
 @dataclass(frozen=True)
 class PanelCommand:
-    name: str  # help | new | list | status | reschedule | cancel | stalled
+    name: str  # help | new | list | status | reschedule | cancel | stalled | history
     argument: str = ""  # the candidate name for ``new``
     panel_id: int | None = None
     problem: str | None = None  # set when the text was not understood: show usage with it

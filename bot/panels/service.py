@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, as_utc
 from bot.db import Database
+from bot.followup.rounds import EarlierCandidate, earlier_candidate
 from bot.models import (
     AuditEvent,
     Candidate,
@@ -135,11 +136,21 @@ class PanelService:
         assignments: tuple[Assignment, ...],
         *,
         draft_id: str | None = None,
+        candidate_id: int | None = None,
     ) -> Panel:
+        """``candidate_id``: an earlier round's candidate this panel joins (see
+        ``bot.followup.rounds``); its round becomes at least the one after theirs."""
         now = self.clock.now()
-        tz_of = await self._zones([coordinator_id, *(a.user_id for a in assignments)])
+        tz_of = await self._zones(
+            [
+                coordinator_id,
+                basics.hiring_manager_id,
+                basics.recruiter_id,
+                *(a.user_id for a in assignments),
+            ]
+        )
         async with self.db.session() as session:
-            candidate = Candidate(name=basics.candidate_name, created_at=now)
+            candidate, basics = await self._candidate(session, basics, candidate_id, now)
             role = await self._role(session, basics.role_title, basics.responsibilities, now)
             session.add(candidate)
             await session.flush()
@@ -197,6 +208,29 @@ class PanelService:
             if draft_id:
                 await session.execute(delete(PanelDraft).where(PanelDraft.id == draft_id))
         return await self.get(panel.id)
+
+    async def earlier_candidate(self, name: str, role_title: str) -> EarlierCandidate | None:
+        async with self.db.session() as session:
+            return await earlier_candidate(session, name, role_title)
+
+    async def _candidate(
+        self,
+        session: AsyncSession,
+        basics: PanelBasics,
+        candidate_id: int | None,
+        now: datetime,
+    ) -> tuple[Candidate, PanelBasics]:
+        """The earlier round's candidate when asked for (and it really is the same name and
+        role), with the round moved past theirs; otherwise a new candidate record."""
+        if candidate_id is not None:
+            earlier = await earlier_candidate(
+                session, basics.candidate_name, basics.role_title, candidate_id
+            )
+            found = await session.get(Candidate, candidate_id) if earlier else None
+            if earlier is not None and found is not None:
+                round_number = max(basics.round_number, earlier.next_round)
+                return found, replace(basics, round_number=round_number)
+        return Candidate(name=basics.candidate_name, created_at=now), basics
 
     async def _role(
         self, session: AsyncSession, title: str, responsibilities: str, now: datetime
@@ -348,7 +382,13 @@ class PanelService:
         if panel is None or self.hook is None:
             return {}
         return await self._zones(
-            [actor_id, panel.coordinator_id, *(p.user_id for p in panel.panelists)]
+            [
+                actor_id,
+                panel.coordinator_id,
+                panel.hiring_manager_id,  # follow-up nudges go to them too
+                panel.recruiter_id,
+                *(p.user_id for p in panel.panelists),
+            ]
         )
 
     async def _changed(

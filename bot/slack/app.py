@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.service import FollowupService
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
@@ -32,6 +33,7 @@ class Services:
     panels: PanelService
     flows: PanelFlows
     dispatcher: Dispatcher
+    followup: FollowupService
 
 
 def build_services(
@@ -40,7 +42,8 @@ def build_services(
     client = make_client(settings.slack_bot_token or "", settings.slack_api_url)
     directory = SlackDirectory(client)
     platform = SlackPlatform(client)
-    panels = PanelService(db, clock, hook=PanelNudges(settings, directory))
+    hook = PanelNudges(settings, directory)
+    panels = PanelService(db, clock, hook=hook)
     # The dispatcher's own client retries nothing itself: it decides when to try again
     # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
     dispatch_client = make_client(settings.slack_bot_token or "", settings.slack_api_url, retries=0)
@@ -65,6 +68,7 @@ def build_services(
         panels=panels,
         flows=PanelFlows(panels, directory, platform),
         dispatcher=dispatcher,
+        followup=FollowupService(db, clock, settings, hook=hook),
     )
 
 

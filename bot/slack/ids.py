@@ -24,3 +24,8 @@ HOME_REFRESH = "home_refresh"
 # Question planning ("Plan my questions"): the modal's callback id (its private_metadata
 # carries the panel id).
 PLAN_QUESTIONS = "prep_plan_questions_submit"
+# After the panel (issue 5): the modals those buttons open, and the owners' "Excuse" button.
+FEEDBACK_SUBMIT = "feedback_submit"  # the feedback modal (private_metadata: the panel id)
+DECISION_SUBMIT = "decision_submit"  # the decision's reason (panel id and outcome)
+CANDIDATE_UPDATED_SUBMIT = "candidate_updated_submit"  # what the candidate was told
+FEEDBACK_EXCUSE = "feedback_excuse"  # value "<panel id>:<panelist user id>"

@@ -37,6 +37,7 @@ USAGE = [
     ("`/panel reschedule P-12`", "move a panel to a new time"),
     ("`/panel cancel P-12`", "cancel a panel; panelists are told"),
     ("`/panel stalled`", "candidates waiting past an SLA"),
+    ("`/panel history P-12`", "who did what, when, on one panel"),
     ("`/panel help`", "this message"),
 ]
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
+from bot.followup.rounds import EarlierCandidate
 from bot.models import PanelFormat
 from bot.panels.request import (
     MAX_DURATION,
@@ -35,7 +36,7 @@ from bot.slack.blocks import (
     plain,
     section,
 )
-from bot.slack.text import escape, local_time, mention, safe
+from bot.slack.text import escape, local_time, mention, safe, truncate
 
 COMMON_ZONES = (
     "America/Los_Angeles",
@@ -219,14 +220,19 @@ def schedule_basics(*, candidate_name: str, coordinator_tz: str, now: datetime) 
     return modal("Schedule a panel", blocks, callback_id=ids.SCHEDULE_STEP1, submit="Next")
 
 
-def schedule_focus(basics: PanelBasics, draft_id: str) -> dict[str, Any]:
-    """Step 2: each panelist's focus area and perspective."""
+def schedule_focus(
+    basics: PanelBasics, draft_id: str, earlier: EarlierCandidate | None = None
+) -> dict[str, Any]:
+    """Step 2: each panelist's focus area and perspective (and, when the same name and role
+    had a panel before, whether this is that candidate's next round)."""
     blocks: list[Block] = [
         context(
             f"*{safe(basics.candidate_name, 200)}* for *{safe(basics.role_title, 200)}*: give each"
             " panelist a distinct focus so nobody asks the same things."
         )
     ]
+    if earlier is not None:
+        blocks.append(same_candidate_block(earlier, basics.round_number))
     for user_id in basics.panelist_ids:
         focus_field, detail_field, perspective_field = assignment_fields(user_id)
         blocks += [
@@ -247,6 +253,32 @@ def schedule_focus(basics: PanelBasics, draft_id: str) -> dict[str, Any]:
         submit="Schedule",
         close="Back",
         private_metadata=json.dumps({"draft": draft_id}),
+    )
+
+
+SAME_CANDIDATE = "same_candidate"  # block id; values "reuse:<candidate id>" or "new"
+
+
+def same_candidate_block(earlier: EarlierCandidate, round_number: int) -> Block:
+    """A choice defaulting to "same person": their earlier rounds' questions then carry over."""
+    next_round = max(round_number, earlier.next_round)
+    reuse = option(
+        f"Yes: {truncate(earlier.name, 40)}'s round {next_round}",
+        f"reuse:{earlier.candidate_id}",
+    )
+    reuse["description"] = plain(
+        f"Round {earlier.round_number} was on {earlier.starts_at:%d %b %Y}; its questions"
+        " are marked “already asked”.",
+        75,
+    )
+    return input_block(
+        SAME_CANDIDATE,
+        "Same candidate as before?",
+        {
+            "type": "radio_buttons",
+            "options": [reuse, option("No, a different person with that name", "new")],
+            "initial_option": reuse,
+        },
     )
 
 
@@ -307,7 +339,7 @@ def form_values(view: dict[str, Any]) -> dict[str, Any]:
 
 def _element_value(element: dict[str, Any]) -> Any:
     kind = element.get("type")
-    if kind in ("static_select", "external_select"):
+    if kind in ("static_select", "external_select", "radio_buttons"):
         selected = element.get("selected_option")
         return selected.get("value") if selected else None
     if kind == "users_select":

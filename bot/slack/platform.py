@@ -6,7 +6,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people import Person
 from bot.platform import Delivery, Notice
-from bot.slack import nudge_messages  # noqa: F401  (registers the outbox notices)
+from bot.slack import followup_messages, nudge_messages  # noqa: F401  (registers notices)
 from bot.slack.client import classify
 from bot.slack.messages import render_notice
 

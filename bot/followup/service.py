@@ -1,0 +1,365 @@
+"""After the panel, in the database: feedback, excusals, decisions and candidate updates.
+
+Every change is checked against who may make it (``bot.panels.access`` plus the rules below),
+leaves an audit event, and re-plans the panel's nudges through the panel service's change hook
+in the same transaction, so a reminder for feedback that just arrived is cancelled with it.
+
+Who may do what after a panel:
+
+- a panelist gives (and edits, until a final decision) their own feedback;
+- an owner (coordinator, hiring manager, recruiter) excuses a panelist from feedback;
+- the hiring manager decides (advance, offer, reject, or hold, which is not final);
+- the recruiter records that the candidate was updated: the only reset of the candidate clock.
+
+Reading feedback: owners always; a panelist only once they have submitted their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.followup.forms import FeedbackInput
+from bot.followup.loading import load_progress
+from bot.followup.progress import PanelProgress, stalled
+from bot.models import (
+    AuditEvent,
+    CandidateUpdate,
+    Decision,
+    DecisionOutcome,
+    Feedback,
+    Panel,
+    Panelist,
+    PanelStatus,
+)
+from bot.panels import access
+from bot.panels.service import (
+    ChangeHook,
+    NotAllowed,
+    PanelChange,
+    PanelClosed,
+    PanelNotFound,
+)
+
+#: Audit actions recorded here (``/panel history`` names them).
+FEEDBACK_SUBMITTED = "feedback_submitted"
+FEEDBACK_EDITED = "feedback_edited"
+EXCUSED = "excused"
+DECIDED = "decided"
+CANDIDATE_UPDATED = "candidate_updated"
+
+
+class FeedbackLocked(ValueError):
+    """A final decision was made: feedback can no longer be given or changed."""
+
+
+@dataclass(frozen=True)
+class FeedbackForm:
+    """What the feedback modal needs: the panel, the author's seat and their earlier answers."""
+
+    panel: Panel
+    seat: Panelist
+    existing: Feedback | None
+
+
+@dataclass(frozen=True)
+class FeedbackReading:
+    """The feedback a reader may see on one panel, and how many are in."""
+
+    visible: tuple[Feedback, ...]  # in panel order
+    submitted: int
+    expected: int
+    may_read_others: bool  # False: a panelist who has not submitted their own yet
+
+
+def may_read_feedback(panel: Panel, user_id: str, submitted_own: bool) -> bool:
+    """Owners always; panelists only after giving their own, so nobody is anchored by others."""
+    return user_id in access.owners(panel) or submitted_own
+
+
+def seat_of(panel: Panel, user_id: str) -> Panelist | None:
+    return next((p for p in panel.panelists if p.user_id == user_id), None)
+
+
+class FollowupService:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, hook: ChangeHook | None = None
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.settings = settings
+        self.hook = hook
+
+    # ------------------------------------------------------------------ feedback
+    async def feedback_form(self, user_id: str, panel_id: int) -> FeedbackForm:
+        """The author's seat and earlier feedback; raises if they may not give feedback now."""
+        async with self.db.session() as session:
+            panel = await self._visible(session, user_id, panel_id)
+            seat = self._feedback_seat(panel, user_id)
+            await self._not_decided(session, panel)
+            existing = await self._feedback_of(session, panel.id, user_id)
+            return FeedbackForm(panel, seat, existing)
+
+    async def submit_feedback(
+        self, user_id: str, panel_id: int, data: FeedbackInput
+    ) -> tuple[Panel, bool]:
+        """Store (or replace) the author's feedback; returns the panel and whether it was an edit."""
+        tz_of = await self._zones_of(panel_id, user_id)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            panel = await self._locked(session, user_id, panel_id)
+            self._feedback_seat(panel, user_id)
+            await self._not_decided(session, panel)
+            feedback = await self._feedback_of(session, panel.id, user_id)
+            edited = feedback is not None
+            if feedback is None:
+                feedback = Feedback(panel_id=panel.id, author_id=user_id, submitted_at=now)
+                session.add(feedback)
+            feedback.recommendation = data.recommendation
+            feedback.rating = data.rating
+            feedback.evidence = data.evidence
+            feedback.concerns = data.concerns
+            feedback.questions_asked = list(data.questions_asked)
+            feedback.updated_at = now
+            action = FEEDBACK_EDITED if edited else FEEDBACK_SUBMITTED
+            # No content in the audit trail: everyone on the panel may read the history, but
+            # not everyone may read feedback yet.
+            await self._changed(session, panel, user_id, action, {}, tz_of)
+        return panel, edited
+
+    def _feedback_seat(self, panel: Panel, user_id: str) -> Panelist:
+        if panel.is_cancelled:
+            raise PanelClosed(f"{panel.reference} was cancelled: there is no feedback to give.")
+        seat = seat_of(panel, user_id)
+        if seat is None:
+            raise NotAllowed("Only the panel's interviewers give feedback on it.")
+        if seat.declined_at is not None:
+            raise NotAllowed("You said you couldn't attend this panel, so no feedback is needed.")
+        if self.clock.now() < panel.starts_at:
+            raise NotAllowed(f"{panel.reference} hasn't started yet: feedback opens at its start.")
+        return seat
+
+    async def _not_decided(self, session: AsyncSession, panel: Panel) -> None:
+        decision = await self._latest_decision(session, panel.id)
+        if decision is not None and decision.outcome != DecisionOutcome.HOLD:
+            raise FeedbackLocked(
+                f"The hiring manager has decided on {panel.reference}, so its feedback is final."
+            )
+
+    async def reading(self, reader_id: str, panel: Panel) -> FeedbackReading:
+        """The feedback ``reader_id`` may see on ``panel`` (already checked visible to them)."""
+        async with self.db.session() as session:
+            rows = list(
+                await session.scalars(select(Feedback).where(Feedback.panel_id == panel.id))
+            )
+        order = {p.user_id: p.position for p in panel.panelists}
+        rows.sort(key=lambda f: order.get(f.author_id, 99))
+        own = any(f.author_id == reader_id for f in rows)
+        may = may_read_feedback(panel, reader_id, own)
+        visible = tuple(rows) if may else tuple(f for f in rows if f.author_id == reader_id)
+        expected = sum(1 for p in panel.panelists if p.declined_at is None)
+        return FeedbackReading(visible, len(rows), expected, may)
+
+    # ------------------------------------------------------------------ excusing
+    async def excuse(self, actor_id: str, panel_id: int, panelist_id: str) -> Panel:
+        """An owner excuses a panelist from feedback (they left early, were replaced, ...)."""
+        tz_of = await self._zones_of(panel_id, actor_id)
+        async with self.db.session() as session:
+            panel = await self._locked(session, actor_id, panel_id, manage=True)
+            seat = seat_of(panel, panelist_id)
+            if seat is None:
+                raise NotAllowed("That person is not on this panel.")
+            if seat.excused_at is None and seat.declined_at is None:
+                if await self._feedback_of(session, panel.id, panelist_id) is not None:
+                    raise NotAllowed("Their feedback is already in: nothing to excuse.")
+                seat.excused_at = self.clock.now()
+                await self._changed(
+                    session, panel, actor_id, EXCUSED, {"panelist": panelist_id}, tz_of
+                )
+        return panel
+
+    # ------------------------------------------------------------------ deciding
+    async def decision_panel(self, user_id: str, panel_id: int) -> Panel:
+        """The panel, if ``user_id`` may decide on it now (its hiring manager, after the end)."""
+        async with self.db.session() as session:
+            panel = await self._visible(session, user_id, panel_id)
+            self._may_decide(panel, user_id)
+            return panel
+
+    def _may_decide(self, panel: Panel, user_id: str) -> None:
+        if panel.is_cancelled:
+            raise PanelClosed(f"{panel.reference} was cancelled.")
+        if user_id != panel.hiring_manager_id:
+            raise NotAllowed(f"Only {panel.reference}'s hiring manager decides on it.")
+        if self.clock.now() < panel.ends_at:
+            raise NotAllowed(f"{panel.reference} hasn't ended yet.")
+
+    async def decide(self, actor_id: str, panel_id: int, outcome: str, reason: str) -> Panel:
+        """Record the decision (a hold leaves it pending); the latest one stands."""
+        tz_of = await self._zones_of(panel_id, actor_id)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            panel = await self._locked(session, actor_id, panel_id)
+            self._may_decide(panel, actor_id)
+            session.add(
+                Decision(
+                    panel_id=panel.id,
+                    outcome=outcome,
+                    reason=reason,
+                    decided_by=actor_id,
+                    decided_at=now,
+                )
+            )
+            detail = {"outcome": outcome, "reason": reason}
+            await self._changed(session, panel, actor_id, DECIDED, detail, tz_of)
+        return panel
+
+    # ------------------------------------------------------------------ the candidate clock
+    async def update_panel(self, user_id: str, panel_id: int) -> Panel:
+        async with self.db.session() as session:
+            panel = await self._visible(session, user_id, panel_id)
+            self._may_update(panel, user_id)
+            return panel
+
+    def _may_update(self, panel: Panel, user_id: str) -> None:
+        if panel.is_cancelled:
+            raise PanelClosed(f"{panel.reference} was cancelled.")
+        if user_id != panel.recruiter_id:
+            raise NotAllowed(f"Only {panel.reference}'s recruiter records candidate updates.")
+        if self.clock.now() < panel.ends_at:
+            raise NotAllowed(f"{panel.reference} hasn't ended yet.")
+
+    async def candidate_updated(self, actor_id: str, panel_id: int, note: str) -> Panel:
+        """The recruiter told the candidate something: resets the candidate-update clock."""
+        tz_of = await self._zones_of(panel_id, actor_id)
+        now = self.clock.now()
+        async with self.db.session() as session:
+            panel = await self._locked(session, actor_id, panel_id)
+            self._may_update(panel, actor_id)
+            session.add(CandidateUpdate(panel_id=panel.id, author_id=actor_id, note=note, at=now))
+            await self._changed(session, panel, actor_id, CANDIDATE_UPDATED, {"note": note}, tz_of)
+        return panel
+
+    # ------------------------------------------------------------------ reading
+    async def progress(self, panel: Panel) -> PanelProgress:
+        async with self.db.session() as session:
+            return (await load_progress(session, [panel]))[panel.id]
+
+    async def stalled(self, user_id: str, tz: str = "UTC") -> list[PanelProgress]:
+        """Stalled candidates on panels ``user_id`` may see, longest-waiting first."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            seated = select(Panelist.panel_id).where(Panelist.user_id == user_id)
+            panels = list(
+                await session.scalars(
+                    select(Panel).where(
+                        Panel.status == PanelStatus.SCHEDULED,
+                        Panel.starts_at < now,
+                        (Panel.coordinator_id == user_id)
+                        | (Panel.hiring_manager_id == user_id)
+                        | (Panel.recruiter_id == user_id)
+                        | Panel.id.in_(seated),
+                    )
+                )
+            )
+            progress = await load_progress(session, panels)
+        return stalled(list(progress.values()), now, self.settings, tz)
+
+    async def history(self, user_id: str, panel_id: int) -> tuple[Panel, list[AuditEvent]]:
+        """The panel's audit trail, oldest first, for someone who may see the panel."""
+        async with self.db.session() as session:
+            panel = await self._visible(session, user_id, panel_id)
+            events = await session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.panel_id == panel.id)
+                .order_by(AuditEvent.at, AuditEvent.id)
+            )
+            return panel, list(events)
+
+    async def feedback_rows(self, panel_id: int) -> list[Feedback]:
+        async with self.db.session() as session:
+            return list(
+                await session.scalars(
+                    select(Feedback).where(Feedback.panel_id == panel_id).order_by(Feedback.id)
+                )
+            )
+
+    # ------------------------------------------------------------------ helpers
+    async def _visible(self, session: AsyncSession, user_id: str, panel_id: int) -> Panel:
+        panel = await session.get(Panel, panel_id)
+        if panel is None or not access.can_view(panel, user_id):
+            raise PanelNotFound(panel_id)
+        return panel
+
+    async def _locked(
+        self, session: AsyncSession, user_id: str, panel_id: int, *, manage: bool = False
+    ) -> Panel:
+        panel = await session.get(Panel, panel_id, with_for_update=True)
+        if panel is None or not access.can_view(panel, user_id):
+            raise PanelNotFound(panel_id)
+        if manage and not access.can_manage(panel, user_id):
+            raise NotAllowed(
+                "Only the panel's coordinator, hiring manager or recruiter can excuse someone."
+            )
+        if manage and panel.is_cancelled:
+            raise PanelClosed(f"{panel.reference} was cancelled.")
+        return panel
+
+    async def _feedback_of(
+        self, session: AsyncSession, panel_id: int, user_id: str
+    ) -> Feedback | None:
+        return await session.scalar(
+            select(Feedback).where(Feedback.panel_id == panel_id, Feedback.author_id == user_id)
+        )
+
+    async def _latest_decision(self, session: AsyncSession, panel_id: int) -> Decision | None:
+        return await session.scalar(
+            select(Decision)
+            .where(Decision.panel_id == panel_id)
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+            .limit(1)
+        )
+
+    async def _zones_of(self, panel_id: int, actor_id: str) -> Mapping[str, str]:
+        """Zones of everyone the panel's nudges go to, read before the change's transaction."""
+        if self.hook is None:
+            return {}
+        async with self.db.session() as session:
+            panel = await session.get(Panel, panel_id)
+        if panel is None:
+            return {}
+        people = [
+            actor_id,
+            panel.coordinator_id,
+            panel.hiring_manager_id,
+            panel.recruiter_id,
+            *(p.user_id for p in panel.panelists),
+        ]
+        return await self.hook.zones(list(dict.fromkeys(people)))
+
+    async def _changed(
+        self,
+        session: AsyncSession,
+        panel: Panel,
+        actor_id: str,
+        action: str,
+        detail: dict[str, Any],
+        tz_of: Mapping[str, str],
+    ) -> None:
+        """Audit the change and re-plan the panel's nudges, inside the change's transaction."""
+        now = self.clock.now()
+        event = AuditEvent(
+            panel_id=panel.id, actor_id=actor_id, action=action, detail=detail, at=now
+        )
+        session.add(event)
+        await session.flush()
+        if self.hook is not None:
+            change = PanelChange(action, actor_id, event.id, now, {})
+            await self.hook.changed(session, panel, change, tz_of)

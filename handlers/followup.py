@@ -1,0 +1,209 @@
+"""After the panel: the feedback, decision and "candidate updated" buttons and modals, the
+owners' "Excuse" button, and the answers of ``/panel stalled`` and ``/panel history``.
+
+Every button and submission re-checks who clicks (``bot.followup.service`` refuses what they
+may not do); refusals come back privately, or as field errors inside the modal.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
+from bot.followup.progress import PanelProgress
+from bot.followup.service import FeedbackLocked
+from bot.panels.grammar import parse_reference
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.vocabulary import focus_label
+from bot.slack import followup_messages, ids, modals
+from bot.slack.app import Services
+from bot.slack.messages import Rendered
+from handlers.views import deliver_now
+from scheduling.business_time import days_elapsed
+
+log = logging.getLogger(__name__)
+
+Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked)
+
+
+def refusal_text(refusal: Exception) -> str:
+    if isinstance(refusal, PanelNotFound):
+        return f"I can't find panel P-{refusal.panel_id}. `/panel list` shows the panels you're on."
+    return str(refusal)
+
+
+async def tell(
+    services: Services, body: dict, respond: AsyncRespond, client: AsyncWebClient, text: str
+) -> None:
+    """A private answer to a click: in place when the button was in a message, else (App Home)
+    as an ephemeral message in the person's DM with the app."""
+    if body.get("response_url"):
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    user_id = body["user"]["id"]
+    channel = await services.platform.dm_channel(user_id)
+    await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+
+
+def _panel_id(value: str) -> int:
+    return parse_reference(value.split(":", 1)[0]) or 0
+
+
+async def stalled_answer(services: Services, user_id: str) -> Rendered:
+    """``/panel stalled``: candidates past an SLA on panels the caller may see."""
+    reader = await services.directory.person(user_id)
+    now = services.clock.now()
+    settings = services.settings
+    found = [
+        (
+            p,
+            p.blockers(now, settings, reader.tz),
+            _days_past(p, services, reader.tz),
+        )
+        for p in await services.followup.stalled(user_id, reader.tz)
+    ]
+    return followup_messages.stalled(found, reader)
+
+
+def _days_past(progress: PanelProgress, services: Services, tz: str) -> int:
+    """Business days (or days) the candidate has waited past the update deadline."""
+    due = progress.update_due_at(services.settings, tz)
+    return days_elapsed(due, services.clock.now(), tz, business=services.settings.business_time)
+
+
+async def history_answer(services: Services, user_id: str, panel_id: int) -> Rendered:
+    """``/panel history``; raises ``PanelNotFound`` for panels the caller may not see."""
+    panel, events = await services.followup.history(user_id, panel_id)
+    reader = await services.directory.person(user_id)
+    return followup_messages.history(panel, events, reader)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    # ------------------------------------------------------------------ buttons
+    @app.action(ids.FEEDBACK_OPEN)
+    async def open_feedback(
+        ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        try:
+            form = await services.followup.feedback_form(user_id, _panel_id(action["value"]))
+        except Refusal as refusal:
+            await tell(services, body, respond, client, refusal_text(refusal))
+            return
+        focus = focus_label(form.seat.focus_area, form.seat.focus_detail)
+        view = followup_messages.feedback_modal(form.panel, focus, form.existing)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.DECISION_OPEN)
+    async def open_decision(
+        ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        value = action.get("value") or ""
+        # "<panel>:<outcome>" from the summary's buttons; just "<panel>" lets them choose.
+        outcome = parse_outcome(value.split(":", 1)[1] if ":" in value else "")
+        try:
+            panel = await services.followup.decision_panel(user_id, _panel_id(value))
+            progress = await services.followup.progress(panel)
+        except Refusal as refusal:
+            await tell(services, body, respond, client, refusal_text(refusal))
+            return
+        view = followup_messages.decision_modal(panel, outcome, progress.feedback_owed)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.CANDIDATE_UPDATED_OPEN)
+    async def open_candidate_updated(
+        ack: AsyncAck, body: dict, action: dict, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        try:
+            panel = await services.followup.update_panel(user_id, _panel_id(action["value"]))
+        except Refusal as refusal:
+            await tell(services, body, respond, client, refusal_text(refusal))
+            return
+        view = followup_messages.candidate_updated_modal(panel)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.action(ids.FEEDBACK_EXCUSE)
+    async def excuse(
+        ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        value = action.get("value") or ""
+        panelist_id = value.split(":", 1)[1] if ":" in value else ""
+        try:
+            panel = await services.followup.excuse(user_id, _panel_id(value), panelist_id)
+        except Refusal as refusal:
+            await tell(services, body, respond, client, refusal_text(refusal))
+            return
+        text = f"<@{panelist_id}> is excused from feedback on {panel.reference}."
+        await tell(services, body, respond, client, text)
+        await deliver_now(services, panel.id)
+
+    # ------------------------------------------------------------------ modals
+    @app.view(ids.FEEDBACK_SUBMIT)
+    async def submit_feedback(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        panel_id = int(modals.metadata(view).get("panel", 0))
+        checked = check_feedback(modals.form_values(view))
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        try:
+            panel, edited = await services.followup.submit_feedback(
+                user_id, panel_id, checked.value
+            )
+        except Refusal as refusal:
+            await ack(response_action="errors", errors={"evidence": refusal_text(refusal)})
+            return
+        await ack()
+        log.info("%s %s feedback on %s", user_id, "edited" if edited else "gave", panel.reference)
+        await deliver_now(services, panel.id)
+
+    @app.view(ids.DECISION_SUBMIT)
+    async def submit_decision(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        meta = modals.metadata(view)
+        values = modals.form_values(view)
+        outcome = parse_outcome(str(meta.get("outcome") or values.get("outcome") or ""))
+        checked = check_reason(values)
+        if outcome is None:
+            checked.errors = {"outcome": "Choose a decision.", **checked.errors}
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        assert outcome is not None
+        try:
+            panel = await services.followup.decide(
+                user_id, int(meta.get("panel", 0)), outcome, checked.value
+            )
+        except Refusal as refusal:
+            await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
+            return
+        await ack()
+        log.info("%s decided %s on %s", user_id, outcome, panel.reference)
+        await deliver_now(services, panel.id)
+
+    @app.view(ids.CANDIDATE_UPDATED_SUBMIT)
+    async def submit_candidate_updated(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        panel_id = int(modals.metadata(view).get("panel", 0))
+        checked = check_update_note(modals.form_values(view))
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
+        try:
+            panel = await services.followup.candidate_updated(user_id, panel_id, checked.value)
+        except Refusal as refusal:
+            await ack(response_action="errors", errors={"note": refusal_text(refusal)})
+            return
+        await ack()
+        log.info("%s updated the candidate of %s", user_id, panel.reference)
+        await deliver_now(services, panel.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.app import Services
-from handlers import actions, commands, events, options, views
+from handlers import actions, commands, events, options, prep, views
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -18,3 +18,4 @@ def register(app: AsyncApp, services: Services) -> None:
     actions.register(app, services)
     options.register(app, services)
     events.register(app, services)
+    prep.register(app, services)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.slack import messages
+from bot.prep.service import readiness as prep_readiness
+from bot.slack import messages, prep_messages
 from bot.slack.app import Services
 from bot.slack.messages import Rendered
 
@@ -12,4 +13,5 @@ async def panel_status(services: Services, user_id: str, panel_id: int) -> Rende
     panel = await services.panels.visible(user_id, panel_id)
     summary, warnings = await services.flows.review(panel)
     reader = await services.directory.person(user_id)
-    return messages.status(summary, warnings, reader)
+    readiness = prep_messages.readiness_blocks(prep_readiness(panel))
+    return messages.status(summary, warnings, reader, readiness=readiness)

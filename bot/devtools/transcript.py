@@ -42,6 +42,10 @@ EMOJI = {
     "information_source": "ℹ",
     "wave": "~",
     "tada": "★",
+    "briefcase": "■",
+    "no_entry_sign": "⊘",
+    "no_entry": "⊘",
+    "rotating_light": "!",
 }
 
 _ANGLE = re.compile(r"<([^<>\n]+)>")

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
+from bot.prep.service import PrepService
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
@@ -32,6 +33,7 @@ class Services:
     panels: PanelService
     flows: PanelFlows
     dispatcher: Dispatcher
+    prep: PrepService
 
 
 def build_services(
@@ -65,6 +67,7 @@ def build_services(
         panels=panels,
         flows=PanelFlows(panels, directory, platform),
         dispatcher=dispatcher,
+        prep=PrepService(db, clock, settings, directory),
     )
 
 

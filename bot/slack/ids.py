@@ -16,3 +16,9 @@ PREP_PLAN_QUESTIONS = "prep_plan_questions"  # "Plan my questions": opens a moda
 FEEDBACK_OPEN = "feedback_open"  # "Submit feedback": opens the feedback modal
 DECISION_OPEN = "decision_open"  # value "<panel id>:<outcome>", or just the panel id (choose)
 CANDIDATE_UPDATED_OPEN = "candidate_updated_open"  # "I've updated the candidate": asks what
+
+# Prep (issue 4): the decline form, the coordinator's replacement and "Remind them now".
+PREP_DECLINE_SUBMIT = "prep_decline_submit"  # the "I can't attend" modal
+PREP_REPLACE_OPEN = "prep_replace_open"  # value "<panel id>:<user id>" of who is replaced
+PREP_REPLACE_SUBMIT = "prep_replace_submit"  # the replacement modal (a user picker)
+PREP_REMIND_NOW = "prep_remind_now"  # on the coordinator's "not ready" alert

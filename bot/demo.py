@@ -36,6 +36,7 @@ from bot.devtools.people import (
     ROUND1,
 )
 from bot.devtools.transcript import WIDTH, Transcript
+from bot.slack import ids
 
 if TYPE_CHECKING:
     import httpx
@@ -186,7 +187,9 @@ class _Demo:
             " Priya Peer (Kolkata) and Lee Leader (New York)."
         )
         await self.schedule_ada()
+        await self.prep_packets()
         await self.list_and_status()
+        await self.unprepared_alert()
         await self.outsider()
         await self.reschedule()
         await self.cancel()
@@ -261,6 +264,64 @@ class _Demo:
         t.note(
             "The check only warns, never blocks: Priya interviewed Ada in round 1 (Cora listed her"
             " under Round 1 interviewers), and nobody on the panel covers culture and values."
+        )
+
+    async def prep_packets(self) -> None:
+        t, h = self.t, self.h
+        self.banner("Every panelist gets a prep packet, in their own time zone")
+        await h.settled()
+        channel = dm_channel(PEER)
+        packets = [
+            (ts, m)
+            for (ch, ts), m in self.fake.messages.items()
+            if ch == channel and m.get("text", "").startswith("Prep packet for P-1")
+        ]
+        self.expect(packets, "Pat should have been sent a prep packet for P-1")
+        ts, packet = packets[-1]
+        t.sees(PEER, "a DM")
+        t.message(packet)
+        invited = self.fake.calls_to("files.completeUploadExternal", channel_id=channel)
+        self.expect(invited, "Pat should get a calendar invite with the packet")
+        t.note(
+            "A calendar invite (P-1-invite.ics) follows each packet, with every panelist as an"
+            " attendee; the candidate's name is only in its description, never in its title."
+        )
+
+        self.banner("Pat has read everything and confirms")
+        t.act(PEER, "presses [I've reviewed the materials]")
+        before = len(self.fake.calls_to("chat.update"))
+        container = {"type": "message", "message_ts": ts, "channel_id": channel}
+        await h.wire.click(PEER, ids.PREP_CONFIRM, "1", container=container, message={"ts": ts})
+        updated = (await self.fake.wait_for("chat.update", before + 1))[-1]
+        text = _all_text(updated)
+        self.expect(
+            "You've reviewed the materials" in text,
+            f"Pat's packet should show his confirmation: {text[-300:]!r}",
+        )
+        t.sees(PEER, "the same packet, updated in place")
+        blocks = updated.get("blocks") or []
+        t.message({"blocks": blocks[-3:]})
+        t.note("His prep reminder is cancelled: nobody is reminded of work already done.")
+
+    async def unprepared_alert(self) -> None:
+        t, h = self.t, self.h
+        self.banner("Two hours before: Cora hears exactly who is unprepared")
+        t.note(
+            "The clock jumps to Wednesday 4 March, 08:00 in New York. The day before, everyone"
+            " who had not confirmed got a reminder in their own working hours (Pat did not)."
+        )
+        before = self.dm_counts(COORDINATOR)
+        await h.run_nudges(ADA_START - timedelta(hours=2))
+        alert = (await self.new_dms(before))[COORDINATOR]
+        text = _all_text(alert)
+        for user_id in (CROSS, PEER2, LEADER):
+            self.expect(f"<@{user_id}>" in text, f"the alert should name {user_id}: {text!r}")
+        self.expect(f"<@{PEER}>" not in text, "Pat confirmed: the alert must not name him")
+        t.sees(COORDINATOR, "a DM")
+        t.message(alert)
+        t.note(
+            "[Remind them now] reminds exactly these people at once (a double click reminds"
+            " nobody twice); only the panel's coordinator, hiring manager or recruiter may use it."
         )
 
     async def list_and_status(self) -> None:

@@ -101,6 +101,7 @@ class PrepEscalation:
 
     brief: PanelBrief
     unprepared: tuple[str, ...]  # user ids, in panel order
+    declined: tuple[tuple[str, str], ...] = ()  # (user id, reason) of those who can't attend
 
 
 @dataclass(frozen=True)

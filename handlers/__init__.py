@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.app import Services
-from handlers import actions, commands, events, followup, options, questions, views
+from handlers import actions, commands, events, followup, options, prep, questions, views
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -20,3 +20,4 @@ def register(app: AsyncApp, services: Services) -> None:
     events.register(app, services)
     questions.register(app, services)
     followup.register(app, services)
+    prep.register(app, services)

@@ -6,7 +6,8 @@ from bot.followup.progress import Stage
 from bot.models import Panel
 from bot.panels.access import can_manage
 from bot.people import Person
-from bot.slack import followup_messages, messages
+from bot.prep.service import readiness as prep_readiness
+from bot.slack import followup_messages, messages, prep_messages
 from bot.slack.app import Services
 from bot.slack.blocks import Block
 from bot.slack.messages import Rendered
@@ -18,11 +19,12 @@ async def panel_status(services: Services, user_id: str, panel_id: int) -> Rende
     panel = await services.panels.visible(user_id, panel_id)
     summary, warnings = await services.flows.review(panel)
     reader = await services.directory.person(user_id)
-    text, blocks = messages.status(summary, warnings, reader)
+    readiness = prep_messages.readiness_blocks(prep_readiness(panel))
     after = await followup_blocks(services, panel, reader)
-    if after:  # the panel has ended: its follow-up replaces the "not due yet" line
-        blocks = [b for b in blocks if "not due until the panel ends" not in str(b)]
-    return text, blocks + await status_section(services, panel, user_id) + after
+    text, blocks = messages.status(
+        summary, warnings, reader, readiness=readiness, followup=after or None
+    )
+    return text, blocks + await status_section(services, panel, user_id)
 
 
 async def followup_blocks(services: Services, panel: Panel, reader: Person) -> list[Block]:

@@ -66,6 +66,7 @@ def register(app: AsyncApp, services: Services) -> None:
         )
         await ack(response_action="clear")
         await services.flows.announce_scheduled(panel)
+        await deliver_now(services, panel.id)  # the prep packets, without waiting for a tick
 
     @app.view(ids.RESCHEDULE)
     async def reschedule(ack: AsyncAck, body: dict, view: dict) -> None:

@@ -189,8 +189,16 @@ class Dispatcher:
                 if more:
                     continue
             if not running:
-                if finished_since_claim and not self._slack_down and not self._stopping:
-                    # What just finished may have queued more (a coordinator's failure notice).
+                # What just finished may have queued more (a coordinator's failure notice).
+                # Only if a claim can start: when another run on this dispatcher holds every
+                # queue place, looping here would spin without yielding and starve that run.
+                can_claim = self._queued < self.concurrency
+                if (
+                    finished_since_claim
+                    and can_claim
+                    and not self._slack_down
+                    and not self._stopping
+                ):
                     more = True
                     continue
                 break
@@ -219,14 +227,15 @@ class Dispatcher:
         batch go out as one message. Returns the tasks and what the guards skipped."""
         skipped = DispatchReport()
         sendable, panels = await self._check(batch, as_of, skipped)
-        by_recipient: dict[str, list[Nudge]] = defaultdict(list)
+        by_recipient: dict[tuple[str, int | None], list[Nudge]] = defaultdict(list)
         for nudge in sendable:  # earliest due first, so groups start in due order
-            by_recipient[nudge.recipient_id].append(nudge)
+            alone = nudge.id if nudge.kind in notices.STANDALONE else None
+            by_recipient[(nudge.recipient_id, alone)].append(nudge)
         self._queued += len(by_recipient)
         self._forget_old_pacing()
         tasks = {
             asyncio.create_task(self._deliver_to(recipient, group, panels, as_of, probe))
-            for recipient, group in by_recipient.items()
+            for (recipient, _alone), group in by_recipient.items()
         }
         return tasks, skipped
 
@@ -380,10 +389,15 @@ class Dispatcher:
             return
         self._slack_down = False
         self._next_send[recipient] = time.monotonic() + self.pace
-        done = await self._settle(
-            ids,
-            Outcome(NudgeStatus.SENT, channel=delivery.channel, message_ts=delivery.message_id),
-        )
+        async with self.db.session() as session:  # the record and its follow-up commit together
+            done = await outbox.settle(
+                session,
+                ids,
+                Outcome(NudgeStatus.SENT, channel=delivery.channel, message_ts=delivery.message_id),
+                worker=self.worker,
+                now=self.clock.now(),
+            )
+            await notices.after_sent(session, [n for n in nudges if n.id in done], delivery)
         report.messages += 1
         report.sent += len(done)
         if len(done) < len(ids):

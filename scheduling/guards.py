@@ -60,7 +60,43 @@ def unprepared(panel: Panel) -> tuple[str, ...]:
     return tuple(s.user_id for s in states if not s.declined and not s.confirmed)
 
 
+# --- prep (bot.prep): packets, their updates in place, invites, declines ---------------------
+
+
+def _seat(nudge: Nudge, panel: Panel):  # type: ignore[no-untyped-def]
+    return next((p for p in panel.panelists if p.user_id == nudge.recipient_id), None)
+
+
+def recipient_attending(nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    seat = _seat(nudge, panel)
+    if seat is None:
+        return "no longer on the panel"
+    return "declined the panel" if seat.declined_at is not None else None
+
+
+def packet_to_update(nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
+    """An update in place needs a packet already posted (a pending packet is composed from the
+    panel as it is when it goes, so it needs no update)."""
+    seat = _seat(nudge, panel)
+    if seat is None:
+        return None if nudge.payload.get("ts") else "no longer on the panel"
+    return None if seat.packet_ts else "no packet sent yet"
+
+
+def invite_applies(nudge: Nudge, panel: Panel, now: datetime) -> str | None:
+    """A cancellation goes to whoever had a packet; a (new or updated) invite to attendees."""
+    if nudge.payload.get("cancelled"):
+        seat = _seat(nudge, panel)
+        return None if seat is not None and seat.packet_ts else "never sent an invite"
+    return panel_open(nudge, panel, now) or recipient_attending(nudge, panel, now)
+
+
 GUARDS: Mapping[str, tuple[Guard, ...]] = {
+    NudgeKind.PREP_PACKET: (panel_open, not_started, recipient_attending),
+    NudgeKind.PACKET_UPDATE: (packet_to_update,),
+    NudgeKind.PREP_INVITE: (invite_applies,),
+    NudgeKind.PANELIST_DECLINED: (panel_open, not_started),
+    NudgeKind.PREP_REMINDER_NOW: (panel_open, not_started, subject_on_panel, subject_unprepared),
     NudgeKind.PREP_REMINDER: (panel_open, not_started, subject_on_panel, subject_unprepared),
     NudgeKind.PREP_ESCALATION: (panel_open, not_started, someone_unprepared),
     # A later cancellation makes news of a new time moot (its own notice says so).

@@ -49,6 +49,9 @@ class NudgeKind(enum.StrEnum):
     # Prep (issue 4): the packet itself, and the coordinator's alert when a panelist declines.
     PREP_PACKET = "prep_packet"
     PANELIST_DECLINED = "panelist_declined"
+    PACKET_UPDATE = "prep_packet_update"  # a packet re-rendered in place (chat.update)
+    PREP_INVITE = "prep_invite"  # the .ics calendar invite (new, updated or cancelled)
+    PREP_REMINDER_NOW = "prep_reminder_now"  # "Remind them now" from the coordinator's alert
     # After the panel (issue 5).
     FEEDBACK_REQUEST = "feedback_request"
     FEEDBACK_REMINDER = "feedback_reminder"

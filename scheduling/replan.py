@@ -22,6 +22,7 @@ from bot.followup.loading import load_progress
 from bot.models import AuditEvent, Panel, Panelist
 from bot.panels.service import PanelChange
 from bot.people import Directory
+from bot.prep import queue as prep_queue
 from scheduling import outbox
 from scheduling.policy import (
     NudgeKind,
@@ -146,6 +147,15 @@ class PanelNudges:
         state = snapshot(panel, await schedule_version(session, panel.id))
         state = await with_followup(session, state, panel)
         await replan(session, state, self.settings, tz_of, change.at)
+        await prep_queue.on_panel_change(
+            session,
+            panel,
+            change.action,
+            change.event_id,
+            version=state.version,
+            now=change.at,
+            tz_of=tz_of,
+        )
         kind = EVENT_KINDS.get(change.action)
         if kind is not None:
             notices = event_notices(kind, state, change)

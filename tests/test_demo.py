@@ -49,6 +49,19 @@ async def test_demo_tells_the_whole_story(capsys, private_tmp):
     assert "Priya Peer already interviewed this candidate in an earlier round" in text
     assert "Nobody covers culture and values." in text
     assert "You'll meet:" in text
+    # 3b. Pat's prep packet, in Berlin time, then his confirmation updating it in place
+    assert "Pat Peer (Senior Data Engineer) sees a DM, in Europe/Berlin" in text
+    assert "Prep packet: P-1" in text and "When (your time): Wed 4 Mar 2026, 16:00 CET" in text
+    assert "Covered already — don't repeat • Walk me through a pipeline you built" in text
+    assert "[I've reviewed the materials] [Plan my questions] [I can't attend]" in text
+    assert "A calendar invite (P-1-invite.ics) follows each packet" in text
+    assert "sees the same packet, updated in place" in text
+    assert "✔ You've reviewed the materials" in text
+    assert "@Pat Peer: ✔ confirmed · no questions planned" in text  # /panel status
+    # 3c. the escalation names exactly who is unprepared (not Pat), with "Remind them now"
+    assert (
+        "Not confirmed their prep yet • @Carlos Cross • @Priya Peer • @Lee Leader [Remind them now]"
+    ) in text
     # 4. list (in the command's answer) and status (via response_url)
     assert "P-1 · Wed 4 Mar 2026, 10:00 EST · Ada Lovelace" in text
     assert "Readiness" in text

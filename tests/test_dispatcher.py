@@ -99,7 +99,7 @@ async def test_a_scheduled_panel_reminds_each_panelist_once_in_their_own_hours(b
     assert "Fri 27 Nov 2026, 16:00 CET" in dms(bot, PEER, "Reminder")[0]["text"]
 
     assert (await bot.run_nudges(CROSS_DUE + timedelta(hours=1))).sent == 0  # never twice
-    sent = await bot.nudges(status="sent")
+    sent = await bot.nudges(status="sent", kind="prep_reminder")
     assert all(n.channel == bot.dm(n.recipient_id) and n.message_ts for n in sent)
     assert len(sent) == 3
 
@@ -116,7 +116,7 @@ async def test_the_coordinator_hears_who_is_unprepared_before_the_start(bot):
 
 async def test_reschedule_replans_and_notifies_each_person_once(bot):
     await scheduled(bot, COORDINATOR)
-    before = await by_key(bot)
+    before = {k: v for k, v in (await by_key(bot)).items() if v == "pending"}
     await bot.wire.command(RECRUITER, "reschedule P-1")
     view = (await bot.fake.wait_for("views.open", 2))[-1]["view"]
     new_start = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
@@ -189,10 +189,14 @@ async def test_a_notice_of_a_move_is_dropped_once_the_panel_is_cancelled(harness
 
     await bot.services.panels.reschedule(COORDINATOR, 1, Slot(slot, 60, "UTC"))
     await bot.services.panels.cancel(COORDINATOR, 1, "Role closed")
-    report = await bot.run_nudges()
-    assert report.skipped == 4 and report.sent == 4  # moved notices skipped, cancellations sent
-    assert {n.last_error for n in await bot.nudges(status="skipped")} == {"panel cancelled"}
-    assert all("cancelled P-1" in m["text"] for m in bot.fake.calls_to("chat.postMessage")[1:])
+    posted = len(bot.fake.calls_to("chat.postMessage"))  # the confirmation and the packets
+    await bot.run_nudges()
+    moved = await bot.nudges(kind="panel_rescheduled")
+    assert {(n.status, n.last_error) for n in moved} == {("skipped", "panel cancelled")}
+    assert len(moved) == 4  # moved notices skipped, cancellations sent
+    assert len(await bot.nudges(kind="panel_cancelled", status="sent")) == 4
+    # (the packets were updated in place, with chat.update: no new message)
+    assert all("cancelled P-1" in m["text"] for m in bot.fake.calls_to("chat.postMessage")[posted:])
 
 
 async def test_nudges_due_together_for_one_person_arrive_as_one_digest(bot):

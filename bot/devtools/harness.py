@@ -127,10 +127,37 @@ class Harness:
             where=lambda a: a["channel"] == self.dm(coordinator),
             count=dms_before + 1,
         )
+        await self.settled()  # the listener delivers the prep packets after the confirmation
         async with self.db.session() as session:
             from sqlalchemy import select
 
             return (await session.scalars(select(Panel).order_by(Panel.id.desc()).limit(1))).one()
+
+    async def settled(self, timeout: float = 5.0) -> None:
+        """Wait until no nudge due by now is pending or claimed: what a listener delivers
+        after its ack (``deliver_now``) has been sent or put off (retry, rate limit)."""
+        import asyncio
+        import time
+
+        from sqlalchemy import func, or_, select
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            async with self.db.session() as session:
+                busy = await session.scalar(
+                    select(func.count())
+                    .select_from(Nudge)
+                    .where(
+                        or_(
+                            Nudge.status == "claimed",
+                            (Nudge.status == "pending") & (Nudge.due_at <= self.clock.now()),
+                        )
+                    )
+                )
+            if not busy:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("nudges due now still undelivered after the listener's delivery")
 
     def dm(self, user_id: str) -> str:
         from bot.devtools.fake_slack import dm_channel

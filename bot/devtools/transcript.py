@@ -45,6 +45,9 @@ EMOJI = {
     "rotating_light": "‼",
     "speech_balloon": "✉",
     "pause_button": "‖",
+    "briefcase": "■",
+    "no_entry_sign": "⊘",
+    "no_entry": "⊘",
 }
 
 _ANGLE = re.compile(r"<([^<>\n]+)>")

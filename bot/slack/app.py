@@ -13,6 +13,7 @@ from bot.db import Database
 from bot.followup.service import FollowupService
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
+from bot.prep.service import PrepService
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
@@ -34,6 +35,7 @@ class Services:
     flows: PanelFlows
     dispatcher: Dispatcher
     followup: FollowupService
+    prep: PrepService
 
 
 def build_services(
@@ -69,6 +71,7 @@ def build_services(
         flows=PanelFlows(panels, directory, platform),
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, hook=hook),
+        prep=PrepService(db, clock, settings, directory),
     )
 
 

@@ -29,3 +29,8 @@ FEEDBACK_SUBMIT = "feedback_submit"  # the feedback modal (private_metadata: the
 DECISION_SUBMIT = "decision_submit"  # the decision's reason (panel id and outcome)
 CANDIDATE_UPDATED_SUBMIT = "candidate_updated_submit"  # what the candidate was told
 FEEDBACK_EXCUSE = "feedback_excuse"  # value "<panel id>:<panelist user id>"
+# Prep (issue 4): the decline form, the coordinator's replacement and "Remind them now".
+PREP_DECLINE_SUBMIT = "prep_decline_submit"  # the "I can't attend" modal
+PREP_REPLACE_OPEN = "prep_replace_open"  # value "<panel id>:<user id>" of who is replaced
+PREP_REPLACE_SUBMIT = "prep_replace_submit"  # the replacement modal (a user picker)
+PREP_REMIND_NOW = "prep_remind_now"  # on the coordinator's "not ready" alert

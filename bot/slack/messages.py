@@ -183,15 +183,29 @@ def listing(result: PanelListing, reader: Person) -> Rendered:
     return f"{len(result.upcoming)} upcoming panel(s)", blocks
 
 
-def status(summary: PanelSummary, warnings: list[CompositionWarning], reader: Person) -> Rendered:
+def status(
+    summary: PanelSummary,
+    warnings: list[CompositionWarning],
+    reader: Person,
+    *,
+    readiness: list[Block] | None = None,
+    followup: list[Block] | None = None,
+) -> Rendered:
+    """``readiness``: the prep section (``bot.slack.prep_messages.readiness_blocks``);
+    ``followup``: where the panel stands after its end, in place of "not due yet"."""
     blocks = [*panel_card(summary, reader)]
     if not summary.cancelled:
-        readiness = "\n".join(
-            f"• {mention(seat.person.id)}: not confirmed yet" for seat in summary.seats
-        )
+        if readiness is None:
+            lines = "\n".join(
+                f"• {mention(seat.person.id)}: not confirmed yet" for seat in summary.seats
+            )
+            readiness = [section(f"*Readiness*\n{lines}")]
         blocks += [
-            section(f"*Readiness*\n{readiness}"),
-            section("*Feedback:* not due until the panel ends · *Decision:* pending"),
+            *readiness,
+            *(
+                followup
+                or [section("*Feedback:* not due until the panel ends · *Decision:* pending")]
+            ),
             *composition_blocks(warnings),
         ]
     return f"{summary.reference}: {escape(summary.candidate_name)}", blocks

@@ -10,7 +10,8 @@ from __future__ import annotations
 from bot.panels.vocabulary import FORMAT_LABELS, focus_label
 from bot.people import Person
 from bot.platform import Digest, NudgeFailed, PanelBrief, PrepEscalation, PrepReminder
-from bot.slack.blocks import Block, context, divider, fields, header, section
+from bot.slack import ids
+from bot.slack.blocks import Block, actions, button, context, divider, fields, header, section
 from bot.slack.messages import MAX_MESSAGE_BLOCKS, Rendered, render_notice
 from bot.slack.text import FALLBACK_TEXT, escape, local_time, mention, safe, truncate
 
@@ -22,6 +23,11 @@ KIND_LABELS = {
     "prep_escalation": "unprepared-panel alert",
     "panel_rescheduled": "reschedule notice",
     "panel_cancelled": "cancellation notice",
+    "prep_packet": "prep packet",
+    "prep_packet_update": "prep packet update",
+    "prep_invite": "calendar invite",
+    "panelist_declined": "can't-attend alert",
+    "prep_reminder_now": "prep reminder",
 }
 
 
@@ -89,12 +95,25 @@ def _(notice: PrepEscalation, reader: Person) -> Rendered:
     blocks: list[Block] = [
         section(f":warning: *Panel not ready:* {_headline(b)}\nStarts {_when(b, reader)}."),
         section(f"*Not confirmed their prep yet*\n{lines}"),
+    ]
+    if notice.declined:
+        gone = "\n".join(
+            f"• {mention(u)}{': ' + safe(reason, 200) if reason else ''}"
+            for u, reason in notice.declined
+        )
+        blocks.append(section(safe_section(f"*Can't attend*\n{gone}")))
+    blocks += [
+        actions(button("Remind them now", ids.PREP_REMIND_NOW, str(b.panel_id), style="primary")),
         context(
             f"You may want to check in with {who} before the start, or"
             f" `/panel reschedule {b.reference}`."
         ),
     ]
     return text, blocks
+
+
+def safe_section(text: str) -> str:
+    return truncate(text, 3000)
 
 
 @render_notice.register

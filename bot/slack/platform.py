@@ -6,7 +6,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people import Person
 from bot.platform import Delivery, Notice
-from bot.slack import followup_messages, nudge_messages  # noqa: F401  (registers notices)
+from bot.prep.notices import CalendarInvite
+from bot.slack import (  # noqa: F401  (importing registers each module's notices)
+    followup_messages,
+    nudge_messages,
+    prep_messages,
+)
 from bot.slack.client import classify
 from bot.slack.messages import render_notice
 
@@ -30,7 +35,18 @@ class SlackPlatform:
     async def send_direct(self, recipient: Person, notice: Notice) -> Delivery:
         """Post to the user ID itself: Slack delivers it to the app's DM with that person in one
         call, with no ``conversations.open`` first (which would double the calls per nudge)."""
+        if isinstance(notice, CalendarInvite):
+            return await self._upload_invite(recipient, notice)
         text, blocks = render_notice(notice, recipient)
+        replaces = getattr(notice, "replaces", None)
+        if isinstance(replaces, Delivery):  # an update in place of an earlier message
+            try:
+                await self._client.chat_update(
+                    channel=replaces.channel, ts=replaces.message_id, text=text, blocks=blocks
+                )
+            except Exception as exc:
+                raise classify("chat.update", exc) from exc
+            return replaces
         try:
             response = await self._client.chat_postMessage(
                 channel=recipient.id, text=text, blocks=blocks, unfurl_links=False
@@ -39,3 +55,25 @@ class SlackPlatform:
             raise classify("chat.postMessage", exc) from exc
         channel = self._dm_channels[recipient.id] = response["channel"]
         return Delivery(channel=channel, message_id=response["ts"])
+
+    async def _upload_invite(self, recipient: Person, invite: CalendarInvite) -> Delivery:
+        """Share the .ics in the person's DM with the external upload flow
+        (files.getUploadURLExternal, the upload itself, files.completeUploadExternal)."""
+        channel = await self.dm_channel(recipient.id)
+        what = "Cancelled" if invite.cancelled else "Calendar invite"
+        try:
+            response = await self._client.files_upload_v2(
+                channel=channel,
+                content=invite.content,
+                filename=invite.filename,
+                title=f"{what}: {invite.brief.reference}",
+                initial_comment=(
+                    f"{what} for {invite.brief.reference}: open the file to"
+                    f" {'remove it from' if invite.cancelled else 'add it to'} your calendar."
+                ),
+                request_file_info=False,
+            )
+        except Exception as exc:
+            raise classify("files.completeUploadExternal", exc) from exc
+        files = response.get("files") or [{}]
+        return Delivery(channel=channel, message_id=str(files[0].get("id", "")))

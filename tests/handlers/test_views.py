@@ -76,9 +76,10 @@ async def test_scheduling_stores_the_panel_and_confirms_to_the_coordinator(bot):
     assert "• Pat Peer, Senior Data Engineer" in message
     assert "• Carlos Cross, Product Manager, Analytics" in message
     assert "• Lee Leader, VP Engineering" in message
-    # Nothing about the candidate went anywhere but the coordinator's DM.
+    # Nothing about the candidate went anywhere but DMs to the panel's people (the
+    # coordinator's confirmation and each panelist's prep packet).
     channels = {c["channel"] for c in bot.fake.calls_to("chat.postMessage")}
-    assert channels == {bot.dm(COORDINATOR)}
+    assert channels == {bot.dm(u) for u in (COORDINATOR, PEER, CROSS, LEADER)}
 
 
 async def test_composition_warnings_reach_the_coordinator(bot):

@@ -1,0 +1,1 @@
+"""Prep: the packet each panelist gets, their readiness, declines and replacements, invites."""

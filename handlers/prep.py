@@ -1,0 +1,161 @@
+"""Prep buttons and forms: confirm, can't attend, replace a panelist, remind them now.
+
+Each re-checks who clicks: only the panelist a packet was sent to may act on it, only a panel's
+owners may replace a panelist or remind people. Anyone else gets a polite private refusal and
+nothing changes. The work's messages go through the outbox and are delivered right after.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.prep.service import NotYourPacket, ReplacementProblem
+from bot.slack import ids, modals, prep_messages
+from bot.slack.app import Services
+from bot.slack.text import mention
+from handlers.views import deliver_now, refusal_text
+from scheduling.notices import brief
+
+log = logging.getLogger(__name__)
+
+NOT_YOURS = (
+    "Sorry, this prep packet was sent to someone else, so only they can respond to it."
+    " If you're on the panel, use the packet HireBot sent you."
+)
+
+
+def _panel_id(body: dict) -> int:
+    try:
+        return int(body["actions"][0].get("value", "").split(":")[0])
+    except (ValueError, KeyError, IndexError):
+        return 0
+
+
+def _message_ts(body: dict) -> str | None:
+    return (body.get("container") or {}).get("message_ts")
+
+
+async def _tell(respond: AsyncRespond, text: str) -> None:
+    await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    prep = services.prep
+
+    @app.action(ids.PREP_CONFIRM)
+    async def confirm(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+        await ack()
+        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        try:
+            await prep.confirm(user_id, panel_id, _message_ts(body))
+        except NotYourPacket:
+            await _tell(respond, NOT_YOURS)
+            return
+        except PanelClosed as refusal:
+            await _tell(respond, str(refusal))
+            return
+        await deliver_now(services, panel_id)
+
+    @app.action(ids.PREP_DECLINE)
+    async def decline(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        try:
+            panel = await prep.check_panelist(user_id, panel_id, _message_ts(body))
+        except NotYourPacket:
+            await _tell(respond, NOT_YOURS)
+            return
+        if panel.is_cancelled:
+            await _tell(respond, f"{panel.reference} was cancelled: nothing to do.")
+            return
+        view = prep_messages.decline_modal(brief(panel), _message_ts(body))
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.PREP_DECLINE_SUBMIT)
+    async def decline_submitted(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        meta = modals.metadata(view)
+        panel_id = int(meta.get("panel", 0))
+        reason = (modals.form_values(view).get(prep_messages.DECLINE_REASON) or "").strip()
+        field = prep_messages.DECLINE_REASON
+        if not reason:
+            await ack(response_action="errors", errors={field: "Please say why, in a few words."})
+            return
+        try:
+            await prep.decline(user_id, panel_id, reason[:500], meta.get("ts"))
+        except NotYourPacket:
+            await ack(response_action="errors", errors={field: NOT_YOURS})
+            return
+        except PanelClosed as refusal:
+            await ack(response_action="errors", errors={field: str(refusal)})
+            return
+        await ack()
+        await deliver_now(services, panel_id)
+
+    @app.action(ids.PREP_REPLACE_OPEN)
+    async def replace_open(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id = body["user"]["id"]
+        panel_id, _, old_id = body["actions"][0].get("value", "").partition(":")
+        try:
+            panel = await services.panels.manageable(user_id, int(panel_id or 0))
+        except (PanelNotFound, NotAllowed) as refusal:
+            await _tell(respond, refusal_text(refusal))
+            return
+        seat = next((p for p in panel.panelists if p.user_id == old_id), None)
+        if panel.is_cancelled or seat is None:
+            done = "is cancelled" if panel.is_cancelled else f"no longer has {mention(old_id)}"
+            await _tell(respond, f"Nothing to replace: {panel.reference} {done}.")
+            return
+        from bot.panels.vocabulary import focus_label
+
+        view = prep_messages.replace_modal(
+            brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail)
+        )
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    @app.view(ids.PREP_REPLACE_SUBMIT)
+    async def replace_submitted(ack: AsyncAck, body: dict, view: dict) -> None:
+        user_id = body["user"]["id"]
+        meta = modals.metadata(view)
+        panel_id, old_id = int(meta.get("panel", 0)), str(meta.get("user", ""))
+        field = prep_messages.REPLACEMENT
+        new_id = modals.form_values(view).get(field)
+        if not new_id:
+            await ack(response_action="errors", errors={field: "Pick the replacement."})
+            return
+        try:
+            await prep.replace(user_id, panel_id, old_id, new_id)
+        except ReplacementProblem as problem:
+            await ack(response_action="errors", errors={field: str(problem)})
+            return
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            await ack(response_action="errors", errors={field: refusal_text(refusal)})
+            return
+        await ack()
+        await deliver_now(services, panel_id)
+
+    @app.action(ids.PREP_REMIND_NOW)
+    async def remind_now(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+        await ack()
+        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        click = _message_ts(body) or body["actions"][0].get("action_ts", "")
+        try:
+            reminded = await prep.remind_now(user_id, panel_id, click)
+        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+            await _tell(respond, refusal_text(refusal))
+            return
+        await deliver_now(services, panel_id)
+        if reminded.user_ids:
+            who = ", ".join(mention(u) for u in reminded.user_ids)
+            await _tell(respond, f"Reminded {who} now.")
+        else:
+            await _tell(respond, "Everyone attending has confirmed: nobody to remind.")

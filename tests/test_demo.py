@@ -60,8 +60,7 @@ async def test_demo_tells_the_whole_story(capsys, private_tmp):
     assert "@Pat Peer: ✔ confirmed · no questions planned" in text  # /panel status
     # 3c. the escalation names exactly who is unprepared (not Pat), with "Remind them now"
     assert (
-        "Not confirmed their prep yet • @Carlos Cross • @Priya Peer • @Lee Leader"
-        " [Remind them now]"
+        "Not confirmed their prep yet • @Carlos Cross • @Priya Peer • @Lee Leader [Remind them now]"
     ) in text
     # 4. list (in the command's answer) and status (via response_url)
     assert "P-1 · Wed 4 Mar 2026, 10:00 EST · Ada Lovelace" in text

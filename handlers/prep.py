@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.vocabulary import focus_label
 from bot.prep.service import NotYourPacket, ReplacementProblem
 from bot.slack import ids, modals, prep_messages
 from bot.slack.app import Services
@@ -115,8 +116,6 @@ def register(app: AsyncApp, services: Services) -> None:
             done = "is cancelled" if panel.is_cancelled else f"no longer has {mention(old_id)}"
             await _tell(respond, f"Nothing to replace: {panel.reference} {done}.")
             return
-        from bot.panels.vocabulary import focus_label
-
         view = prep_messages.replace_modal(
             brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail)
         )

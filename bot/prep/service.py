@@ -7,7 +7,7 @@ change and its messages commit or roll back together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,6 @@ from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.people import Directory
 from bot.prep import queue
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
-from bot.prep.packet import packet_state
 from scheduling import outbox
 from scheduling.guards import unprepared
 from scheduling.policy import NudgeKind, PlannedNudge, event_key
@@ -77,29 +76,33 @@ class PrepService:
     async def confirm(self, user_id: str, panel_id: int, message_ts: str | None = None) -> Panel:
         """ "I've reviewed the materials": readiness recorded, their reminder cancelled, the
         packet updated in place. Confirming twice changes nothing."""
-        return await self._as_panelist(user_id, panel_id, message_ts, self._confirm)
 
-    async def _confirm(self, session: AsyncSession, panel: Panel, seat: Panelist, _: Any) -> bool:
-        if seat.declined_at is not None:
-            raise PanelClosed("You've said you can't attend; ask the coordinator to add you back.")
-        if seat.confirmed_at is not None:
-            return False
-        seat.confirmed_at = self.clock.now()
-        return True
+        def act(seat: Panelist) -> bool:
+            if seat.declined_at is not None:
+                raise PanelClosed(
+                    "You've said you can't attend: ask the coordinator to add you back."
+                )
+            if seat.confirmed_at is not None:
+                return False
+            seat.confirmed_at = self.clock.now()
+            return True
+
+        return await self._as_panelist(user_id, panel_id, message_ts, "prep_confirmed", act, {})
 
     async def decline(
         self, user_id: str, panel_id: int, reason: str, message_ts: str | None = None
     ) -> Panel:
         """ "I can't attend": the coordinator is alerted at once with a way to replace them."""
 
-        async def act(session: AsyncSession, panel: Panel, seat: Panelist, event: Any) -> bool:
+        def act(seat: Panelist) -> bool:
             if seat.declined_at is not None:
                 return False
             seat.declined_at = self.clock.now()
             seat.decline_reason = reason
             return True
 
-        return await self._as_panelist(user_id, panel_id, message_ts, act, reason=reason)
+        detail = {"reason": reason}
+        return await self._as_panelist(user_id, panel_id, message_ts, "prep_declined", act, detail)
 
     async def check_panelist(
         self, user_id: str, panel_id: int, message_ts: str | None = None
@@ -120,7 +123,17 @@ class PrepService:
             raise NotYourPacket()
         return seat
 
-    async def _as_panelist(self, user_id, panel_id, message_ts, act, **detail):  # type: ignore[no-untyped-def]
+    async def _as_panelist(
+        self,
+        user_id: str,
+        panel_id: int,
+        message_ts: str | None,
+        action: str,
+        act: Callable[[Panelist], bool],
+        detail: dict[str, Any],
+    ) -> Panel:
+        """Apply ``act`` to the clicker's own seat; if it changed anything, audit it, re-plan
+        the panel's nudges and queue the packet's update (and a decline's alert)."""
         tz_of = await self._zones(panel_id)
         now = self.clock.now()
         async with self.db.session() as session:
@@ -130,9 +143,8 @@ class PrepService:
             seat = self._seat_of(panel, user_id, message_ts)
             if panel.is_cancelled:
                 raise PanelClosed(f"{panel.reference} was cancelled: nothing to do.")
-            if not await act(session, panel, seat, None):
+            if not act(seat):
                 return panel
-            action = "prep_declined" if seat.declined_at is not None else "prep_confirmed"
             event = await self._audit(session, panel, user_id, action, detail)
             await self._replan(session, panel, tz_of, now)
             await queue.updates(session, panel, str(event.id), [user_id], now=now, tz_of=tz_of)
@@ -140,7 +152,15 @@ class PrepService:
                 await self._alert_coordinator(session, panel, seat, event, tz_of, now)
         return panel
 
-    async def _alert_coordinator(self, session, panel, seat, event, tz_of, now) -> None:  # type: ignore[no-untyped-def]
+    async def _alert_coordinator(
+        self,
+        session: AsyncSession,
+        panel: Panel,
+        seat: Panelist,
+        event: AuditEvent,
+        tz_of: Mapping[str, str],
+        now: datetime,
+    ) -> None:
         kind = NudgeKind.PANELIST_DECLINED
         alert = PlannedNudge(
             kind=kind,
@@ -284,6 +304,3 @@ class PrepService:
         session.add(event)
         await session.flush()
         return event
-
-
-__all__ = ["NotYourPacket", "PrepService", "Reminded", "ReplacementProblem", "packet_state"]

@@ -302,6 +302,37 @@ class _Demo:
         blocks = updated.get("blocks") or []
         t.message({"blocks": blocks[-3:]})
         t.note("His prep reminder is cancelled: nobody is reminded of work already done.")
+        await self.plan_questions(container, ts)
+
+    async def plan_questions(self, container: dict[str, Any], ts: str) -> None:
+        """Pat plans his questions; one repeats round 1's and is flagged before the panel."""
+        t, h = self.t, self.h
+        self.banner("Pat plans his questions: a repeat of round 1 is caught")
+        t.act(PEER, "presses [Plan my questions]")
+        before = len(self.fake.calls_to("views.open"))
+        await h.wire.click(
+            PEER, ids.PREP_PLAN_QUESTIONS, "1", container=container, message={"ts": ts}
+        )
+        view = (await self.fake.wait_for("views.open", before + 1))[-1]["view"]
+        values = {
+            "questions": "Can you walk me through a data pipeline you have built?\n"
+            "How would you design idempotent retries for a payments webhook?\n"
+            "What would you change first in an on-call rotation that pages too often?"
+        }
+        t.sees(PEER, "a modal")
+        t.view(view, values=values)
+        answer = await self.submit(PEER, view, values)
+        flagged = answer.get("view") or {}
+        self.expect(
+            answer.get("response_action") == "update" and "round 1" in _all_text(flagged),
+            f"the repeat of round 1 should be flagged in the modal: {answer}",
+        )
+        t.sees(PEER, "the modal, updated: what repeats what, and a chance to edit")
+        t.view(flagged)
+        t.note(
+            "The coordinator's /panel status shows coverage per focus area and any overlap"
+            " left; nothing is blocked, the panelist decides."
+        )
 
     async def unprepared_alert(self) -> None:
         t, h = self.t, self.h

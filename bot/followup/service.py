@@ -46,6 +46,7 @@ from bot.panels.service import (
     PanelChange,
     PanelClosed,
     PanelNotFound,
+    lock_for_owner,
 )
 
 #: Audit actions recorded here (``/panel history`` names them).
@@ -172,7 +173,7 @@ class FollowupService:
         """An owner excuses a panelist from feedback (they left early, were replaced, ...)."""
         tz_of = await self._zones_of(panel_id, actor_id)
         async with self.db.session() as session:
-            panel = await self._locked(session, actor_id, panel_id, manage=True)
+            panel = await lock_for_owner(session, actor_id, panel_id, to="excuse someone")
             seat = seat_of(panel, panelist_id)
             if seat is None:
                 raise NotAllowed("That person is not on this panel.")
@@ -298,18 +299,10 @@ class FollowupService:
             raise PanelNotFound(panel_id)
         return panel
 
-    async def _locked(
-        self, session: AsyncSession, user_id: str, panel_id: int, *, manage: bool = False
-    ) -> Panel:
+    async def _locked(self, session: AsyncSession, user_id: str, panel_id: int) -> Panel:
         panel = await session.get(Panel, panel_id, with_for_update=True)
         if panel is None or not access.can_view(panel, user_id):
             raise PanelNotFound(panel_id)
-        if manage and not access.can_manage(panel, user_id):
-            raise NotAllowed(
-                "Only the panel's coordinator, hiring manager or recruiter can excuse someone."
-            )
-        if manage and panel.is_cancelled:
-            raise PanelClosed(f"{panel.reference} was cancelled.")
         return panel
 
     async def _feedback_of(

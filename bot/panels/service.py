@@ -336,7 +336,7 @@ class PanelService:
         """Move a panel; returns it with the slot it had before."""
         tz_of = await self._zones_of(panel_id, actor_id)
         async with self.db.session() as session:
-            panel = await self._locked_for_change(session, actor_id, panel_id)
+            panel = await lock_for_owner(session, actor_id, panel_id)
             before = Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
             panel.starts_at = slot.starts_at
             panel.duration_minutes = slot.duration_minutes
@@ -365,7 +365,7 @@ class PanelService:
     async def cancel(self, actor_id: str, panel_id: int, reason: str = "") -> Panel:
         tz_of = await self._zones_of(panel_id, actor_id)
         async with self.db.session() as session:
-            panel = await self._locked_for_change(session, actor_id, panel_id)
+            panel = await lock_for_owner(session, actor_id, panel_id)
             panel.status = PanelStatus.CANCELLED
             panel.updated_at = self.clock.now()
             event = self._audit(session, panel.id, actor_id, "cancelled", {"reason": reason})
@@ -405,20 +405,6 @@ class PanelService:
         change = PanelChange(event.action, event.actor_id, event.id, event.at, detail or {})
         await self.hook.changed(session, panel, change, tz_of)
 
-    async def _locked_for_change(
-        self, session: AsyncSession, actor_id: str, panel_id: int
-    ) -> Panel:
-        panel = await session.get(Panel, panel_id, with_for_update=True)
-        if panel is None or not access.can_view(panel, actor_id):
-            raise PanelNotFound(panel_id)
-        if not access.can_manage(panel, actor_id):
-            raise NotAllowed(
-                "Only the panel's coordinator, hiring manager or recruiter can change it."
-            )
-        if panel.is_cancelled:
-            raise PanelClosed(f"{panel.reference} is already cancelled.")
-        return panel
-
     def _audit(
         self,
         session: AsyncSession,
@@ -436,6 +422,25 @@ class PanelService:
         )
         session.add(event)
         return event
+
+
+async def lock_for_owner(
+    session: AsyncSession, actor_id: str, panel_id: int, *, to: str = "change it"
+) -> Panel:
+    """The panel, row-locked for this transaction, when ``actor_id`` owns it and it is still
+    on: what every owner-only change (reschedule, cancel, replace, excuse...) starts from.
+
+    Raises PanelNotFound for people who may not see it, NotAllowed for panelists, and
+    PanelClosed once it is cancelled; ``to`` finishes the NotAllowed sentence.
+    """
+    panel = await session.get(Panel, panel_id, with_for_update=True)
+    if panel is None or not access.can_view(panel, actor_id):
+        raise PanelNotFound(panel_id)
+    if not access.can_manage(panel, actor_id):
+        raise NotAllowed(f"Only the panel's coordinator, hiring manager or recruiter can {to}.")
+    if panel.is_cancelled:
+        raise PanelClosed(f"{panel.reference} is already cancelled.")
+    return panel
 
 
 def _line(row: Any) -> PanelLine:

@@ -18,8 +18,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.models import AuditEvent, Panel, Panelist
-from bot.panels import access
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.service import PanelClosed, lock_for_owner
 from bot.people import Directory
 from bot.prep import queue
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
@@ -191,7 +190,7 @@ class PrepService:
         tz_of = {**await self._zones(panel_id), new_id: person.tz}
         now = self.clock.now()
         async with self.db.session() as session:
-            panel = await self._owned(session, actor_id, panel_id)
+            panel = await lock_for_owner(session, actor_id, panel_id, to="do that")
             old = next((p for p in panel.panelists if p.user_id == old_id), None)
             if old is None:
                 raise PanelClosed("They were already replaced.")
@@ -241,7 +240,7 @@ class PrepService:
         now = self.clock.now()
         kind = NudgeKind.PREP_REMINDER_NOW
         async with self.db.session() as session:
-            panel = await self._owned(session, actor_id, panel_id)
+            panel = await lock_for_owner(session, actor_id, panel_id, to="do that")
             if now >= panel.starts_at:
                 raise PanelClosed(f"{panel.reference} has already started.")
             who = unprepared(panel)
@@ -266,18 +265,6 @@ class PrepService:
         return Reminded(panel, who)
 
     # ------------------------------------------------------------------ helpers
-    async def _owned(self, session: AsyncSession, actor_id: str, panel_id: int) -> Panel:
-        panel = await session.get(Panel, panel_id, with_for_update=True)
-        if panel is None or not access.can_view(panel, actor_id):
-            raise PanelNotFound(panel_id)
-        if not access.can_manage(panel, actor_id):
-            raise NotAllowed(
-                "Only the panel's coordinator, hiring manager or recruiter can do that."
-            )
-        if panel.is_cancelled:
-            raise PanelClosed(f"{panel.reference} is cancelled.")
-        return panel
-
     async def _zones(self, panel_id: int) -> Mapping[str, str]:
         async with self.db.session() as session:
             panel = await session.get(Panel, panel_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home.agenda import HomePages
@@ -10,17 +10,19 @@ from bot.slack import ids, modals
 from bot.slack.app import Services
 from bot.slack.home_publish import publish_home
 from handlers.commands import NOT_A_COORDINATOR
+from handlers.replies import tell_privately
 
 
 def register(app: AsyncApp, services: Services) -> None:
     @app.action(ids.OPEN_SCHEDULER)
-    async def open_scheduler(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
+    async def open_scheduler(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         user_id = body["user"]["id"]
         person = await services.directory.person(user_id)
         if not services.settings.is_coordinator(user_id):
-            channel = await services.platform.dm_channel(user_id)
-            await client.chat_postEphemeral(channel=channel, user=user_id, text=NOT_A_COORDINATOR)
+            await tell_privately(services, body, respond, client, NOT_A_COORDINATOR)
             return
         view = modals.schedule_basics(
             candidate_name="", coordinator_tz=person.tz, now=services.clock.now()

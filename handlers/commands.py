@@ -13,6 +13,7 @@ from bot.panels.summary import summarise
 from bot.slack import messages, modals
 from bot.slack.app import Services
 from handlers import followup
+from handlers.replies import not_found
 from handlers.status import panel_status
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,6 @@ log = logging.getLogger(__name__)
 NOT_A_COORDINATOR = (
     "Only coordinators can schedule panels here. Ask an admin to add you to HIREBOT_COORDINATORS."
 )
-
-
-def not_found(panel_id: int) -> str:
-    return f"I can't find panel P-{panel_id}. `/panel list` shows the panels you're on."
 
 
 def register(app: AsyncApp, services: Services) -> None:

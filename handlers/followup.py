@@ -15,41 +15,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
 from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
-from bot.panels.grammar import parse_reference
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
 from bot.slack import followup_messages, ids, modals
 from bot.slack.app import Services
 from bot.slack.messages import Rendered
-from handlers.views import deliver_now
+from handlers.replies import click_refusal, panel_id_of, tell_privately
+from handlers.views import deliver_now, refusal_text
 from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
 
 Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked)
-
-
-def refusal_text(refusal: Exception) -> str:
-    if isinstance(refusal, PanelNotFound):
-        return f"I can't find panel P-{refusal.panel_id}. `/panel list` shows the panels you're on."
-    return str(refusal)
-
-
-async def tell(
-    services: Services, body: dict, respond: AsyncRespond, client: AsyncWebClient, text: str
-) -> None:
-    """A private answer to a click: in place when the button was in a message, else (App Home)
-    as an ephemeral message in the person's DM with the app."""
-    if body.get("response_url"):
-        await respond(text=text, response_type="ephemeral", replace_original=False)
-        return
-    user_id = body["user"]["id"]
-    channel = await services.platform.dm_channel(user_id)
-    await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
-
-
-def _panel_id(value: str) -> int:
-    return parse_reference(value.split(":", 1)[0]) or 0
 
 
 async def stalled_answer(services: Services, user_id: str) -> Rendered:
@@ -90,9 +67,9 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user_id = body["user"]["id"]
         try:
-            form = await services.followup.feedback_form(user_id, _panel_id(action["value"]))
+            form = await services.followup.feedback_form(user_id, panel_id_of(action["value"]))
         except Refusal as refusal:
-            await tell(services, body, respond, client, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         focus = focus_label(form.seat.focus_area, form.seat.focus_detail)
         view = followup_messages.feedback_modal(form.panel, focus, form.existing)
@@ -108,10 +85,10 @@ def register(app: AsyncApp, services: Services) -> None:
         # "<panel>:<outcome>" from the summary's buttons; just "<panel>" lets them choose.
         outcome = parse_outcome(value.split(":", 1)[1] if ":" in value else "")
         try:
-            panel = await services.followup.decision_panel(user_id, _panel_id(value))
+            panel = await services.followup.decision_panel(user_id, panel_id_of(value))
             progress = await services.followup.progress(panel)
         except Refusal as refusal:
-            await tell(services, body, respond, client, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         view = followup_messages.decision_modal(panel, outcome, progress.feedback_owed)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -123,9 +100,9 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user_id = body["user"]["id"]
         try:
-            panel = await services.followup.update_panel(user_id, _panel_id(action["value"]))
+            panel = await services.followup.update_panel(user_id, panel_id_of(action["value"]))
         except Refusal as refusal:
-            await tell(services, body, respond, client, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         view = followup_messages.candidate_updated_modal(panel)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -139,12 +116,12 @@ def register(app: AsyncApp, services: Services) -> None:
         value = action.get("value") or ""
         panelist_id = value.split(":", 1)[1] if ":" in value else ""
         try:
-            panel = await services.followup.excuse(user_id, _panel_id(value), panelist_id)
+            panel = await services.followup.excuse(user_id, panel_id_of(value), panelist_id)
         except Refusal as refusal:
-            await tell(services, body, respond, client, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         text = f"<@{panelist_id}> is excused from feedback on {panel.reference}."
-        await tell(services, body, respond, client, text)
+        await tell_privately(services, body, respond, client, text)
         await deliver_now(services, panel.id)
 
     # ------------------------------------------------------------------ modals

@@ -18,6 +18,7 @@ from bot.prep.service import NotYourPacket, ReplacementProblem
 from bot.slack import ids, modals, prep_messages
 from bot.slack.app import Services
 from bot.slack.text import mention
+from handlers.replies import click_refusal, panel_id_of, tell_privately
 from handlers.views import deliver_now, refusal_text
 from scheduling.notices import brief
 
@@ -29,35 +30,26 @@ NOT_YOURS = (
 )
 
 
-def _panel_id(body: dict) -> int:
-    try:
-        return int(body["actions"][0].get("value", "").split(":")[0])
-    except (ValueError, KeyError, IndexError):
-        return 0
-
-
 def _message_ts(body: dict) -> str | None:
     return (body.get("container") or {}).get("message_ts")
-
-
-async def _tell(respond: AsyncRespond, text: str) -> None:
-    await respond(text=text, response_type="ephemeral", replace_original=False)
 
 
 def register(app: AsyncApp, services: Services) -> None:
     prep = services.prep
 
     @app.action(ids.PREP_CONFIRM)
-    async def confirm(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+    async def confirm(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
-        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        user_id, panel_id = body["user"]["id"], panel_id_of(body["actions"][0].get("value"))
         try:
             await prep.confirm(user_id, panel_id, _message_ts(body))
         except NotYourPacket:
-            await _tell(respond, NOT_YOURS)
+            await tell_privately(services, body, respond, client, NOT_YOURS)
             return
         except PanelClosed as refusal:
-            await _tell(respond, str(refusal))
+            await tell_privately(services, body, respond, client, str(refusal))
             return
         await deliver_now(services, panel_id)
 
@@ -66,14 +58,16 @@ def register(app: AsyncApp, services: Services) -> None:
         ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
         await ack()
-        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        user_id, panel_id = body["user"]["id"], panel_id_of(body["actions"][0].get("value"))
         try:
             panel = await prep.check_panelist(user_id, panel_id, _message_ts(body))
         except NotYourPacket:
-            await _tell(respond, NOT_YOURS)
+            await tell_privately(services, body, respond, client, NOT_YOURS)
             return
         if panel.is_cancelled:
-            await _tell(respond, f"{panel.reference} was cancelled: nothing to do.")
+            await tell_privately(
+                services, body, respond, client, f"{panel.reference} was cancelled: nothing to do."
+            )
             return
         view = prep_messages.decline_modal(brief(panel), _message_ts(body))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -109,12 +103,14 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             panel = await services.panels.manageable(user_id, int(panel_id or 0))
         except (PanelNotFound, NotAllowed) as refusal:
-            await _tell(respond, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         seat = next((p for p in panel.panelists if p.user_id == old_id), None)
         if panel.is_cancelled or seat is None:
             done = "is cancelled" if panel.is_cancelled else f"no longer has {mention(old_id)}"
-            await _tell(respond, f"Nothing to replace: {panel.reference} {done}.")
+            await tell_privately(
+                services, body, respond, client, f"Nothing to replace: {panel.reference} {done}."
+            )
             return
         view = prep_messages.replace_modal(
             brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail)
@@ -143,18 +139,26 @@ def register(app: AsyncApp, services: Services) -> None:
         await deliver_now(services, panel_id)
 
     @app.action(ids.PREP_REMIND_NOW)
-    async def remind_now(ack: AsyncAck, body: dict, respond: AsyncRespond) -> None:
+    async def remind_now(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
-        user_id, panel_id = body["user"]["id"], _panel_id(body)
+        user_id, panel_id = body["user"]["id"], panel_id_of(body["actions"][0].get("value"))
         click = _message_ts(body) or body["actions"][0].get("action_ts", "")
         try:
             reminded = await prep.remind_now(user_id, panel_id, click)
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
-            await _tell(respond, refusal_text(refusal))
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         await deliver_now(services, panel_id)
         if reminded.user_ids:
             who = ", ".join(mention(u) for u in reminded.user_ids)
-            await _tell(respond, f"Reminded {who} now.")
+            await tell_privately(services, body, respond, client, f"Reminded {who} now.")
         else:
-            await _tell(respond, "Everyone attending has confirmed: nobody to remind.")
+            await tell_privately(
+                services,
+                body,
+                respond,
+                client,
+                "Everyone attending has confirmed: nobody to remind.",
+            )

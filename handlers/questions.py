@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
@@ -18,35 +18,26 @@ from bot.questions import plan as plan_text
 from bot.questions.service import QuestionPlanner
 from bot.slack import ids, modals, question_views
 from bot.slack.app import Services
-from handlers.commands import not_found
+from handlers.replies import click_refusal, panel_id_of, tell_privately
 from handlers.views import refusal_text
 
 log = logging.getLogger(__name__)
-
-
-def _panel_id(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
 
 
 def register(app: AsyncApp, services: Services) -> None:
     planner = QuestionPlanner(services.db, services.clock)
 
     @app.action(ids.PREP_PLAN_QUESTIONS)
-    async def open_plan(ack: AsyncAck, body: dict, client: AsyncWebClient) -> None:
+    async def open_plan(
+        ack: AsyncAck, body: dict, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         user_id = body["user"]["id"]
-        panel_id = _panel_id(body["actions"][0].get("value", ""))
+        panel_id = panel_id_of(body["actions"][0].get("value", ""))
         try:
             plan = await planner.plan_for(user_id, panel_id)
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
-            text = not_found(panel_id) if isinstance(refusal, PanelNotFound) else str(refusal)
-            channel = (body.get("channel") or {}).get("id") or (
-                await services.platform.dm_channel(user_id)
-            )
-            await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         await client.views_open(
             trigger_id=body["trigger_id"], view=question_views.plan_questions(plan)
@@ -55,7 +46,7 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.PLAN_QUESTIONS)
     async def save_plan(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = _panel_id(modals.metadata(view).get("panel", 0))
+        panel_id = panel_id_of(modals.metadata(view).get("panel", 0))
         checked = plan_text.check(modals.form_values(view).get(plan_text.FIELD))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)

@@ -100,7 +100,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await deliver_now(services, panel.id)
 
 
-def refusal_text(refusal: PanelNotFound | NotAllowed | PanelClosed) -> str:
+def refusal_text(refusal: Exception) -> str:
     """What a stale or unauthorised form submission is told, next to its field."""
     if isinstance(refusal, PanelNotFound):
         return "This panel no longer exists."  # the same whether hidden or deleted

@@ -94,12 +94,14 @@ class SlackWire:
         message: dict[str, Any] | None = None,
         view: dict[str, Any] | None = None,
     ) -> httpx.Response:
+        """A button click. Like Slack, only clicks in a message carry a ``response_url``;
+        clicks in a view (App Home, a modal) do not, so listeners must answer another way."""
         trigger = f"trigger-{next(_trigger)}"
+        container = container or {"type": "message"}
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": {"id": user_id, "team_id": self.team_id},
             "trigger_id": trigger,
-            "response_url": self.fake.response_url(trigger),
             "actions": [
                 {
                     "type": "button",
@@ -109,11 +111,13 @@ class SlackWire:
                     "action_ts": str(time.time()),
                 }
             ],
-            "container": container or {"type": "message"},
+            "container": container,
         }
+        if container["type"] == "message":
+            payload["response_url"] = self.fake.response_url(trigger)
         if message is not None:
             payload["message"] = message
-            payload["channel"] = {"id": container["channel_id"] if container else ""}
+            payload["channel"] = {"id": container.get("channel_id", "")}
         if view is not None:
             payload["view"] = view
         return await self.interaction(payload)

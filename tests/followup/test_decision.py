@@ -155,17 +155,7 @@ async def test_a_decision_button_without_an_outcome_lets_the_manager_choose(bot)
 async def test_a_refused_click_outside_a_message_is_answered_privately_in_the_dm(bot):
     """Buttons on App Home carry no response_url: the refusal comes as an ephemeral DM."""
     await ended_panel(bot)
-    await bot.wire.interaction(
-        {
-            "type": "block_actions",
-            "user": {"id": COORDINATOR, "team_id": bot.wire.team_id},
-            "trigger_id": "trigger-home",
-            "container": {"type": "view", "view_id": "VHOME"},
-            "view": {"id": "VHOME", "type": "home", "blocks": []},
-            "actions": [
-                {"type": "button", "action_id": ids.DECISION_OPEN, "block_id": "b", "value": "1"}
-            ],
-        }
-    )
+    home = {"type": "view", "view_id": "VHOME"}
+    await bot.wire.click(COORDINATOR, ids.DECISION_OPEN, "1", container=home)
     (ephemeral,) = await bot.fake.wait_for("chat.postEphemeral")
     assert ephemeral["user"] == COORDINATOR and "hiring manager decides" in ephemeral["text"]

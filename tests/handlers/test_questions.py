@@ -105,8 +105,9 @@ async def test_only_attending_panelists_of_a_live_panel_may_plan(bot):
         (LEADER, 1, "You told us you can't attend P-1"),
         (PEER, 2, "P-2 is cancelled"),
     ]
+    home = {"type": "view", "view_id": "VHOME"}  # App Home: answered in the DM
     for count, (user_id, panel_id, expected) in enumerate(refusals, start=1):
-        await bot.wire.click(user_id, ids.PREP_PLAN_QUESTIONS, str(panel_id))
+        await bot.wire.click(user_id, ids.PREP_PLAN_QUESTIONS, str(panel_id), container=home)
         refusal = (await bot.fake.wait_for("chat.postEphemeral", count))[-1]
         assert refusal["user"] == user_id and refusal["text"].startswith(expected), refusal
         assert "Ada" not in refusal["text"]

@@ -112,6 +112,32 @@ async def test_only_the_packets_recipient_may_act_on_it(bot):
     assert bot.fake.calls_to("chat.update") == []
 
 
+async def test_app_home_clicks_are_answered_in_the_dm_and_confirm_from_there(bot):
+    """App Home's buttons carry no response_url (Slack sends none for views): a refusal comes
+    as an ephemeral message in the clicker's DM, and the panelist's own click still counts."""
+    await scheduled(bot, COORDINATOR)
+    home = {"type": "view", "view_id": "VHOME"}
+    refusals = {
+        ids.PREP_CONFIRM: "sent to someone else",
+        ids.PREP_DECLINE: "sent to someone else",
+        ids.PREP_PLAN_QUESTIONS: "I can't find panel P-1",
+    }
+    for action, refusal in refusals.items():
+        before = len(bot.fake.calls_to("chat.postEphemeral"))
+        response = await bot.wire.click(OUTSIDER, action, "1", container=home)
+        assert response.status_code == 200
+        told = (await bot.fake.wait_for("chat.postEphemeral", before + 1))[-1]
+        assert told["user"] == OUTSIDER and refusal in told["text"], told
+    assert bot.fake.calls_to("response_url") == []
+    assert all(s.confirmed_at is None for s in (await seats(bot)).values())
+
+    before = len(await updates_of(bot, PEER))
+    await bot.wire.click(PEER, ids.PREP_CONFIRM, "1", container=home)
+    await bot.fake.wait_for("chat.update", before + 1)
+    assert (await seats(bot))[PEER].confirmed_at is not None
+    assert "You've reviewed the materials" in text_of((await packet_of(bot, PEER))[2])
+
+
 async def test_declining_alerts_the_coordinator_who_replaces_the_panelist(bot):
     await scheduled(bot, COORDINATOR)
     await click_packet(bot, PEER, PEER, ids.PREP_DECLINE)

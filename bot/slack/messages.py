@@ -6,18 +6,14 @@ Every time is shown in the reader's own time zone; all user text goes through ``
 from __future__ import annotations
 
 from functools import singledispatch
-from typing import Any
 
 from bot.panels.composition import CompositionWarning
 from bot.panels.service import PanelLine, PanelListing
 from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
 from bot.platform import Notice, PanelCancelled, PanelRescheduled, PanelScheduled, PanelSummary
-from bot.slack import ids
 from bot.slack.blocks import (
     Block,
-    actions,
-    button,
     context,
     divider,
     fields,
@@ -28,7 +24,6 @@ from bot.slack.blocks import (
 from bot.slack.text import escape, local_time, mention, safe
 
 MAX_MESSAGE_BLOCKS = 50
-MAX_HOME_BLOCKS = 100
 
 USAGE = [
     ("`/panel new [candidate name]`", "schedule a panel (opens a form)"),
@@ -209,13 +204,3 @@ def status(
             *composition_blocks(warnings),
         ]
     return f"{summary.reference}: {escape(summary.candidate_name)}", blocks
-
-
-def home(result: PanelListing, reader: Person, *, may_schedule: bool) -> dict[str, Any]:
-    blocks: list[Block] = [header("HireBot")]
-    if may_schedule:
-        blocks.append(actions(button("Schedule a panel", ids.OPEN_SCHEDULER, style="primary")))
-    blocks.append(divider())
-    _, body = listing(result, reader)
-    blocks += body
-    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

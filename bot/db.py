@@ -70,6 +70,20 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
+    @asynccontextmanager
+    async def write_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for a read-check-write change, exclusive on both databases.
+
+        SQLite takes its single write lock up front (``BEGIN IMMEDIATE``), so two changes cannot
+        both read the state before either writes; PostgreSQL callers lock the panel's row
+        (``SELECT … FOR UPDATE``) instead, which serialises changes to one panel only.
+        """
+        async with self.session() as session:
+            if self.dialect == "sqlite":
+                connection = await session.connection()
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+
     async def ping(self) -> bool:
         try:
             async with self.engine.connect() as conn:

@@ -56,6 +56,7 @@ class PanelRescheduled:
     summary: PanelSummary
     previous: Slot
     by: Person
+    candidate_message: str = ""  # the recruiter's copy: the new time, ready to send
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class PanelCancelled:
     summary: PanelSummary
     by: Person
     reason: str
+    candidate_message: str = ""  # the recruiter's copy: a note for the candidate
 
 
 @dataclass(frozen=True)

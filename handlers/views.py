@@ -1,4 +1,5 @@
-"""Modal submissions: validate into field errors, store, ack, then tell people."""
+"""Modal submissions: validate into field errors, store, ack. What a change owes people goes
+out through the change pipeline, right after its commit."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import logging
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.changes.pipeline import AlreadyApplied
 from bot.panels.request import assignment_fields, check_assignments, check_basics, check_slot
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.slack import ids, modals
@@ -39,7 +41,12 @@ def register(app: AsyncApp, services: Services) -> None:
     async def schedule_focus(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         draft_id = modals.metadata(view).get("draft", "")
-        basics = await services.panels.load_draft(user_id, draft_id)
+        try:
+            basics = await services.panels.load_draft(user_id, draft_id)
+        except AlreadyApplied as done:  # the same form again: it made its panel already
+            await ack(response_action="clear")
+            log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
+            return
         if basics is None or not services.settings.is_coordinator(user_id):
             first = next(iter(view.get("state", {}).get("values", {})), "")
             await ack(
@@ -61,12 +68,16 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
-        panel = await services.panels.schedule(
-            user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
-        )
+        try:
+            panel = await services.panels.schedule(
+                user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+            )
+        except AlreadyApplied as done:  # the same form again: it made its panel already
+            await ack(response_action="clear")
+            log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
+            return
         await ack(response_action="clear")
-        await services.flows.announce_scheduled(panel)
-        await deliver_now(services, panel.id)  # the prep packets, without waiting for a tick
+        log.info("%s scheduled %s", user_id, panel.reference)
 
     @app.view(ids.RESCHEDULE)
     async def reschedule(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -77,13 +88,17 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
-            panel, previous = await services.panels.reschedule(user_id, panel_id, checked.value)
+            panel, previous = await services.panels.reschedule(
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+            )
+        except AlreadyApplied:
+            await ack()
+            return
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={"start_date": refusal_text(refusal)})
             return
         await ack()
         log.info("%s rescheduled %s from %s", user_id, panel.reference, previous.starts_at)
-        await deliver_now(services, panel.id)
 
     @app.view(ids.CANCEL_CONFIRM)
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -91,13 +106,17 @@ def register(app: AsyncApp, services: Services) -> None:
         panel_id = int(modals.metadata(view).get("panel", 0))
         reason = (modals.form_values(view).get("reason") or "").strip()
         try:
-            panel = await services.panels.cancel(user_id, panel_id, reason)
+            panel = await services.panels.cancel(
+                user_id, panel_id, reason, submission=modals.submission_key(view)
+            )
+        except AlreadyApplied:
+            await ack()
+            return
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
             return
         await ack()
         log.info("%s cancelled %s", user_id, panel.reference)
-        await deliver_now(services, panel.id)
 
 
 def refusal_text(refusal: Exception) -> str:
@@ -105,14 +124,3 @@ def refusal_text(refusal: Exception) -> str:
     if isinstance(refusal, PanelNotFound):
         return "This panel no longer exists."  # the same whether hidden or deleted
     return str(refusal)
-
-
-async def deliver_now(services: Services, panel_id: int) -> None:
-    """Send the notices a change queued (in its own transaction) now rather than next tick.
-
-    Best effort: whatever this does not deliver, the dispatcher's next tick does.
-    """
-    try:
-        await services.dispatcher.run_once(panel_id=panel_id)
-    except Exception:
-        log.exception("could not deliver P-%s's notices now; the next tick will", panel_id)

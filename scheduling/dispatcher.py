@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import Jitter
@@ -58,6 +59,7 @@ from bot.slack.client import (
 )
 from scheduling import guards, notices, outbox
 from scheduling.outbox import Outcome
+from scheduling.policy import RENEWING
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ BACKOFF_FACTOR = 30.0
 BACKOFF_CAP = timedelta(minutes=15)
 #: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID.
 CALLS_PER_SEND = 1
+
+
+class Replanner(Protocol):
+    """Re-plans a panel's nudges from its current state (``bot.changes.pipeline``)."""
+
+    async def replan_panel(self, session: AsyncSession, panel_id: int) -> None: ...
 
 
 class EqualJitter(Jitter):
@@ -134,6 +142,7 @@ class Dispatcher:
         backoff_factor: float = BACKOFF_FACTOR,
         backoff_cap: timedelta = BACKOFF_CAP,
         pace: float = PER_CHANNEL_INTERVAL,
+        replanner: Replanner | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -148,6 +157,7 @@ class Dispatcher:
         self.backoff = BackoffRetryIntervalCalculator(backoff_factor, jitter=EqualJitter())
         self.backoff_cap = backoff_cap
         self.pace = pace
+        self.replanner = replanner
         self._slots = asyncio.Semaphore(self.concurrency)
         self._next_send: dict[str, float] = {}  # recipient -> when (monotonic) they may get more
         self._slack_down = False
@@ -268,6 +278,7 @@ class Dispatcher:
                 else:
                     sendable.append(nudge)
             now = self.clock.now()
+            renew: set[int] = set()
             for reason, skip_ids in skipped.items():
                 done = await outbox.settle(
                     session,
@@ -277,6 +288,8 @@ class Dispatcher:
                     now=now,
                 )
                 report.skipped += len(done)
+                renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
+            await self._renew_series(session, renew)
         return sendable, panels
 
     # ------------------------------------------------------------------ one recipient
@@ -330,7 +343,7 @@ class Dispatcher:
     async def _compose(
         self, nudges: list[Nudge], panels: dict[int, Panel]
     ) -> tuple[Person, Notice]:
-        if any(n.kind in notices.FOLLOWUP_COMPOSERS for n in nudges):
+        if any(n.kind in notices.NEEDS_SESSION for n in nudges):
             async with self.db.session() as session:
                 now = self.clock.now()
                 items = [
@@ -345,7 +358,11 @@ class Dispatcher:
                     for n in nudges
                 ]
         else:
-            items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
+            now = self.clock.now()
+            items = [
+                await notices.compose(n, panels[n.panel_id], self.directory, now=now)
+                for n in nudges
+            ]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
         return await notices.reader(nudges[0], self.directory), notice
 
@@ -397,7 +414,9 @@ class Dispatcher:
                 worker=self.worker,
                 now=self.clock.now(),
             )
-            await notices.after_sent(session, [n for n in nudges if n.id in done], delivery)
+            sent = [n for n in nudges if n.id in done]
+            await notices.after_sent(session, sent, delivery)
+            await self._renew_series(session, {n.panel_id for n in sent if n.kind in RENEWING})
         report.messages += 1
         report.sent += len(done)
         if len(done) < len(ids):
@@ -469,6 +488,14 @@ class Dispatcher:
         )
 
     # ------------------------------------------------------------------ helpers
+    async def _renew_series(self, session: AsyncSession, panel_ids: set[int]) -> None:
+        """A repeating nudge went (or was skipped): re-plan its panel, in the transaction that
+        records it, so the series plans its next occurrence for as long as the situation lasts."""
+        if self.replanner is None:
+            return
+        for panel_id in sorted(panel_ids):
+            await self.replanner.replan_panel(session, panel_id)
+
     async def _settle(self, ids: Sequence[int], outcome: Outcome) -> list[int]:
         async with self.db.session() as session:
             return await outbox.settle(

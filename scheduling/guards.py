@@ -10,12 +10,14 @@ Adding a kind, or a new reason to skip one, is one function and one entry in ``G
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.followup.progress import PanelProgress
 from bot.models import Nudge, Panel
 from scheduling.policy import NudgeKind
 from scheduling.replan import panelist_state
+
+DAY = timedelta(days=1)
 
 #: The kind of the coordinator's "this nudge could not be delivered" notice.
 NUDGE_FAILED = "nudge_failed"
@@ -91,7 +93,15 @@ def invite_applies(nudge: Nudge, panel: Panel, now: datetime) -> str | None:
     return panel_open(nudge, panel, now) or recipient_attending(nudge, panel, now)
 
 
+def fresh_occurrence(nudge: Nudge, _panel: Panel, now: datetime) -> str | None:
+    """A daily occurrence a day or more late (the dispatcher was down, Slack was out) is not
+    sent: the series re-plans today's instead, so nobody gets a pile of stale nudges."""
+    return "a newer occurrence replaces it" if now - nudge.due_at >= DAY else None
+
+
 GUARDS: Mapping[str, tuple[Guard, ...]] = {
+    NudgeKind.PANEL_SCHEDULED: (panel_open,),
+    NudgeKind.PACKET_CLOSED: (panel_open, recipient_attending, packet_to_update),
     NudgeKind.PREP_PACKET: (panel_open, not_started, recipient_attending),
     NudgeKind.PACKET_UPDATE: (packet_to_update,),
     NudgeKind.PREP_INVITE: (invite_applies,),
@@ -111,7 +121,7 @@ GUARDS: Mapping[str, tuple[Guard, ...]] = {
     NudgeKind.DECISION_REQUEST: (panel_open,),
     NudgeKind.DECISION_REMINDER: (panel_open,),
     NudgeKind.CANDIDATE_UPDATE_REQUEST: (panel_open,),
-    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open,),
+    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open, fresh_occurrence),
     NudgeKind.CANDIDATE_UPDATE_ESCALATION: (panel_open,),
 }
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -146,6 +146,26 @@ async def cancel(session: AsyncSession, keys: Collection[str], *, now: datetime)
         .where(Nudge.dedupe_key.in_(list(keys)), Nudge.status.in_(OPEN))
         .values(status=NudgeStatus.CANCELLED, last_error="no longer applies", updated_at=now)
     )
+
+
+async def supersede(
+    session: AsyncSession, panel_id: int, kind: str, recipient_id: str, *, now: datetime
+) -> bool:
+    """Cancel this person's pending ``kind`` nudges on the panel: a newer one replaces them
+    (one invite, one packet update, however many changes come before the first is sent).
+    Returns whether one of that kind was already sent to them, or is being sent."""
+    mine = (Nudge.panel_id == panel_id, Nudge.kind == kind, Nudge.recipient_id == recipient_id)
+    await session.execute(
+        update(Nudge)
+        .where(*mine, Nudge.status == NudgeStatus.PENDING)
+        .values(status=NudgeStatus.CANCELLED, last_error="superseded", updated_at=now)
+    )
+    delivered = await session.scalar(
+        select(func.count())
+        .select_from(Nudge)
+        .where(*mine, Nudge.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED)))
+    )
+    return bool(delivered)
 
 
 # --------------------------------------------------------------------------- claiming

@@ -61,6 +61,15 @@ class NudgeKind(enum.StrEnum):
     CANDIDATE_UPDATE_REQUEST = "candidate_update_request"
     CANDIDATE_UPDATE_OVERDUE = "candidate_update_overdue"
     CANDIDATE_UPDATE_ESCALATION = "candidate_update_escalation"
+    # The one change pipeline (issue 9): the coordinator's confirmation goes through the outbox
+    # too, and at the start every packet loses its prep buttons.
+    PANEL_SCHEDULED = "panel_scheduled"
+    PACKET_CLOSED = "prep_packet_closed"
+
+
+#: Time-based kinds that repeat for as long as their situation lasts: each time one is sent or
+#: skipped the panel is re-planned, which plans the next occurrence.
+RENEWING: frozenset[NudgeKind] = frozenset({NudgeKind.CANDIDATE_UPDATE_OVERDUE})
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ class PanelistSnapshot:
     user_id: str
     confirmed: bool = False  # "I've reviewed the materials" (the prep-packet issue sets it)
     declined: bool = False
+    joined_at: datetime | None = None  # when they took the seat, i.e. when their packet went
 
 
 @dataclass(frozen=True)
@@ -175,19 +185,32 @@ def _escalation_due(ctx: PlanContext) -> datetime:
     return min(max(due, ctx.now), panel.starts_at)
 
 
-def _prep_reminder_due(ctx: PlanContext, user_id: str) -> tuple[datetime, bool]:
-    """(due, urgent) of a panelist's prep reminder.
+#: No prep reminder within this long after a panelist's packet: on short notice the packet is
+#: the reminder, and a second ping minutes later is noise.
+PREP_REMINDER_QUIET = timedelta(hours=4)
 
-    Held for the panelist's working hours unless that would push it past the coordinator's
-    escalation: then it goes at its own due time (urgent), since a reminder after the
-    escalation, or after the start, is useless.
+
+def _prep_reminder_due(
+    ctx: PlanContext, panelist: PanelistSnapshot
+) -> tuple[datetime, bool] | None:
+    """(due, urgent) of a panelist's prep reminder, or None when there is no room for one.
+
+    Never within ``PREP_REMINDER_QUIET`` of their packet, and never after the coordinator's
+    escalation (a reminder then, or after the start, is useless): when those two leave no room
+    the packet stands alone. Held for the panelist's working hours unless that would push it
+    past the escalation: then it goes at its own due time (urgent).
     """
     panel, s = ctx.panel, ctx.settings
-    tz = ctx.zone_of(user_id)
+    tz = ctx.zone_of(panelist.user_id)
     due = add_duration(panel.starts_at, -s.prep_reminder_lead, tz, business=s.business_time)
-    due = max(due, ctx.now)  # short notice: remind at once
+    due = max(due, ctx.now)  # short notice: remind as soon as allowed
+    if panelist.joined_at is not None:
+        due = max(due, panelist.joined_at + PREP_REMINDER_QUIET)
+    escalation = _escalation_due(ctx)
+    if due > escalation:
+        return None
     held = within_working_hours(due, tz, s.working_hours, business=s.business_time)
-    if held > _escalation_due(ctx):
+    if held > escalation:
         return due, True
     return held, False
 
@@ -197,7 +220,10 @@ def plan_prep_reminders(ctx: PlanContext) -> Iterator[PlannedNudge]:
     if not _before_start(ctx):
         return
     for panelist in ctx.panel.unprepared:
-        due, urgent = _prep_reminder_due(ctx, panelist.user_id)
+        when = _prep_reminder_due(ctx, panelist)
+        if when is None:
+            continue
+        due, urgent = when
         yield PlannedNudge(
             kind=NudgeKind.PREP_REMINDER,
             panel_id=ctx.panel.panel_id,
@@ -229,12 +255,31 @@ def plan_prep_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
     )
 
 
+def plan_packets_closed(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """At the start every attending panelist's packet is updated in place without its prep
+    buttons: from then on confirming, declining or planning is refused, so no button offers it.
+    (Whether a packet was posted at all is the guard's to check at send time.)"""
+    if ctx.panel.status == CANCELLED:
+        return
+    for panelist in ctx.panel.attending:
+        yield PlannedNudge(
+            kind=NudgeKind.PACKET_CLOSED,
+            panel_id=ctx.panel.panel_id,
+            subject_id=panelist.user_id,
+            recipient_id=panelist.user_id,
+            due_at=ctx.panel.starts_at,
+            urgent=True,
+            dedupe_key=time_key(NudgeKind.PACKET_CLOSED, ctx.panel, panelist.user_id),
+        )
+
+
 # --- after the panel: feedback, decision, candidate updates ----------------------------
 
 DAY = timedelta(days=1)
-#: How many daily candidate-update nudges are planned ahead (a business week). Every change
-#: to the panel (feedback, a decision, an update) re-plans the series from that day on.
-OVERDUE_SERIES = 5
+#: How many daily candidate-update nudges are planned at once: today's and the next. Each one
+#: sent or skipped re-plans the panel (``RENEWING``), which adds the one after, so the series
+#: lasts as long as the candidate waits; every change re-plans it from that day on.
+OVERDUE_SERIES = 2
 #: The coordinator hears of a stalled candidate this many (business) days after the SLA.
 UPDATE_ESCALATION_AFTER = timedelta(days=2)
 
@@ -433,6 +478,7 @@ Planner = Callable[[PlanContext], Iterable[PlannedNudge]]
 TIME_BASED_PLANNERS: Mapping[NudgeKind, Planner] = {
     NudgeKind.PREP_REMINDER: plan_prep_reminders,
     NudgeKind.PREP_ESCALATION: plan_prep_escalation,
+    NudgeKind.PACKET_CLOSED: plan_packets_closed,
     NudgeKind.FEEDBACK_REQUEST: plan_feedback_requests,
     NudgeKind.FEEDBACK_REMINDER: plan_feedback_reminders,
     NudgeKind.FEEDBACK_ESCALATION: plan_feedback_escalation,
@@ -470,10 +516,20 @@ def _attending_panelists(panel: PanelSnapshot) -> Iterable[str]:
     return (p.user_id for p in panel.attending)
 
 
+def _owners(panel: PanelSnapshot) -> Iterable[str]:
+    """The hiring manager and the recruiter: the recruiter tells the candidate of every move."""
+    return (u for u in (panel.hiring_manager_id, panel.recruiter_id) if u)
+
+
+def _coordinator(panel: PanelSnapshot) -> Iterable[str]:
+    return (panel.coordinator_id,)
+
+
 #: Every event kind and who is told of it.
 EVENT_RECIPIENTS: Mapping[NudgeKind, Callable[[PanelSnapshot], Iterable[str]]] = {
-    NudgeKind.PANEL_RESCHEDULED: _all_panelists,
-    NudgeKind.PANEL_CANCELLED: _attending_panelists,
+    NudgeKind.PANEL_SCHEDULED: _coordinator,
+    NudgeKind.PANEL_RESCHEDULED: lambda panel: (*_all_panelists(panel), *_owners(panel)),
+    NudgeKind.PANEL_CANCELLED: lambda panel: (*_attending_panelists(panel), *_owners(panel)),
 }
 
 

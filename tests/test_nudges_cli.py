@@ -41,8 +41,9 @@ async def test_list_then_run_as_of_a_later_instant(bot, tmp_path):
     )
     assert listed.returncode == 0, listed.stderr
     lines = listed.stdout.splitlines()
-    # 4 before the panel; 18 after it (feedback, the candidate-update clock: tests/followup).
-    assert lines[0] == "22 pending nudge(s) as of 2026-11-25 15:00 UTC"
+    # 4 before the panel, 3 packets closed at its start, 12 after it (feedback, and the
+    # candidate-update clock's next two days: tests/followup).
+    assert lines[0] == "19 pending nudge(s) as of 2026-11-25 15:00 UTC"
     assert lines[2].split() == [
         "P-1",
         "prep_reminder",

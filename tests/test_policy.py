@@ -70,9 +70,19 @@ def panel(
     )
 
 
+def prep(nudges: list[PlannedNudge]) -> list[PlannedNudge]:
+    """Reminders and escalations: what these tables are about (packets closing at the start
+    have tables of their own below)."""
+    return [n for n in nudges if n.kind is not NudgeKind.PACKET_CLOSED]
+
+
+def prep_plan(*args: object) -> list[PlannedNudge]:
+    return prep(plan(*args))  # type: ignore[arg-type]
+
+
 def summary(nudges: list[PlannedNudge]) -> list[tuple[str, str, datetime, bool]]:
-    """(kind, recipient, due, urgent) of each nudge, in a stable order."""
-    rows = [(str(n.kind), n.recipient_id, n.due_at, n.urgent) for n in nudges]
+    """(kind, recipient, due, urgent) of each reminder or escalation, in a stable order."""
+    rows = [(str(n.kind), n.recipient_id, n.due_at, n.urgent) for n in prep(nudges)]
     return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
@@ -332,7 +342,7 @@ def test_escalation_is_never_held_for_working_hours():
 
 
 def test_keys_name_kind_panel_schedule_and_person():
-    nudges = plan(panel("2026-06-17T14:00-04:00"), settings(), ALL_NY, at("2026-06-15T12:00Z"))
+    nudges = prep_plan(panel("2026-06-17T14:00-04:00"), settings(), ALL_NY, at("2026-06-15T12:00Z"))
     assert sorted(n.dedupe_key for n in nudges) == [
         "prep_escalation:p7:v0@20260617T180000Z",
         "prep_reminder:p7:v0@20260617T180000Z:U1",
@@ -348,8 +358,8 @@ def test_keys_name_kind_panel_schedule_and_person():
 )
 def test_replanning_the_same_situation_adds_and_cancels_nothing(later):
     snapshot = panel("2026-06-17T14:00-04:00")
-    first = plan(snapshot, settings(), ALL_NY, at("2026-06-15T12:00Z"))
-    again = plan(snapshot, settings(), ALL_NY, at(later))
+    first = prep_plan(snapshot, settings(), ALL_NY, at("2026-06-15T12:00Z"))
+    again = prep_plan(snapshot, settings(), ALL_NY, at(later))
     assert diff(again, [n.dedupe_key for n in first]) == ([], [])
 
 
@@ -357,14 +367,14 @@ def test_replanning_the_same_situation_adds_and_cancels_nothing(later):
 
 OLD = panel("2026-06-17T14:00-04:00")
 NOW = at("2026-06-15T12:00-04:00")
-OLD_KEYS = [n.dedupe_key for n in plan(OLD, settings(), ALL_NY, NOW)]
+OLD_KEYS = [n.dedupe_key for n in prep_plan(OLD, settings(), ALL_NY, NOW)]
 CANCEL_NOTICE = "panel_cancelled:p7:e41:U1"
 FOREIGN_KEY = "interview_kit:p7:v0@20260617T180000Z:U1"  # a kind this module does not know
 
 
 def test_reschedule_adds_fresh_reminders_and_cancels_the_old_ones():
     moved = replace(OLD, starts_at=at("2026-06-18T14:00-04:00"), version=1)
-    to_add, to_cancel = diff(plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
     assert summary(to_add) == [
         ("prep_escalation", "UCOORD", at("2026-06-18T12:00-04:00"), True),
         ("prep_reminder", "U1", at("2026-06-17T14:00-04:00"), False),
@@ -376,14 +386,14 @@ def test_reschedule_adds_fresh_reminders_and_cancels_the_old_ones():
 
 def test_reschedule_without_a_version_bump_still_gets_fresh_keys():
     moved = replace(OLD, starts_at=at("2026-06-18T14:00-04:00"))
-    to_add, to_cancel = diff(plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
     assert len(to_add) == 3
     assert to_cancel == sorted(OLD_KEYS)
 
 
 def test_moved_away_and_back_gets_fresh_keys():
     back = replace(OLD, version=2)
-    to_add, to_cancel = diff(plan(back, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(back, settings(), ALL_NY, NOW), OLD_KEYS)
     assert {n.dedupe_key for n in to_add}.isdisjoint(OLD_KEYS)
     assert to_cancel == sorted(OLD_KEYS)
 
@@ -415,20 +425,20 @@ CHANGES = [
 @pytest.mark.parametrize(("changed", "cancelled"), CHANGES)
 def test_changes_cancel_what_no_longer_applies(changed, cancelled):
     pending = [*OLD_KEYS, CANCEL_NOTICE, FOREIGN_KEY]
-    to_add, to_cancel = diff(plan(changed, settings(), ALL_NY, NOW), pending)
+    to_add, to_cancel = diff(prep_plan(changed, settings(), ALL_NY, NOW), pending)
     assert to_add == []
     assert to_cancel == cancelled
 
 
 def test_a_new_panelist_is_added_without_touching_the_others():
     grown = replace(OLD, panelists=(*OLD.panelists, panelist("U3")))
-    to_add, to_cancel = diff(plan(grown, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(grown, settings(), ALL_NY, NOW), OLD_KEYS)
     assert [n.dedupe_key for n in to_add] == ["prep_reminder:p7:v0@20260617T180000Z:U3"]
     assert to_cancel == []
 
 
 def test_diff_adds_each_key_once():
-    nudges = plan(OLD, settings(), ALL_NY, NOW)
+    nudges = prep_plan(OLD, settings(), ALL_NY, NOW)
     to_add, _ = diff([*nudges, *nudges], [])
     assert [n.dedupe_key for n in to_add] == [n.dedupe_key for n in nudges]
 
@@ -476,4 +486,4 @@ def test_time_based_kinds_are_not_event_notices():
 
 def test_naive_now_is_refused():
     with pytest.raises(ValueError, match="aware"):
-        plan(OLD, settings(), ALL_NY, datetime(2026, 6, 15, 12))
+        prep_plan(OLD, settings(), ALL_NY, datetime(2026, 6, 15, 12))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -14,11 +15,11 @@ from bot.followup.service import FollowupService
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
 from bot.prep.service import PrepService
+from bot.questions.service import QuestionPlanner
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
 from scheduling.dispatcher import Dispatcher, call_timeout
-from scheduling.replan import PanelNudges
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Services:
     dispatcher: Dispatcher
     followup: FollowupService
     prep: PrepService
+    questions: QuestionPlanner
+    pipeline: ChangePipeline
 
 
 def build_services(
@@ -44,8 +47,8 @@ def build_services(
     client = make_client(settings.slack_bot_token or "", settings.slack_api_url)
     directory = SlackDirectory(client)
     platform = SlackPlatform(client)
-    hook = PanelNudges(settings, directory)
-    panels = PanelService(db, clock, hook=hook)
+    pipeline = ChangePipeline(db, clock, settings, directory)
+    panels = PanelService(db, clock, pipeline)
     # The dispatcher's own client retries nothing itself: it decides when to try again
     # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
     dispatch_client = make_client(settings.slack_bot_token or "", settings.slack_api_url, retries=0)
@@ -59,7 +62,10 @@ def build_services(
         platform=SlackPlatform(dispatch_client),
         directory=directory,
         clock=clock,
+        replanner=pipeline,
     )
+    # What a change queued goes out right after its commit, without waiting for a tick.
+    pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
     return Services(
         settings=settings,
         clock=clock,
@@ -68,10 +74,12 @@ def build_services(
         directory=directory,
         platform=platform,
         panels=panels,
-        flows=PanelFlows(panels, directory, platform),
+        flows=PanelFlows(panels, directory),
         dispatcher=dispatcher,
-        followup=FollowupService(db, clock, settings, hook=hook),
-        prep=PrepService(db, clock, settings, directory),
+        followup=FollowupService(db, clock, settings, pipeline),
+        prep=PrepService(db, clock, settings, directory, pipeline),
+        questions=QuestionPlanner(db, clock, pipeline),
+        pipeline=pipeline,
     )
 
 

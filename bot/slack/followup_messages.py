@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.changes.actions import label as action_label
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -22,7 +23,6 @@ from bot.followup.notices import (
 from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
 from bot.followup.service import FeedbackReading
 from bot.followup.vocabulary import (
-    ACTION_LABELS,
     OUTCOME_LABELS,
     RATING_LABELS,
     RECOMMENDATION_LABELS,
@@ -447,7 +447,7 @@ def history(panel: Panel, events: Sequence[AuditEvent], reader: Person) -> Rende
     """``/panel history``: who did what when, in the reader's zone, oldest first."""
     lines = [
         f"• {local_time(e.at, reader.tz)} · {mention(e.actor_id)}"
-        f" {ACTION_LABELS.get(e.action, e.action.replace('_', ' '))}{_event_detail(e)}"
+        f" {action_label(e.action)}{_event_detail(e)}"
         for e in events
     ]
     shown = lines[-MAX_HISTORY_LINES:]

@@ -134,8 +134,19 @@ def _(notice: PanelRescheduled, reader: Person) -> Rendered:
     blocks = [
         section(f":calendar: *Rescheduled:* {text}"),
         *panel_card(s, reader),
+        *_for_the_candidate(notice.candidate_message),
     ]
     return text, blocks
+
+
+def _for_the_candidate(message: str) -> list[Block]:
+    """The recruiter's ready-to-send note, when the notice carries one."""
+    if not message:
+        return []
+    return [
+        section("*Message for the candidate* (ready to copy into your email)"),
+        preformatted(message),
+    ]
 
 
 @render_notice.register
@@ -148,7 +159,8 @@ def _(notice: PanelCancelled, reader: Person) -> Rendered:
     )
     reason = f"\n>{safe(notice.reason, 500)}" if notice.reason else ""
     blocks = [section(f":x: *Cancelled:* {text}{reason}")]
-    if notice.by.id != reader.id:
+    blocks += _for_the_candidate(notice.candidate_message)
+    if notice.by.id != reader.id and not notice.candidate_message:
         blocks.append(context("Nothing to do: it's off your calendar as far as HireBot goes."))
     return text, blocks
 

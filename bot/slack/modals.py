@@ -359,3 +359,11 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def submission_key(view: dict[str, Any]) -> str | None:
+    """What names one submission of a modal: its view id and hash. Slack gives every view an
+    id and a new hash each time it changes, so the same submission posted twice carries the
+    same key, while a modal updated in place and submitted again does not."""
+    view_id, view_hash = view.get("id"), view.get("hash")
+    return f"view:{view_id}:{view_hash}" if view_id and view_hash else None

@@ -169,9 +169,17 @@ def _(notice: PrepPacket, reader: Person) -> Rendered:
         if notice.state == PacketState.CONFIRMED and notice.confirmed_at is not None:
             at = local_time(notice.confirmed_at, reader.tz)
             blocks.append(section(f":white_check_mark: *You've reviewed the materials* ({at})."))
-        else:
+        elif not notice.started:
             blocks.append(section("Please read the résumé and the role, then confirm below."))
-        blocks.append(_packet_actions(b.panel_id, notice.state))
+        if notice.started:
+            blocks.append(
+                section(
+                    ":hourglass_flowing_sand: *The panel has started*, so prep is closed."
+                    " HireBot asks for your feedback when it ends."
+                )
+            )
+        else:
+            blocks.append(_packet_actions(b.panel_id, notice.state))
     blocks.append(context(f"Coordinator: {mention(b.coordinator_id)} · a calendar invite follows"))
     text = (
         f"Prep packet for {b.reference}: {escape(b.candidate_name)}, {escape(b.role_title)},"

@@ -50,7 +50,7 @@ from bot.db import Database
 from bot.followup.loading import load_progress
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
-from bot.platform import ChatPlatform, Digest, Notice
+from bot.platform import ChatPlatform, Delivery, Digest, Notice
 from bot.slack.client import (
     REQUEST_TIMEOUT_SECONDS,
     SlackError,
@@ -70,8 +70,12 @@ PER_CHANNEL_INTERVAL = 1.0
 #: after 15 to 30 minutes of failing sends, so a shorter Slack outage delays it but loses nothing.
 BACKOFF_FACTOR = 30.0
 BACKOFF_CAP = timedelta(minutes=15)
-#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID.
-CALLS_PER_SEND = 1
+#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID (after a
+#: takeover, a ``conversations.open`` and a ``conversations.history`` page come first).
+CALLS_PER_SEND = 3
+#: How far before a dead sender's last lease renewal its DM is searched (clocks of replicas
+#: differ a little; Slack's timestamps are its own).
+TAKEOVER_MARGIN = timedelta(seconds=5)
 
 
 class Replanner(Protocol):
@@ -113,6 +117,7 @@ class DispatchReport:
     failed: int = 0
     retry_later: int = 0
     lost_lease: int = 0  # sent, but another sender had taken the nudge over meanwhile
+    recovered: int = 0  # found delivered by a sender that died, recorded instead of resent
 
     def __iadd__(self, other: DispatchReport) -> DispatchReport:
         for f in fields(self):
@@ -124,7 +129,8 @@ class DispatchReport:
             f"sent {self.sent} nudge(s) in {self.messages} message(s), skipped {self.skipped},"
             f" failed {self.failed}, retry later {self.retry_later}"
         )
-        return line + (f", lease lost {self.lost_lease}" if self.lost_lease else "")
+        line += f", lease lost {self.lost_lease}" if self.lost_lease else ""
+        return line + (f", found already delivered {self.recovered}" if self.recovered else "")
 
 
 class Dispatcher:
@@ -330,6 +336,11 @@ class Dispatcher:
                     # The rest go back, to be grouped afresh with the next batch.
                     await self._settle(held, PUT_BACK)
                     return report
+                unsent = await self._already_delivered(reader, nudges, notice, report)
+                if len(unsent) < len(nudges):
+                    # Some went before the crash: the rest go back, to be composed afresh.
+                    await self._settle([n.id for n in unsent], PUT_BACK)
+                    return report
                 await self._send(recipient, nudges, panels, reader, notice, as_of, report)
             return report
         finally:
@@ -366,6 +377,62 @@ class Dispatcher:
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
         return await notices.reader(nudges[0], self.directory), notice
 
+    async def _already_delivered(
+        self, reader: Person, nudges: list[Nudge], notice: Notice, report: DispatchReport
+    ) -> list[Nudge]:
+        """After a takeover: which of ``nudges`` the sender that died had delivered already.
+
+        The rows were reclaimed from a sender whose lease lapsed; it may have posted before it
+        could record it. Every message HireBot posts names its nudges (Slack message metadata),
+        and an invite is a file of a known name, so the recipient's DM since that sender's last
+        renewal tells. Those found are recorded as sent (with their after-send work); the rest
+        are returned, to be sent now. A look-up that fails sends anyway (a possible double is
+        better than a lost message)."""
+        lapsed = [n.lapsed_lease_until for n in nudges if n.lapsed_lease_until is not None]
+        if not lapsed:
+            return nudges
+        since = min(lapsed) - self.lease - TAKEOVER_MARGIN
+        try:
+            posted = await self.platform.posted_since(reader, since)
+        except SlackError as exc:
+            log.warning("could not look for earlier sends of %s: %s", [n.id for n in nudges], exc)
+            return nudges
+        file_name = getattr(notice, "filename", None)
+        found: dict[int, Delivery] = {}
+        for message in posted:
+            for nudge_id in message.nudge_ids:
+                found.setdefault(nudge_id, message.delivery)
+            if file_name and message.file_name == file_name and len(nudges) == 1:
+                found.setdefault(nudges[0].id, message.delivery)
+        done = [n for n in nudges if n.id in found]
+        for delivery in dict.fromkeys(found[n.id] for n in done):
+            group = [n for n in done if found[n.id] == delivery]
+            async with self.db.session() as session:
+                settled = await outbox.settle(
+                    session,
+                    [n.id for n in group],
+                    Outcome(
+                        NudgeStatus.SENT,
+                        channel=delivery.channel,
+                        message_ts=delivery.message_id,
+                    ),
+                    worker=self.worker,
+                    now=self.clock.now(),
+                )
+                recorded = [n for n in group if n.id in settled]
+                await notices.after_sent(session, recorded, delivery)
+                await self._renew_series(
+                    session, {n.panel_id for n in recorded if n.kind in RENEWING}
+                )
+            report.sent += len(settled)
+            report.recovered += len(settled)
+        if done:
+            log.warning(
+                "nudges %s had been delivered by a sender that died: recorded, not resent",
+                [n.id for n in done],
+            )
+        return [n for n in nudges if n.id not in found]
+
     async def _renew(self, ids: list[int]) -> list[int]:
         """Just before a send: still ours and still wanted? Then the lease starts afresh, long
         enough for the send to finish inside it (see ``call_timeout``)."""
@@ -386,7 +453,7 @@ class Dispatcher:
     ) -> None:
         ids = [n.id for n in nudges]
         try:
-            delivery = await self.platform.send_direct(reader, notice)
+            delivery = await self.platform.send_direct(reader, notice, nudge_ids=ids)
         except SlackRateLimited as exc:
             # Back to pending, due after Retry-After: no slot is held while this person waits.
             retry_after = exc.retry_after or PER_CHANNEL_INTERVAL

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -189,39 +189,68 @@ async def claim(
     limit: int,
     panel_id: int | None = None,
 ) -> list[Nudge]:
-    """Reserve up to ``limit`` claimable nudges for ``worker``, earliest due first.
+    """Reserve every claimable nudge of up to ``limit`` recipients (those whose earliest
+    claimable nudge is due first) for ``worker``.
 
-    ``panel_id`` narrows the claim to one panel's nudges (to deliver a change's notices at once).
+    A person's due nudges are claimed together, so they go out as one digest whichever replica
+    claims them. ``panel_id`` picks the recipients among that panel's claimable nudges (to
+    deliver a change's notices at once), and still claims all of theirs.
 
-    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` then one UPDATE, so concurrent senders take
-    disjoint rows without waiting for each other. SQLite has a single writer: one
-    ``UPDATE … RETURNING`` inside ``BEGIN IMMEDIATE``, which takes the write lock up front
-    (a deferred transaction could read a snapshot another writer then invalidates).
+    PostgreSQL: each recipient is taken under a transaction-scoped advisory lock
+    (``pg_try_advisory_xact_lock``), so two replicas never split one person's nudges, and rows
+    are selected ``FOR UPDATE SKIP LOCKED`` so a sender never waits on a re-planning change.
+    SQLite has a single writer: ``BEGIN IMMEDIATE`` takes the write lock up front (a deferred
+    transaction could read a snapshot another writer then invalidates). A row reclaimed from a
+    sender whose lease lapsed keeps that lease in ``lapsed_lease_until``, so its new sender
+    first looks for the message the old one may have delivered before it died.
     """
     values = {
         "status": NudgeStatus.CLAIMED,
         "claimed_by": worker,
         "lease_until": wall_now + lease,
         "updated_at": as_of,
+        "lapsed_lease_until": case(
+            (Nudge.status == NudgeStatus.CLAIMED, Nudge.lease_until),
+            else_=Nudge.lapsed_lease_until,
+        ),
     }
-    due = (
-        select(Nudge.id)
-        .where(claimable(as_of, wall_now))
-        .order_by(Nudge.due_at, Nudge.id)
-        .limit(limit)
+    due = claimable(as_of, wall_now)
+    first_due = (
+        select(Nudge.recipient_id, func.min(Nudge.due_at).label("first"))
+        .where(due)
+        .group_by(Nudge.recipient_id)
+        .order_by(func.min(Nudge.due_at), Nudge.recipient_id)
     )
     if panel_id is not None:
-        due = due.where(Nudge.panel_id == panel_id)
+        first_due = first_due.where(Nudge.panel_id == panel_id)
     async with db.session() as session:
         if db.dialect == "postgresql":
-            ids = list(await session.scalars(due.with_for_update(skip_locked=True)))
+            candidates = first_due.limit(limit * 2).subquery()
+            locked = select(candidates.c.recipient_id).where(
+                func.pg_try_advisory_xact_lock(
+                    func.hashtext(literal("hirebot-nudges:") + candidates.c.recipient_id)
+                )
+            )
+            recipients = list(await session.scalars(locked.limit(limit)))
+            if not recipients:
+                return []
+            ids = list(
+                await session.scalars(
+                    select(Nudge.id)
+                    .where(due, Nudge.recipient_id.in_(recipients))
+                    .with_for_update(skip_locked=True)
+                )
+            )
             if not ids:
                 return []
             stmt = update(Nudge).where(Nudge.id.in_(ids))
         else:
             connection = await session.connection()
             await connection.exec_driver_sql("BEGIN IMMEDIATE")
-            stmt = update(Nudge).where(Nudge.id.in_(due.scalar_subquery()))
+            recipients_query = first_due.limit(limit).subquery()
+            stmt = update(Nudge).where(
+                due, Nudge.recipient_id.in_(select(recipients_query.c.recipient_id))
+            )
         result = await session.scalars(
             stmt.values(**values)
             .returning(Nudge)

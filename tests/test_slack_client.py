@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -25,13 +26,14 @@ from tests.factories import scheduled
 async def test_confirmation_survives_one_transient_failure(bot, fault):
     """The coordinator's confirmation is an outbox nudge: a failed first send leaves it
     pending, and a later run (Retry-After, or the backoff) delivers it exactly once."""
-    bot.fake.fail_next("chat.postMessage", fault)
+    to_coordinator = (COORDINATOR, bot.dm(COORDINATOR))  # the packets go to the panelists
+    aimed = dataclasses.replace(fault, where=lambda args: args.get("channel") in to_coordinator)
+    bot.fake.fail_next("chat.postMessage", aimed)
     await scheduled(bot, COORDINATOR, confirmed=False)
     (confirmation,) = await bot.nudges(kind="panel_scheduled")
     assert confirmation.status == "pending" and confirmation.due_at > bot.clock.now()
     await bot.run_nudges(bot.later(hours=1))
     await bot.run_nudges(bot.later(hours=1))  # and never twice
-    to_coordinator = (COORDINATOR, bot.dm(COORDINATOR))  # the packets go to the panelists
     attempts = [
         c
         for c in bot.fake.calls

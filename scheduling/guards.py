@@ -10,14 +10,13 @@ Adding a kind, or a new reason to skip one, is one function and one entry in ``G
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.followup.progress import PanelProgress
 from bot.models import Nudge, Panel
+from bot.people import zone_or_utc
 from scheduling.policy import NudgeKind
 from scheduling.replan import panelist_state
-
-DAY = timedelta(days=1)
 
 #: The kind of the coordinator's "this nudge could not be delivered" notice.
 NUDGE_FAILED = "nudge_failed"
@@ -94,9 +93,13 @@ def invite_applies(nudge: Nudge, panel: Panel, now: datetime) -> str | None:
 
 
 def fresh_occurrence(nudge: Nudge, _panel: Panel, now: datetime) -> str | None:
-    """A daily occurrence a day or more late (the dispatcher was down, Slack was out) is not
-    sent: the series re-plans today's instead, so nobody gets a pile of stale nudges."""
-    return "a newer occurrence replaces it" if now - nudge.due_at >= DAY else None
+    """Only today's occurrence of a daily series goes out (today in the recipient's zone): one
+    left over from an earlier day (the dispatcher was down, Slack was out) is skipped, and the
+    series re-plans today's instead, so nobody gets a pile of stale nudges or two in a day."""
+    tz = zone_or_utc(str(nudge.payload.get("tz") or "UTC"))
+    if nudge.due_at.astimezone(tz).date() < now.astimezone(tz).date():
+        return "a newer occurrence replaces it"
+    return None
 
 
 GUARDS: Mapping[str, tuple[Guard, ...]] = {

@@ -136,6 +136,21 @@ async def open_keys(session: AsyncSession, panel_id: int) -> set[str]:
     return set(rows)
 
 
+async def retime(session: AsyncSession, nudges: Sequence[PlannedNudge], *, now: datetime) -> None:
+    """Give pending nudges the due time and urgency re-planning now gives them (only pending
+    ones: a claimed nudge is being sent as it is)."""
+    for nudge in nudges:
+        await session.execute(
+            update(Nudge)
+            .where(
+                Nudge.dedupe_key == nudge.dedupe_key,
+                Nudge.status == NudgeStatus.PENDING,
+                (Nudge.due_at != nudge.due_at) | (Nudge.urgent != nudge.urgent),
+            )
+            .values(due_at=nudge.due_at, urgent=nudge.urgent, updated_at=now)
+        )
+
+
 async def cancel(session: AsyncSession, keys: Collection[str], *, now: datetime) -> None:
     """Cancel nudges that no longer apply, claimed ones too: their sender re-reads the status
     just before sending and drops them."""

@@ -79,7 +79,10 @@ async def replan(
 ) -> tuple[list[PlannedNudge], list[str]]:
     """Bring the panel's open time-based nudges in line with the policy; returns (added, cancelled)."""
     planned = plan(panel, settings, tz_of, now)
-    to_add, to_cancel = diff(planned, await outbox.open_keys(session, panel.panel_id))
+    pending = await outbox.open_keys(session, panel.panel_id)
+    to_add, to_cancel = diff(planned, pending)
     await outbox.cancel(session, to_cancel, now=now)
     await outbox.enqueue(session, to_add, now=now, payload=zone_payload(tz_of))
+    # A key kept across a change (a prep nudge moved within its day) takes the new time.
+    await outbox.retime(session, [n for n in planned if n.dedupe_key in pending], now=now)
     return to_add, to_cancel

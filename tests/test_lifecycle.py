@@ -322,6 +322,13 @@ class Lifecycle(RuleBasedStateMachine):
             f" planned but not pending: {sorted(planned - settled - pending)}"
         )
         assert all(r.kind in TIME_BASED_PLANNERS for r in open_rows), "a one-off notice waits"
+        due = {n.dedupe_key: (n.due_at, n.urgent) for n in plan(state, bot.settings, zones, now)}
+        mistimed = [
+            (r.dedupe_key, r.due_at, due[r.dedupe_key][0])
+            for r in open_rows
+            if r.dedupe_key in due and (r.due_at, r.urgent) != due[r.dedupe_key]
+        ]
+        assert not mistimed, f"pending at another time than the policy plans: {mistimed}"
 
         # 2. Nothing for a cancelled panel, nor for someone no longer on it.
         if panel.is_cancelled:

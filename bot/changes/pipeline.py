@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -118,11 +117,10 @@ class ChangePipeline:
         tz_of = await self.zones(panel_id, people)
         async with self.db.write_session() as session:
             tx = Transaction(session, tz_of, self.clock.now(), self)
-            if submission:
-                await self._take_once(session, submission, action, tx.now)
             yield tx
-            if submission:
-                await self._remember_result(session, submission, tx.changed)
+            if submission:  # last, so a refusal (the panel was cancelled meanwhile) wins
+                changed = tx.changed[0] if tx.changed else None
+                await self._take_once(session, submission, action, tx.now, changed)
         for changed in dict.fromkeys(tx.changed):
             self._deliver_soon(changed)
 
@@ -195,24 +193,26 @@ class ChangePipeline:
         return {user_id: person.tz for user_id, person in found.items()}
 
     async def _take_once(
-        self, session: AsyncSession, key: str, action: Action | None, now: datetime
+        self,
+        session: AsyncSession,
+        key: str,
+        action: Action | None,
+        now: datetime,
+        panel_id: int | None,
     ) -> None:
-        """Claim the submission key, or raise AlreadyApplied if it was taken before.
+        """Record the submission key, or raise AlreadyApplied (rolling the change back) if it
+        was recorded before.
 
         Exclusive on SQLite (the write lock is held); on PostgreSQL a concurrent duplicate
-        blocks on the primary key until this transaction ends, then fails on it.
+        blocks on the primary key until the first transaction ends, then fails on it.
         """
         done = await session.get(Submission, key)
         if done is None:
+            row = Submission(key=key, panel_id=panel_id, action=str(action or ""), at=now)
             try:
                 async with session.begin_nested():
-                    session.add(Submission(key=key, action=str(action or ""), at=now))
+                    session.add(row)
                 return
             except IntegrityError:
                 done = await session.get(Submission, key, populate_existing=True)
         raise AlreadyApplied(done.panel_id if done is not None else None)
-
-    async def _remember_result(self, session: AsyncSession, key: str, changed: list[int]) -> None:
-        row = await session.scalar(select(Submission).where(Submission.key == key))
-        if row is not None and changed:
-            row.panel_id = changed[0]

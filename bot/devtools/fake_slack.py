@@ -129,6 +129,10 @@ class FakeSlack:
         with ``where`` waits for a call whose arguments match it."""
         self._faults.setdefault(method, []).extend([fault or Fault()] * times)
 
+    def clear_faults(self) -> None:
+        """Slack is back: every fault still queued is dropped."""
+        self._faults.clear()
+
     def response_url(self, key: str) -> str:
         return f"{self.root}response/{key}"
 
@@ -369,7 +373,10 @@ class FakeSlack:
         if problem:
             return {"ok": False, "error": problem}
         view_id = args.get("view_id") or f"V{next(self._view_ids):06d}"
-        stored = {**view, "id": view_id, "hash": f"h{time.monotonic_ns()}"}
+        # Slack answers with the view, its id and a fresh hash; the call's record shows them
+        # too, so a test can submit the view as Slack would (with its id and hash).
+        view.update(id=view_id, hash=f"h{time.monotonic_ns()}")
+        stored = dict(view)
         self.views[view_id] = stored
         return {"ok": True, "view": stored}
 

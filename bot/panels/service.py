@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, func, select, union
+from sqlalchemy import delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.changes.actions import Action
@@ -21,9 +21,6 @@ from bot.db import Database
 from bot.followup.rounds import EarlierCandidate, earlier_candidate
 from bot.models import (
     Candidate,
-    CandidateUpdate,
-    Decision,
-    Feedback,
     Panel,
     PanelDraft,
     Panelist,
@@ -319,15 +316,18 @@ class PanelService:
     ) -> tuple[Panel, Slot]:
         """Move a panel; returns it with the slot it had before.
 
-        Refused once the panel has feedback, a decision or a candidate update: what happened
-        in it stays where it happened (schedule the next round instead). A panel that started
-        without any of those (a no-show) may still move.
+        Refused once the panel has started: what happened in it (feedback, a decision) stays
+        where it happened. A no-show is cancelled and a new panel scheduled.
         """
         async with self.pipeline.change(
             panel_id, people=[actor_id], submission=submission, action=Action.RESCHEDULED
         ) as tx:
             panel = await lock_for_owner(tx.session, actor_id, panel_id)
-            await refuse_if_interviewed(tx.session, panel, "move it")
+            if tx.now >= panel.starts_at:
+                raise PanelClosed(
+                    f"{panel.reference} has already started, so it can't be moved."
+                    " If it didn't take place, cancel it and schedule a new panel."
+                )
             before = Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
             panel.starts_at = slot.starts_at
             panel.duration_minutes = slot.duration_minutes
@@ -382,21 +382,6 @@ async def lock_for_owner(
 
 def _draft_key(draft_id: str) -> str:
     return f"draft:{draft_id}"
-
-
-async def refuse_if_interviewed(session: AsyncSession, panel: Panel, to: str) -> None:
-    """Raise PanelClosed once the interview happened (feedback, a decision or a candidate
-    update exists): moving it, or changing who sat on it, would rewrite what happened."""
-    happened = select(
-        exists().where(Feedback.panel_id == panel.id)
-        | exists().where(Decision.panel_id == panel.id)
-        | exists().where(CandidateUpdate.panel_id == panel.id)
-    )
-    if await session.scalar(happened):
-        raise PanelClosed(
-            f"{panel.reference} already took place (feedback is in), so you can't {to}."
-            " Schedule the next round with `/panel new` instead."
-        )
 
 
 def _line(row: Any) -> PanelLine:

@@ -52,7 +52,10 @@ def create_asgi(
             yield
         finally:
             for hook in on_shutdown or []:
-                await hook()
+                try:  # one failing hook must not keep the pools below it open
+                    await hook()
+                except Exception:
+                    log.exception("shutdown step %s failed", getattr(hook, "__qualname__", hook))
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if http_events:

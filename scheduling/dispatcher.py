@@ -27,6 +27,7 @@ the sends in flight at the moment of the crash.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -34,7 +35,7 @@ import secrets
 import socket
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -100,6 +101,26 @@ def call_timeout(lease: timedelta, preferred: float = REQUEST_TIMEOUT_SECONDS) -
     """The Web API timeout for the dispatcher's calls: a whole send (every call timing out)
     takes at most half the lease, so no send can outlive the lease it started on."""
     return min(preferred, lease.total_seconds() / (2 * CALLS_PER_SEND))
+
+
+def _tracked(
+    run: Callable[..., Awaitable[DispatchReport]],
+) -> Callable[..., Awaitable[DispatchReport]]:
+    """Count a dispatcher's runs in progress (ticks, and the deliveries right after a change
+    alike), so a stopping process can wait for their sends in flight (``Dispatcher.stopped``)."""
+
+    @functools.wraps(run)
+    async def tracked(self: Dispatcher, *args: object, **kwargs: object) -> DispatchReport:
+        self._runs += 1
+        self._quiet.clear()
+        try:
+            return await run(self, *args, **kwargs)
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._quiet.set()
+
+    return tracked
 
 
 def worker_name() -> str:
@@ -169,8 +190,12 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self._runs = 0  # run_once calls in progress
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     # ------------------------------------------------------------------ running
+    @_tracked
     async def run_once(
         self, as_of: datetime | None = None, *, panel_id: int | None = None
     ) -> DispatchReport:
@@ -234,6 +259,15 @@ class Dispatcher:
     def stop(self) -> None:
         """Finish the sends in flight, start no more (claimed rows not started go back)."""
         self._stopping = True
+
+    async def stopped(self, timeout: float) -> bool:
+        """After ``stop``: wait for every run in progress to record its sends and put back
+        what it claimed but did not start; False if one is still going after ``timeout`` s."""
+        try:
+            await asyncio.wait_for(self._quiet.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     # ------------------------------------------------------------------ one batch
     async def _start(

@@ -49,6 +49,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.followup.loading import load_progress
+from bot.metrics import Metrics
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Delivery, Digest, Notice
@@ -170,6 +171,7 @@ class Dispatcher:
         backoff_cap: timedelta = BACKOFF_CAP,
         pace: float = PER_CHANNEL_INTERVAL,
         replanner: Replanner | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -190,6 +192,7 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self.metrics = metrics or Metrics()
         self._runs = 0  # run_once calls in progress
         self._quiet = asyncio.Event()
         self._quiet.set()
@@ -328,6 +331,7 @@ class Dispatcher:
                     now=now,
                 )
                 report.skipped += len(done)
+                self.metrics.count(self.metrics.nudges_skipped, batch, done)
                 renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
             await self._renew_series(session, renew)
         return sendable, panels
@@ -496,7 +500,9 @@ class Dispatcher:
                 f"rate limited: {exc}",
                 due_at=max(as_of, self.clock.now()) + timedelta(seconds=retry_after),
             )
-            report.retry_later += len(await self._settle(ids, later))
+            done = await self._settle(ids, later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, nudges, done)
             return
         except SlackUnavailable as exc:
             self._trip(exc)
@@ -520,6 +526,8 @@ class Dispatcher:
             await self._renew_series(session, {n.panel_id for n in sent if n.kind in RENEWING})
         report.messages += 1
         report.sent += len(done)
+        self.metrics.messages_sent.inc()
+        self.metrics.count(self.metrics.nudges_sent, nudges, done)
         if len(done) < len(ids):
             report.lost_lease += len(ids) - len(done)
             log.warning("sent %s after another sender took some of them over", ids)
@@ -546,7 +554,9 @@ class Dispatcher:
                 self.backoff_cap,
             )
             later = Outcome(NudgeStatus.PENDING, error, due_at=now + delay, count_attempt=True)
-            report.retry_later += len(await self._settle([nudge.id], later))
+            done = await self._settle([nudge.id], later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, [nudge], done)
 
     async def _fail(
         self,
@@ -571,6 +581,7 @@ class Dispatcher:
                 log.error("giving up on nudge %s (%s): %s", nudge.id, nudge.dedupe_key, error)
                 await self._tell_coordinator(session, nudge, panels[nudge.panel_id], error, now)
         report.failed += len(done)
+        self.metrics.count(self.metrics.nudges_failed, nudges, done)
 
     async def _tell_coordinator(
         self, session: AsyncSession, nudge: Nudge, panel: Panel, error: str, now: datetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -140,7 +141,7 @@ async def test_serve_ticks_the_dispatcher_and_stops_cleanly(backend, tmp_path):
 async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(backend, tmp_path):
     """A deploy's SIGTERM while nudges are going out: what Slack accepted is recorded as sent,
     what was claimed but not started is pending again (not left claimed until its lease runs
-    out), and the process exits 0."""
+    out), and the process exits 0. Its log lines are JSON, as ``HIREBOT_LOG_FORMAT`` asked."""
     async with process_database(backend, tmp_path) as url:
         db = Database(url)
         await db.upgrade()
@@ -156,6 +157,7 @@ async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(b
             SLACK_SIGNING_SECRET="secret",
             PORT="0",
             HIREBOT_DISPATCH_CONCURRENCY="2",
+            HIREBOT_LOG_FORMAT="json",
         )
         serve = await start_hirebot("serve", env=env, cwd=tmp_path)
         try:
@@ -164,10 +166,14 @@ async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(b
             serve.send_signal(signal.SIGTERM)
             _, stderr = await asyncio.wait_for(serve.communicate(), 60)
             await fake.stop()
-        log = stderr.decode()
-        assert serve.returncode == 0, log[-2000:]
-        assert "SIGTERM: stopping after the sends in flight" in log
-        assert "Traceback" not in log
+        lines = stderr.decode().splitlines()
+        assert serve.returncode == 0, lines[-20:]
+
+        records = [json.loads(line) for line in lines if line.strip()]
+        assert all({"time", "level", "logger", "message"} <= set(r) for r in records)
+        messages = [r["message"] for r in records]
+        assert "SIGTERM: stopping after the sends in flight" in messages
+        assert not any("exc_info" in r for r in records), records
 
         async with db.session() as session:
             statuses = Counter(await session.scalars(select(Nudge.status)))

@@ -409,7 +409,9 @@ class Dispatcher:
         else:
             now = self.clock.now()
             items = [
-                await notices.compose(n, panels[n.panel_id], self.directory, now=now)
+                await notices.compose(
+                    n, panels[n.panel_id], self.directory, settings=self.settings, now=now
+                )
                 for n in nudges
             ]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))

@@ -81,7 +81,7 @@ def build_services(
         directory=directory,
         platform=platform,
         panels=panels,
-        flows=PanelFlows(panels, directory),
+        flows=PanelFlows(panels, directory, settings),
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, pipeline),
         prep=PrepService(db, clock, settings, directory, pipeline),

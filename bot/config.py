@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     dispatch_max_attempts: int = Field(6, ge=1, le=100, **_env("HIREBOT_DISPATCH_MAX_ATTEMPTS"))
     clock_offset: timedelta = Field(timedelta(0), **_env("HIREBOT_CLOCK_OFFSET"))
     dispatch_lease: timedelta = Field(timedelta(minutes=1), **_env("HIREBOT_DISPATCH_LEASE"))
+    log_format: Literal["text", "json"] = Field("text", **_env("HIREBOT_LOG_FORMAT"))
 
     @field_validator("coordinators", mode="before")
     @classmethod

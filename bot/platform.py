@@ -59,6 +59,8 @@ class PanelRescheduled:
     previous: Slot
     by: Person
     candidate_message: str = ""  # the recruiter's copy: the new time, ready to send
+    #: Only on the receipt to whoever moved it: what the new time means for the panel.
+    warnings: tuple[CompositionWarning, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The one ASGI app ``hirebot serve`` runs: Slack's endpoint and a health check."""
+"""The one ASGI app ``hirebot serve`` runs: Slack's endpoint, a health check and metrics."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.slack.app import Services
+from scheduling.outbox_stats import outbox_lag, outbox_stats
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ def create_asgi(
     on_startup: list[Hook] | None = None,
     on_shutdown: list[Hook] | None = None,
 ) -> Starlette:
-    """``POST /slack/events`` (unless Slack talks over Socket Mode) and ``GET /healthz``."""
+    """``POST /slack/events`` (unless Slack talks over Socket Mode), ``GET /healthz`` and
+    ``GET /metrics`` (Prometheus)."""
     handler = AsyncSlackRequestHandler(app)
 
     async def slack_events(request: Request) -> Response:
@@ -36,13 +38,30 @@ def create_asgi(
 
     async def healthz(_request: Request) -> Response:
         database = await services.db.ping()
-        body = {
+        now = services.clock.now()
+        body: dict[str, object] = {
             "status": "ok" if database else "degraded",
             "database": "reachable" if database else "unreachable",
             "dialect": services.db.dialect,
-            "time": services.clock.now().isoformat(),
+            "time": now.isoformat(),
+            "outbox_lag_seconds": None,
         }
+        if database:
+            async with services.db.session() as session:
+                body["outbox_lag_seconds"] = round(await outbox_lag(session, now), 3)
         return JSONResponse(body, status_code=200 if database else 503)
+
+    async def metrics(_request: Request) -> Response:
+        # Without the database the in-process counters still go out: an outage is exactly
+        # when an operator wants to see the retries and failures.
+        stats = None
+        try:
+            async with services.db.session() as session:
+                stats = await outbox_stats(session, services.clock.now())
+        except Exception as exc:
+            log.warning("metrics without the outbox: %s", str(exc).splitlines()[0])
+        content, content_type = services.metrics.exposition(stats)
+        return Response(content, media_type=content_type)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -52,9 +71,15 @@ def create_asgi(
             yield
         finally:
             for hook in on_shutdown or []:
-                await hook()
+                try:  # one failing hook must not keep the pools below it open
+                    await hook()
+                except Exception:
+                    log.exception("shutdown step %s failed", getattr(hook, "__qualname__", hook))
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
     if http_events:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
     return Starlette(routes=routes, lifespan=lifespan)

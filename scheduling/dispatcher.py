@@ -27,6 +27,7 @@ the sends in flight at the moment of the crash.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -34,7 +35,7 @@ import secrets
 import socket
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -48,6 +49,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.followup.loading import load_progress
+from bot.metrics import Metrics
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Delivery, Digest, Notice
@@ -102,6 +104,26 @@ def call_timeout(lease: timedelta, preferred: float = REQUEST_TIMEOUT_SECONDS) -
     return min(preferred, lease.total_seconds() / (2 * CALLS_PER_SEND))
 
 
+def _tracked(
+    run: Callable[..., Awaitable[DispatchReport]],
+) -> Callable[..., Awaitable[DispatchReport]]:
+    """Count a dispatcher's runs in progress (ticks, and the deliveries right after a change
+    alike), so a stopping process can wait for their sends in flight (``Dispatcher.stopped``)."""
+
+    @functools.wraps(run)
+    async def tracked(self: Dispatcher, *args: object, **kwargs: object) -> DispatchReport:
+        self._runs += 1
+        self._quiet.clear()
+        try:
+            return await run(self, *args, **kwargs)
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._quiet.set()
+
+    return tracked
+
+
 def worker_name() -> str:
     """Who holds a claim: host, process and a random tag (pids are reused across restarts)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -149,6 +171,7 @@ class Dispatcher:
         backoff_cap: timedelta = BACKOFF_CAP,
         pace: float = PER_CHANNEL_INTERVAL,
         replanner: Replanner | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -169,8 +192,13 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self.metrics = metrics or Metrics()
+        self._runs = 0  # run_once calls in progress
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     # ------------------------------------------------------------------ running
+    @_tracked
     async def run_once(
         self, as_of: datetime | None = None, *, panel_id: int | None = None
     ) -> DispatchReport:
@@ -235,6 +263,15 @@ class Dispatcher:
         """Finish the sends in flight, start no more (claimed rows not started go back)."""
         self._stopping = True
 
+    async def stopped(self, timeout: float) -> bool:
+        """After ``stop``: wait for every run in progress to record its sends and put back
+        what it claimed but did not start; False if one is still going after ``timeout`` s."""
+        try:
+            await asyncio.wait_for(self._quiet.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     # ------------------------------------------------------------------ one batch
     async def _start(
         self, batch: Sequence[Nudge], as_of: datetime, probe: bool
@@ -294,6 +331,7 @@ class Dispatcher:
                     now=now,
                 )
                 report.skipped += len(done)
+                self.metrics.count(self.metrics.nudges_skipped, batch, done)
                 renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
             await self._renew_series(session, renew)
         return sendable, panels
@@ -371,7 +409,9 @@ class Dispatcher:
         else:
             now = self.clock.now()
             items = [
-                await notices.compose(n, panels[n.panel_id], self.directory, now=now)
+                await notices.compose(
+                    n, panels[n.panel_id], self.directory, settings=self.settings, now=now
+                )
                 for n in nudges
             ]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
@@ -462,7 +502,9 @@ class Dispatcher:
                 f"rate limited: {exc}",
                 due_at=max(as_of, self.clock.now()) + timedelta(seconds=retry_after),
             )
-            report.retry_later += len(await self._settle(ids, later))
+            done = await self._settle(ids, later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, nudges, done)
             return
         except SlackUnavailable as exc:
             self._trip(exc)
@@ -486,6 +528,8 @@ class Dispatcher:
             await self._renew_series(session, {n.panel_id for n in sent if n.kind in RENEWING})
         report.messages += 1
         report.sent += len(done)
+        self.metrics.messages_sent.inc()
+        self.metrics.count(self.metrics.nudges_sent, nudges, done)
         if len(done) < len(ids):
             report.lost_lease += len(ids) - len(done)
             log.warning("sent %s after another sender took some of them over", ids)
@@ -512,7 +556,9 @@ class Dispatcher:
                 self.backoff_cap,
             )
             later = Outcome(NudgeStatus.PENDING, error, due_at=now + delay, count_attempt=True)
-            report.retry_later += len(await self._settle([nudge.id], later))
+            done = await self._settle([nudge.id], later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, [nudge], done)
 
     async def _fail(
         self,
@@ -537,6 +583,7 @@ class Dispatcher:
                 log.error("giving up on nudge %s (%s): %s", nudge.id, nudge.dedupe_key, error)
                 await self._tell_coordinator(session, nudge, panels[nudge.panel_id], error, now)
         report.failed += len(done)
+        self.metrics.count(self.metrics.nudges_failed, nudges, done)
 
     async def _tell_coordinator(
         self, session: AsyncSession, nudge: Nudge, panel: Panel, error: str, now: datetime

@@ -21,7 +21,7 @@ from bot.panels.candidate_message import cancelled_message, moved_message
 from bot.panels.flows import confirmation
 from bot.panels.request import Slot
 from bot.panels.rounds import packet_rounds
-from bot.panels.summary import slot_of, summarise
+from bot.panels.summary import hours_check, slot_of, summarise
 from bot.panels.vocabulary import PERSPECTIVE_LABELS, focus_label
 from bot.people import Directory, Person
 from bot.platform import (
@@ -41,6 +41,8 @@ from scheduling.guards import NUDGE_FAILED, unprepared
 from scheduling.policy import NudgeKind
 
 Composer = Callable[[Nudge, Panel, Directory, datetime], Awaitable[Notice]]
+#: For the notices that check the panel's time against each panelist's working hours.
+HoursComposer = Callable[[Nudge, Panel, Directory, Settings], Awaitable[Notice]]
 
 
 def brief(panel: Panel) -> PanelBrief:
@@ -75,8 +77,11 @@ async def _prep_escalation(
     return PrepEscalation(brief(panel), unprepared(panel), declined)
 
 
-async def _scheduled(nudge: Nudge, panel: Panel, directory: Directory, _now: datetime) -> Notice:
-    return await confirmation(panel, directory, nudge.payload.get("prior_interviewers", []))
+async def _scheduled(
+    nudge: Nudge, panel: Panel, directory: Directory, settings: Settings
+) -> Notice:
+    prior = nudge.payload.get("prior_interviewers", [])
+    return await confirmation(panel, directory, prior, settings)
 
 
 def _to_recruiter(nudge: Nudge, panel: Panel) -> bool:
@@ -84,7 +89,9 @@ def _to_recruiter(nudge: Nudge, panel: Panel) -> bool:
     return nudge.recipient_id == panel.recruiter_id
 
 
-async def _rescheduled(nudge: Nudge, panel: Panel, directory: Directory, _now: datetime) -> Notice:
+async def _rescheduled(
+    nudge: Nudge, panel: Panel, directory: Directory, settings: Settings
+) -> Notice:
     previous = nudge.payload["previous"]
     slot = Slot(
         datetime.fromisoformat(previous["starts_at"]),
@@ -102,7 +109,9 @@ async def _rescheduled(nudge: Nudge, panel: Panel, directory: Directory, _now: d
             slot=summary.slot,
             location=summary.location,
         )
-    return PanelRescheduled(summary, slot, by, note)
+    # The receipt to whoever moved it checks the new time against everyone's working hours.
+    warnings = hours_check(summary, panel, settings) if nudge.recipient_id == by.id else []
+    return PanelRescheduled(summary, slot, by, note, tuple(warnings))
 
 
 async def _cancelled(nudge: Nudge, panel: Panel, directory: Directory, _now: datetime) -> Notice:
@@ -231,10 +240,8 @@ async def after_sent(session: AsyncSession, nudges: Iterable[Nudge], delivery: D
 
 
 COMPOSERS: Mapping[str, Composer] = {
-    NudgeKind.PANEL_SCHEDULED: _scheduled,
     NudgeKind.PREP_REMINDER: _prep_reminder,
     NudgeKind.PREP_ESCALATION: _prep_escalation,
-    NudgeKind.PANEL_RESCHEDULED: _rescheduled,
     NudgeKind.PANEL_CANCELLED: _cancelled,
     NUDGE_FAILED: _failed,
     NudgeKind.PREP_PACKET: _packet,
@@ -242,6 +249,13 @@ COMPOSERS: Mapping[str, Composer] = {
     NudgeKind.PREP_INVITE: _invite,
     NudgeKind.PANELIST_DECLINED: _declined,
     NudgeKind.PREP_REMINDER_NOW: _prep_reminder,
+}
+
+#: The coordinator's confirmation and the reschedule receipt name panelists for whom the
+#: panel's time falls outside working hours: they compose with the settings.
+HOURS_CHECKED: Mapping[str, HoursComposer] = {
+    NudgeKind.PANEL_SCHEDULED: _scheduled,
+    NudgeKind.PANEL_RESCHEDULED: _rescheduled,
 }
 
 
@@ -271,6 +285,11 @@ async def compose(
             raise ValueError(f"{nudge.kind} needs a session, settings and the time to compose")
         ctx = followup.SendContext(session, settings, now, brief(panel))
         return await after_panel(nudge, panel, ctx)  # type: ignore[return-value]
+    checked = HOURS_CHECKED.get(nudge.kind)
+    if checked is not None:
+        if settings is None:
+            raise ValueError(f"{nudge.kind} needs the settings (working hours) to compose")
+        return await checked(nudge, panel, directory, settings)
     return await COMPOSERS[nudge.kind](nudge, panel, directory, now or datetime.now(UTC))
 
 

@@ -3,7 +3,9 @@
 A strong second-round panel has the stakeholders who must align (a future peer, someone
 cross-functional, a leader), gives each person a distinct focus, covers technical depth, culture
 and stakeholder alignment between them, brings fresh eyes rather than round-1 interviewers, and
-leaves enough time for everyone to ask something and for the candidate's own questions.
+leaves enough time for everyone to ask something and for the candidate's own questions. And
+it meets when the panelists are at work: a panelist asked to interview at 20:30 their time, or
+on their Saturday, comes tired or not at all.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.config import WorkingHours
 from bot.models import FocusArea, PanelFormat, Perspective
 from bot.panels.vocabulary import FOCUS_LABELS, PERSPECTIVE_LABELS, focus_label
+from bot.people import Person
+from scheduling.business_time import is_business_day
 
 #: Minutes for introductions and the candidate's own questions.
 BASE_MINUTES = 15
@@ -118,6 +124,40 @@ def check_composition(
             )
         )
     return warnings
+
+
+def outside_working_hours(
+    starts_at: datetime,
+    duration: timedelta,
+    people: Sequence[Person],
+    hours: WorkingHours,
+    *,
+    business: bool,
+) -> CompositionWarning | None:
+    """Who the slot falls outside working hours for, in their own zone, and when it is there.
+
+    Outside means starting before ``hours`` open or ending after they close that day (so a
+    slot running past midnight is outside too), or, with business time on
+    (``HIREBOT_BUSINESS_TIME``), falling on their Saturday or Sunday.
+    """
+    late: list[str] = []
+    for person in people:
+        start = starts_at.astimezone(person.zone)
+        end = (starts_at + duration).astimezone(person.zone)
+        closes = datetime.combine(start.date(), hours.end)
+        if (
+            start.time() < hours.start
+            or end.replace(tzinfo=None) > closes
+            or (business and not is_business_day(start.date()))
+        ):
+            late.append(f"{person.name} ({start:%a %H:%M}–{end:%H:%M} {start:%Z})")
+    if not late:
+        return None
+    return CompositionWarning(
+        "outside_working_hours",
+        f"Outside working hours ({hours}, their own time) for {_join(late)}:"
+        " is there a time that suits everyone?",
+    )
 
 
 def _join(items: Sequence[str]) -> str:

@@ -134,6 +134,7 @@ def _(notice: PanelRescheduled, reader: Person) -> Rendered:
     blocks = [
         section(f":calendar: *Rescheduled:* {text}"),
         *panel_card(s, reader),
+        *(composition_blocks(notice.warnings) if notice.warnings else []),
         *_for_the_candidate(notice.candidate_message),
     ]
     return text, blocks

@@ -35,7 +35,7 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.messages import Rendered, render_notice
-from bot.slack.text import SECTION_TEXT, escape, local_time, mention, safe
+from bot.slack.text import SECTION_TEXT, escape, link, local_time, mention, safe
 
 RESPONSIBILITIES_LIMIT = 1500
 #: Room kept in a section for the "cut to fit" line.
@@ -107,7 +107,7 @@ def _(notice: PrepPacket, reader: Person) -> Rendered:
             context(f"Coordinator: {mention(b.coordinator_id)}"),
         ]
     resume = (
-        f"<{escape(b.resume_url)}|Open the résumé>"
+        link(b.resume_url, "Open the résumé")
         if b.resume_url
         else "No résumé link yet: ask the coordinator"
     )

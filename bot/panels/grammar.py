@@ -57,6 +57,8 @@ def parse(text: str) -> PanelCommand:
             )
         panel_id = parse_reference(rest)
         if panel_id is None:
-            return PanelCommand("help", problem=f"{_quoted(rest)} is not a panel reference like “P-12”.")
+            return PanelCommand(
+                "help", problem=f"{_quoted(rest)} is not a panel reference like “P-12”."
+            )
         return PanelCommand(verb, panel_id=panel_id)
     return PanelCommand("help", problem=f"I don't know {_quoted(verb)}.")

@@ -59,9 +59,7 @@ def panel_card(summary: PanelSummary, reader: Person) -> list[Block]:
     slot = summary.slot
     status = " · *CANCELLED*" if summary.cancelled else ""
     where = safe(summary.location, 500)
-    resume = (
-        link(summary.resume_url, "Résumé") if summary.resume_url else "No résumé link yet"
-    )
+    resume = link(summary.resume_url, "Résumé") if summary.resume_url else "No résumé link yet"
     roster = "\n".join(
         f"• {mention(seat.person.id)}"
         f"{' — ' + safe(seat.person.title, 100) if seat.person.title else ''}:"

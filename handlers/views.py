@@ -6,6 +6,8 @@ import logging
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.followup.forms import check_text
+from bot.panels import bounds
 from bot.panels.request import assignment_fields, check_assignments, check_basics, check_slot
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.slack import ids, modals
@@ -89,9 +91,12 @@ def register(app: AsyncApp, services: Services) -> None:
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         panel_id = int(modals.metadata(view).get("panel", 0))
-        reason = (modals.form_values(view).get("reason") or "").strip()
+        checked = check_text(modals.form_values(view), "reason", bounds.CANCEL_REASON, None)
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
         try:
-            panel = await services.panels.cancel(user_id, panel_id, reason)
+            panel = await services.panels.cancel(user_id, panel_id, checked.value)
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
             return

@@ -28,6 +28,7 @@ from bot.followup.vocabulary import (
     RECOMMENDATION_LABELS,
 )
 from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
+from bot.panels import bounds
 from bot.panels.request import MAX_LONG_TEXT
 from bot.panels.vocabulary import focus_label
 from bot.people import Person
@@ -270,14 +271,20 @@ def _(notice: CandidateWaiting, reader: Person) -> Rendered:
 # --------------------------------------------------------------------------- modals
 
 
-def _text_input(initial: str = "", *, multiline: bool = True, placeholder: str = "") -> dict:
+def _text_input(
+    initial: str = "",
+    *,
+    multiline: bool = True,
+    placeholder: str = "",
+    max_length: int = MAX_LONG_TEXT,
+) -> dict:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "multiline": multiline,
-        "max_length": MAX_LONG_TEXT,
+        "max_length": max_length,
     }
     if initial:
-        element["initial_value"] = initial[:MAX_LONG_TEXT]
+        element["initial_value"] = initial[:max_length]
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return element
@@ -358,7 +365,10 @@ def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) ->
         input_block(
             "reason",
             "Reason",
-            _text_input(placeholder="A sentence or two for the recruiter and the record"),
+            _text_input(
+                placeholder="A sentence or two for the recruiter and the record",
+                max_length=bounds.DECISION_REASON.max_length,
+            ),
         ),
         context("The recruiter is asked to update the candidate next."),
     ]

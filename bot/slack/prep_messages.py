@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.panels import bounds
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
 from bot.platform import PanelBrief
@@ -256,7 +257,7 @@ def decline_modal(brief: PanelBrief, message_ts: str | None) -> dict[str, Any]:
                 {
                     "type": "plain_text_input",
                     "multiline": True,
-                    "max_length": 500,
+                    "max_length": bounds.DECLINE_REASON.max_length,
                     "placeholder": plain("A clash, leave, a conflict of interest…", 150),
                 },
             ),

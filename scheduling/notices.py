@@ -208,9 +208,16 @@ async def compose(
     return await COMPOSERS[nudge.kind](nudge, panel, directory)
 
 
+#: How long a send waits for the recipient's profile before using the zone stored at planning.
+READER_LOOKUP_BUDGET = 1.0
+
+
 async def reader(nudge: Nudge, directory: Directory) -> Person:
-    """The recipient, in the zone stored with the nudge when it was planned (no lookup)."""
-    tz = nudge.payload.get("tz")
-    if tz:
-        return Person(id=nudge.recipient_id, name=nudge.recipient_id, tz=tz)
-    return await directory.person(nudge.recipient_id)
+    """The recipient as they are now (the directory's cache, or a lookup within a short budget);
+    the zone stored with the nudge when it was planned only if Slack cannot say in time."""
+    found = await directory.people([nudge.recipient_id], within=READER_LOOKUP_BUDGET)
+    person = found[nudge.recipient_id]
+    if person.known:
+        return person
+    tz = nudge.payload.get("tz") or person.tz
+    return Person(id=nudge.recipient_id, name=nudge.recipient_id, tz=tz, known=False)

@@ -35,6 +35,9 @@ from scheduling.policy import (
     plan,
 )
 
+#: How long a change waits for people's zones before planning without them (seconds).
+ZONE_LOOKUP_BUDGET = 1.0
+
 #: Which audit action announces itself to the panel, and with which notice.
 EVENT_KINDS = {
     "rescheduled": NudgeKind.PANEL_RESCHEDULED,
@@ -133,9 +136,11 @@ class PanelNudges:
 
     async def zones(self, user_ids: Sequence[str]) -> dict[str, str]:
         """Recipients' zones from their profiles, fetched before the change's transaction opens
-        so no lock is held while Slack answers."""
-        people = await self.directory.people(list(user_ids))
-        return {user_id: person.tz for user_id, person in people.items()}
+        so no lock is held while Slack answers. Within a budget, so a form submission is still
+        answered inside Slack's 3 seconds: whoever Slack is slow on is left out (planned in UTC
+        for now) and each nudge resolves its reader's zone again when it is sent."""
+        people = await self.directory.people(list(user_ids), within=ZONE_LOOKUP_BUDGET)
+        return {user_id: person.tz for user_id, person in people.items() if person.known}
 
     async def changed(
         self,

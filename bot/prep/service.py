@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models import AuditEvent, Panel, Panelist
 from bot.panels.service import PanelClosed, lock_for_owner
-from bot.people import Directory
+from bot.people import Directory, unusable
 from bot.prep import queue
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
 from scheduling import outbox
@@ -185,8 +185,8 @@ class PrepService:
         packet and an invite; the replaced panelist's packet says they are no longer needed;
         everyone else's packet shows the new roster. Nudges are re-planned."""
         person = await self.directory.person(new_id)
-        if person.is_bot or not person.active:
-            raise ReplacementProblem("Pick a person (not a bot or a deactivated account).")
+        if unusable(person):  # the same rule as scheduling
+            raise ReplacementProblem(unusable(person) or "")
         tz_of = {**await self._zones(panel_id), new_id: person.tz}
         now = self.clock.now()
         async with self.db.session() as session:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from bot.models import Panel
+from bot.panels.access import owner_roles
 from bot.panels.candidate_message import candidate_message
 from bot.panels.composition import CompositionWarning, check_composition
 from bot.panels.service import PanelService
@@ -38,6 +39,7 @@ class PanelFlows:
             prior_interviewer_ids=[u for r in prior for u in r.interviewer_ids],
             names={s.person.id: s.person.name for s in summary.seats},
             has_resume=bool(panel.resume_url),
+            owners=owner_roles(panel),
         )
         return summary, warnings
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.followup import visibility
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -438,26 +439,32 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
     return f"{len(found)} stalled candidate(s)", blocks
 
 
-def _event_detail(event: AuditEvent) -> str:
+def _event_detail(event: AuditEvent, assessments: bool) -> str:
+    """``assessments``: whether the reader may read reasons and notes (``visibility``)."""
     d = event.detail or {}
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":
         outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
-        reason = f": {safe(str(d.get('reason', '')), 200)}" if d.get("reason") else ""
+        shown = d.get("reason") and assessments
+        reason = f": {safe(str(d.get('reason', '')), 200)}" if shown else ""
         return f" — *{outcome}*{reason}"
-    if event.action == "candidate_updated" and d.get("note"):
+    if event.action == "candidate_updated" and d.get("note") and assessments:
         return f": {safe(str(d['note']), 200)}"
     if event.action == "cancelled" and d.get("reason"):
         return f": {safe(str(d['reason']), 200)}"
     return ""
 
 
-def history(panel: Panel, events: Sequence[AuditEvent], reader: Person) -> Rendered:
-    """``/panel history``: who did what when, in the reader's zone, oldest first."""
+def history(
+    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool = False
+) -> Rendered:
+    """``/panel history``: who did what when, in the reader's zone, oldest first; reasons and
+    notes only when ``assessments`` (``bot.followup.visibility``)."""
     lines = [
         f"• {local_time(e.at, reader.tz)} · {mention(e.actor_id)}"
-        f" {ACTION_LABELS.get(e.action, e.action.replace('_', ' '))}{_event_detail(e)}"
+        f" {ACTION_LABELS.get(e.action, e.action.replace('_', ' '))}"
+        f"{_event_detail(e, assessments)}"
         for e in events
     ]
     shown = lines[-MAX_HISTORY_LINES:]
@@ -503,7 +510,7 @@ def followup_status(
             f" {reading.submitted}/{reading.expected} in"
         ),
     ]
-    for b in blockers:
+    for b in visibility.blockers_for(blockers, reading.may_read_others):
         if b.kind is BlockerKind.FEEDBACK and may_excuse:
             blocks.append(
                 section(
@@ -519,7 +526,7 @@ def followup_status(
             section(
                 f"*Decision:* {OUTCOME_LABELS.get(d.outcome, d.outcome)} by"
                 f" {mention(d.decided_by)}, {local_time(d.decided_at, reader.tz)}"
-                + (f"\n>{safe(d.reason, 500)}" if d.reason else "")
+                + (f"\n>{safe(d.reason, 500)}" if d.reason and reading.may_read_others else "")
             )
         )
     focus = {p.user_id: focus_label(p.focus_area, p.focus_detail) for p in panel.panelists}

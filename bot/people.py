@@ -60,8 +60,20 @@ class Directory(Protocol):
         ...
 
 
-def zone_or_utc(name: str) -> ZoneInfo:
+#: The longest IANA zone name is 32 characters; the column holds 64.
+MAX_ZONE_NAME = 64
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone called ``name``, or None for anything else (whatever was typed: a path,
+    a name too long for the file system, control characters)."""
+    if not name or len(name) > MAX_ZONE_NAME or not name.isprintable():
+        return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def zone_or_utc(name: str) -> ZoneInfo:
+    return zone_named(name) or ZoneInfo("UTC")

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.models import FocusArea, PanelFormat, Perspective
 from bot.panels import bounds
+from bot.people import zone_named
 
 MIN_DURATION, MAX_DURATION = 15, 480
 MAX_PANELISTS = 8
@@ -150,10 +151,9 @@ def check_slot(raw: dict[str, Any], now: datetime) -> Checked:
     if not tz_name:
         errors["timezone"] = "Choose the time zone the start time is in."
     else:
-        try:
-            zone = ZoneInfo(tz_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            errors["timezone"] = f"{tz_name!r} is not a time zone."
+        zone = zone_named(tz_name)
+        if zone is None:
+            errors["timezone"] = "That is not a time zone: type a city, e.g. Berlin."
 
     duration_text = _text(raw, "duration")
     duration = int(duration_text) if re.fullmatch(r"\d{1,4}", duration_text) else None

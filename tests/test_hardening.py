@@ -293,13 +293,16 @@ async def test_invisible_input_is_a_field_error(bot):
     assert "candidate" not in (await step_one(bot, candidate="\u202eAda")).get("errors", {})
 
     await scheduled(bot, COORDINATOR)
+    opened = len(bot.fake.calls_to("views.open"))
     await bot.wire.click(PEER, ids.PREP_PLAN_QUESTIONS, "1")
-    plan = (await bot.fake.wait_for("views.open", 3))[-1]["view"]
+    plan = (await bot.fake.wait_for("views.open", opened + 1))[-1]["view"]
+    assert plan["callback_id"] == ids.PLAN_QUESTIONS
     answered = (await bot.wire.submit(PEER, plan, {"questions": "-\n1.\n•\n\u200b"})).json()
     assert answered["response_action"] == "errors" and "questions" in answered["errors"]
 
     await bot.wire.click(PEER, ids.PREP_DECLINE, "1")
-    decline = (await bot.fake.wait_for("views.open", 4))[-1]["view"]
+    decline = (await bot.fake.wait_for("views.open", opened + 2))[-1]["view"]
+    assert decline["callback_id"] == ids.PREP_DECLINE_SUBMIT
     answered = (await bot.wire.submit(PEER, decline, {"reason": "\u200b"})).json()
     assert answered["response_action"] == "errors" and "reason" in answered["errors"]
     async with bot.db.session() as session:

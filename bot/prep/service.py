@@ -27,6 +27,9 @@ from scheduling.guards import unprepared
 from scheduling.policy import NudgeKind, PlannedNudge, event_key
 from scheduling.replan import replan, schedule_version, snapshot
 
+#: How long a submission waits for Slack's profiles before going on without them (seconds).
+LOOKUP_BUDGET = 1.5
+
 
 class NotYourPacket(PermissionError):
     """The person clicking is not the panelist this packet was sent to."""
@@ -184,7 +187,7 @@ class PrepService:
         """The replacement takes the same seat (focus area, perspective, position) and gets a
         packet and an invite; the replaced panelist's packet says they are no longer needed;
         everyone else's packet shows the new roster. Nudges are re-planned."""
-        person = await self.directory.person(new_id)
+        person = (await self.directory.people([new_id], within=LOOKUP_BUDGET))[new_id]
         if unusable(person):  # the same rule as scheduling
             raise ReplacementProblem(unusable(person) or "")
         tz_of = {**await self._zones(panel_id), new_id: person.tz}
@@ -271,8 +274,8 @@ class PrepService:
             users: Sequence[str] = (
                 [panel.coordinator_id, *(p.user_id for p in panel.panelists)] if panel else []
             )
-        people = await self.directory.people(list(dict.fromkeys(users)))
-        return {u: p.tz for u, p in people.items()}
+        people = await self.directory.people(list(dict.fromkeys(users)), within=LOOKUP_BUDGET)
+        return {u: p.tz for u, p in people.items() if p.known}
 
     async def _replan(
         self, session: AsyncSession, panel: Panel, tz_of: Mapping[str, str], now: datetime

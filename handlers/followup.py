@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
+from bot.followup import visibility
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
 from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
@@ -38,7 +39,9 @@ async def stalled_answer(services: Services, user_id: str) -> Rendered:
     found = [
         (
             p,
-            p.blockers(now, settings, reader.tz),
+            visibility.blockers_for(
+                p.blockers(now, settings, reader.tz), visibility.may_read_progress(p, user_id)
+            ),
             _days_past(p, services, reader.tz),
         )
         for p in await services.followup.stalled(user_id, reader.tz)
@@ -56,7 +59,8 @@ async def history_answer(services: Services, user_id: str, panel_id: int) -> Ren
     """``/panel history``; raises ``PanelNotFound`` for panels the caller may not see."""
     panel, events = await services.followup.history(user_id, panel_id)
     reader = await services.directory.person(user_id)
-    return followup_messages.history(panel, events, reader)
+    reading = await services.followup.reading(user_id, panel)
+    return followup_messages.history(panel, events, reader, assessments=reading.may_read_others)
 
 
 def register(app: AsyncApp, services: Services) -> None:

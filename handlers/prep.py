@@ -13,6 +13,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
+from bot.followup.forms import check_text
+from bot.panels import bounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
 from bot.prep.service import NotYourPacket, ReplacementProblem
@@ -73,16 +75,21 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
         panel_id = int(meta.get("panel", 0))
-        reason = (modals.form_values(view).get(prep_messages.DECLINE_REASON) or "").strip()
         field = prep_messages.DECLINE_REASON
-        if not reason:
-            await ack(response_action="errors", errors={field: "Please say why, in a few words."})
+        checked = check_text(
+            modals.form_values(view),
+            field,
+            bounds.DECLINE_REASON,
+            required="Please say why, in a few words.",
+        )
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
             return
         try:
             await prep.decline(
                 user_id,
                 panel_id,
-                reason[:500],
+                checked.value,
                 meta.get("ts"),
                 submission=modals.submission_key(view),
             )

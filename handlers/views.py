@@ -8,8 +8,20 @@ import logging
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.changes.pipeline import AlreadyApplied
-from bot.panels.request import assignment_fields, check_assignments, check_basics, check_slot
+from bot.followup.forms import check_text
+from bot.models import Panel
+from bot.panels import bounds
+from bot.panels.request import (
+    PanelBasics,
+    Slot,
+    assignment_fields,
+    check_assignments,
+    check_basics,
+    check_slot,
+)
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import slot_of
+from bot.people import unusable
 from bot.slack import ids, modals
 from bot.slack.app import Services
 
@@ -27,6 +39,8 @@ def register(app: AsyncApp, services: Services) -> None:
             )
             return
         checked = check_basics(modals.form_values(view), services.clock.now())
+        if not checked.errors:
+            checked.errors = await people_problems(services, checked.value)
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -88,6 +102,13 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
+            if unchanged(await services.panels.manageable(user_id, panel_id), checked.value):
+                # Also what a second press of the same submission finds: nobody is told twice.
+                await ack(
+                    response_action="errors",
+                    errors={"start_date": "That's when the panel already is: pick a new time."},
+                )
+                return
             panel, previous = await services.panels.reschedule(
                 user_id, panel_id, checked.value, submission=modals.submission_key(view)
             )
@@ -104,10 +125,13 @@ def register(app: AsyncApp, services: Services) -> None:
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         panel_id = int(modals.metadata(view).get("panel", 0))
-        reason = (modals.form_values(view).get("reason") or "").strip()
+        checked = check_text(modals.form_values(view), "reason", bounds.CANCEL_REASON, None)
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
         try:
             panel = await services.panels.cancel(
-                user_id, panel_id, reason, submission=modals.submission_key(view)
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
             )
         except AlreadyApplied:
             await ack()
@@ -117,6 +141,40 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         await ack()
         log.info("%s cancelled %s", user_id, panel.reference)
+
+
+#: How long the first step waits for Slack to say who the chosen people are (seconds): well
+#: inside Slack's 3 seconds, with the draft still to store. Past it, they are accepted.
+PEOPLE_CHECK_BUDGET = 1.5
+
+
+async def people_problems(services: Services, basics: PanelBasics) -> dict[str, str]:
+    """Field errors for bots, deactivated accounts and unknown IDs among the people chosen (the
+    rule Replace uses: ``bot.people.unusable``), looked up in parallel within a budget. Whoever
+    Slack cannot describe in time is accepted; their names are looked up again when sent."""
+    chosen = [*basics.panelist_ids, basics.hiring_manager_id, basics.recruiter_id]
+    people = await services.directory.people(chosen, within=PEOPLE_CHECK_BUDGET)
+    errors: dict[str, str] = {}
+    for user_id in basics.panelist_ids:
+        problem = unusable(people[user_id])
+        if problem and "panelists" not in errors:
+            named = people[user_id].name != user_id  # field errors are plain text: no mentions
+            errors["panelists"] = f"{people[user_id].name}: {problem}" if named else problem
+    for field, user_id in (
+        ("hiring_manager", basics.hiring_manager_id),
+        ("recruiter", basics.recruiter_id),
+    ):
+        problem = unusable(people[user_id])
+        if problem:
+            errors[field] = problem
+    return errors
+
+
+def unchanged(panel: Panel, slot: Slot) -> bool:
+    """A "new" time that is the panel's own: same instant, same length (the zone it is shown
+    in changes nothing anyone would be told)."""
+    current = slot_of(panel)
+    return (current.starts_at, current.duration_minutes) == (slot.starts_at, slot.duration_minutes)
 
 
 def refusal_text(refusal: Exception) -> str:

@@ -293,9 +293,16 @@ async def compose(
     return await COMPOSERS[nudge.kind](nudge, panel, directory, now or datetime.now(UTC))
 
 
+#: How long a send waits for the recipient's profile before using the zone stored at planning.
+READER_LOOKUP_BUDGET = 1.0
+
+
 async def reader(nudge: Nudge, directory: Directory) -> Person:
-    """The recipient, in the zone stored with the nudge when it was planned (no lookup)."""
+    """The recipient, in the zone their profile had when the nudge was planned (stored with it,
+    so a send is one Web API call); when it was unknown then (Slack was slow or down), looked
+    up now within a short budget, falling back to UTC only if Slack still cannot say."""
     tz = nudge.payload.get("tz")
     if tz:
         return Person(id=nudge.recipient_id, name=nudge.recipient_id, tz=tz)
-    return await directory.person(nudge.recipient_id)
+    found = await directory.people([nudge.recipient_id], within=READER_LOOKUP_BUDGET)
+    return found[nudge.recipient_id]

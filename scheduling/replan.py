@@ -22,6 +22,11 @@ from bot.models import AuditEvent, Panel, Panelist
 from scheduling import outbox
 from scheduling.policy import PanelistSnapshot, PanelSnapshot, PlannedNudge, diff, plan
 
+#: How long a change waits for people's zones before planning without them (seconds): a form
+#: submission is still answered inside Slack's 3 seconds; whoever Slack is slow on is planned in
+#: UTC for now, and their nudges look their zone up again when sent.
+ZONE_LOOKUP_BUDGET = 1.0
+
 
 def panelist_state(panelist: Panelist) -> PanelistSnapshot:
     """Where a panelist stands on prep. The one place the policy and the guards read it from."""
@@ -65,7 +70,8 @@ def zone_payload(tz_of: Mapping[str, str], extra: Mapping[str, Any] | None = Non
     """Each row carries its recipient's zone, so sending it needs no directory lookup."""
 
     def payload(nudge: PlannedNudge) -> dict[str, Any]:
-        return {**(extra or {}), "tz": tz_of.get(nudge.recipient_id) or "UTC"}
+        known = tz_of.get(nudge.recipient_id)
+        return {**(extra or {}), **({"tz": known} if known else {})}
 
     return payload
 

@@ -87,6 +87,7 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._faults: dict[str, list[Fault]] = {}
+        self._gates: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._changed = asyncio.Event()
@@ -129,9 +130,18 @@ class FakeSlack:
         with ``where`` waits for a call whose arguments match it."""
         self._faults.setdefault(method, []).extend([fault or Fault()] * times)
 
-    def clear_faults(self) -> None:
-        """Slack is back: every fault still queued is dropped."""
-        self._faults.clear()
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep every call to ``method`` waiting, unanswered, until the returned event is set:
+        Slack as slow as a test needs, with no clock involved."""
+        gate = self._gates[method] = asyncio.Event()
+        return gate
+
+    def clear_faults(self, method: str = "*") -> None:
+        """Forget the faults still queued for ``method`` (all methods by default)."""
+        if method == "*":
+            self._faults.clear()
+        else:
+            self._faults.pop(method, None)
 
     def response_url(self, key: str) -> str:
         return f"{self.root}response/{key}"
@@ -177,6 +187,9 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         args = await _decode(request)
+        gate = self._gates.get(method)
+        if gate is not None:
+            await gate.wait()
         fault = self._take_fault(method, args)
         if self.latency:
             await asyncio.sleep(self.latency)

@@ -12,7 +12,7 @@ Who may do what after a panel:
 - the hiring manager decides (advance, offer, reject, or hold, which is not final);
 - the recruiter records that the candidate was updated: the only reset of the candidate clock.
 
-Reading feedback: owners always; a panelist only once they have submitted their own.
+Reading feedback, decision reasons and update notes: ``bot.followup.visibility``.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.changes.pipeline import Change, ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup import visibility
 from bot.followup.forms import FeedbackInput
 from bot.followup.loading import load_progress
 from bot.followup.progress import PanelProgress, stalled
@@ -73,8 +74,8 @@ class FeedbackReading:
 
 
 def may_read_feedback(panel: Panel, user_id: str, submitted_own: bool) -> bool:
-    """Owners always; panelists only after giving their own, so nobody is anchored by others."""
-    return user_id in access.owners(panel) or submitted_own
+    """Whoever owes feedback reads others' only after giving their own (``bot.followup.visibility``)."""
+    return visibility.may_read_panel(panel, user_id, submitted_own)
 
 
 def seat_of(panel: Panel, user_id: str) -> Panelist | None:

@@ -54,8 +54,7 @@ def candidate_message(
     prepare = _WHAT_TO_PREPARE.get(panel_format, "")
     if prepare:
         lines += ["", prepare]
-    lines += ["", "You'll meet:"]
-    lines += [f"• {person.name_with_title()}" for person in panel]
+    lines += ["", *who_they_meet(panel)]
     lines += ["", "If the time no longer works for you, just reply and we'll find another."]
     return "\n".join(lines)
 
@@ -98,3 +97,16 @@ def cancelled_message(*, candidate_name: str, role_title: str, round_number: int
             "I'll be in touch shortly about next steps.",
         ]
     )
+
+
+def who_they_meet(panel: Sequence[Person]) -> list[str]:
+    """Each panelist's name and title, as looked up when the message is written. Someone the
+    directory could not name right now is counted, never shown by their internal ID."""
+    named = [person for person in panel if person.known]
+    others = len(panel) - len(named)
+    if not named:
+        return [f"You'll meet a panel of {len(panel)} from the team."]
+    lines = ["You'll meet:", *(f"• {person.name_with_title()}" for person in named)]
+    if others:
+        lines.append(f"• and {others} more colleague{'s' if others != 1 else ''} from the team")
+    return lines

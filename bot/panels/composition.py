@@ -59,8 +59,21 @@ def check_composition(
     prior_interviewer_ids: Sequence[str],
     names: Mapping[str, str],
     has_resume: bool = True,
+    owners: Mapping[str, str] | None = None,
 ) -> list[CompositionWarning]:
+    """``owners``: the panel's coordinator, hiring manager and recruiter (user ID → role)."""
     warnings: list[CompositionWarning] = []
+    for seat in seats:
+        role = (owners or {}).get(seat.user_id)
+        if role:
+            warnings.append(
+                CompositionWarning(
+                    "owner_seated",
+                    f"{names.get(seat.user_id, 'One panelist')} is also the {role}: as a panelist"
+                    " they see the others' feedback and any decision reasons only after giving"
+                    " their own, and a second view from someone else may be worth more.",
+                )
+            )
     if not has_resume:
         warnings.append(
             CompositionWarning(

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from bot.config import Settings
 from bot.models import Panel
+from bot.panels.access import owner_roles
 from bot.panels.candidate_message import candidate_message
 from bot.panels.composition import CompositionWarning, check_composition
 from bot.panels.service import PanelService
@@ -32,6 +33,7 @@ async def review(
         prior_interviewer_ids=prior_interviewer_ids,
         names={s.person.id: s.person.name for s in summary.seats},
         has_resume=bool(panel.resume_url),
+        owners=owner_roles(panel),
     )
     warnings += hours_check(summary, panel, settings)
     return summary, warnings

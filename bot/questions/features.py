@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.questions.intents import intents
+from bot.questions.intents import OTHER_ASK, intents
 from bot.questions.normalise import normalise
 
 #: The signals, in the order ``pair_signals`` returns them, with the range each can take
@@ -24,7 +24,7 @@ LEXICAL_SIGNALS: tuple[str, ...] = (
     "jaccard",  # shared words / all words
     "containment",  # shared words / words of the shorter question
     "unshared",  # words of the shorter question not in the longer, capped at 4, / 4
-    "same_intent",  # both ask about the same screening intent
+    "same_intent",  # both ask the same screening question (same topic, same kind of ask)
     "other_intent",  # both ask about screening intents, but not the same one
     "one_intent",  # exactly one of the two asks about a screening intent
 )
@@ -32,6 +32,9 @@ SEMANTIC_SIGNALS: tuple[str, ...] = ("cosine",)  # of the two questions' embeddi
 
 #: Every signal lies in [0, 1].
 SIGNAL_RANGE = (0.0, 1.0)
+
+
+_OTHER = frozenset({OTHER_ASK})
 
 
 @dataclass(frozen=True)
@@ -49,39 +52,37 @@ def prepare(question: str) -> Prepared:
 
 
 def shared_intent(a: Prepared, b: Prepared) -> str | None:
-    """The first intent (in taxonomy order) both ask about, if any."""
-    common = a.intents & b.intents
+    """An intent both ask about, if any (the first by name, so it is stable)."""
+    common = (a.intents & b.intents) - _OTHER
     return min(common) if common else None
 
 
-def lexical_signals(a: Prepared, b: Prepared) -> tuple[float, ...]:
+def blended(a: Prepared, b: Prepared) -> float:
+    """Today's score on normalised text, 0-1: the mean of token set and token sort ratio."""
+    return (fuzz.token_set_ratio(a.norm, b.norm) + fuzz.token_sort_ratio(a.norm, b.norm)) / 200
+
+
+def set_signals(a: Prepared, b: Prepared) -> tuple[float, float, float, float, float, float]:
+    """The signals after ``blended``: set arithmetic only, so cheap."""
     shared = len(a.words & b.words)
-    union = len(a.words | b.words)
+    union = len(a.words) + len(b.words) - shared
     shorter = min(len(a.words), len(b.words))
-    same = bool(a.intents & b.intents)
-    both = bool(a.intents) and bool(b.intents)
+    topics_a, topics_b = a.intents - _OTHER, b.intents - _OTHER
+    # The same screening topic, asked the same way (not one about the past or designing it).
+    same = not topics_a.isdisjoint(topics_b) and (OTHER_ASK in a.intents) == (
+        OTHER_ASK in b.intents
+    )
+    both = bool(topics_a) and bool(topics_b)
     return (
-        (fuzz.token_set_ratio(a.norm, b.norm) + fuzz.token_sort_ratio(a.norm, b.norm)) / 200,
         shared / union if union else 1.0,
         shared / shorter if shorter else 1.0,
         min(shorter - shared, 4) / 4 if shorter else 0.0,
         1.0 if same else 0.0,
         1.0 if both and not same else 0.0,
-        1.0 if bool(a.intents) != bool(b.intents) else 0.0,
+        1.0 if bool(topics_a) != bool(topics_b) else 0.0,
     )
 
 
-def no_overlap_signals(a: Prepared, b: Prepared, blended: float) -> tuple[float, ...]:
-    """``lexical_signals`` for a pair known to share no word and no intent, given its
-    ``blended`` score: what the fast path computes without touching the pair in Python."""
-    shorter = min(len(a.words), len(b.words))
-    both = bool(a.intents) and bool(b.intents)
-    return (
-        blended,
-        0.0,
-        0.0,
-        min(shorter, 4) / 4,
-        0.0,
-        1.0 if both else 0.0,
-        1.0 if bool(a.intents) != bool(b.intents) else 0.0,
-    )
+def lexical_signals(a: Prepared, b: Prepared) -> tuple[float, ...]:
+    """Every light signal of the pair, in ``LEXICAL_SIGNALS`` order."""
+    return (blended(a, b), *set_signals(a, b))

@@ -28,8 +28,24 @@ from bot.questions.evaluate import TUNING, Pair, Quality, quality, read_pairs, r
 from bot.questions.features import LEXICAL_SIGNALS, SEMANTIC_SIGNALS, lexical_signals, prepare
 from bot.questions.matcher import WEIGHTS_DIR, Weights
 
-DEFAULT_PRECISION = {"light": 0.9, "semantic": 0.93}
-L2 = 0.3
+DEFAULT_PRECISION = {"light": 0.9, "semantic": 0.9}
+
+#: The direction each signal may push the score, from what the signals mean: more shared
+#: words or a closer meaning never make a repeat less likely. The tuning pairs are built to
+#: be hard (near misses share most words, paraphrases share few), and an unconstrained fit
+#: learns "shared words are suspicious", which would miss a question asked twice almost
+#: word for word. A signal whose fitted weight points the wrong way is left out.
+SIGNS = {
+    "blended": +1,
+    "jaccard": +1,
+    "containment": +1,
+    "unshared": -1,
+    "same_intent": +1,
+    "other_intent": -1,
+    "one_intent": -1,
+    "cosine": +1,
+}
+L2 = 1.0
 FOLDS = 5
 
 
@@ -79,10 +95,32 @@ def _sigmoid(z: float) -> float:
 
 
 def fit(
-    x: Sequence[Sequence[float]], y: Sequence[bool], l2: float = L2
+    x: Sequence[Sequence[float]], y: Sequence[bool], l2: float = L2, names: Sequence[str] = ()
 ) -> tuple[list[float], float]:
-    """Logistic regression coefficients and bias (the bias is not penalised)."""
+    """Logistic regression coefficients and bias (the bias is not penalised), with each
+    named signal's coefficient kept to its sign in ``SIGNS`` (a wrong-way one is fixed at 0
+    and the rest refitted)."""
     d = len(x[0])
+    active = list(range(d))
+    while True:
+        coef, bias = _fit([[row[i] for i in active] for row in x], y, l2)
+        wrong = [
+            i
+            for i, c in zip(active, coef, strict=True)
+            if i < len(names) and SIGNS.get(names[i], 0) * c < 0
+        ]
+        if not wrong:
+            full = [0.0] * d
+            for i, c in zip(active, coef, strict=True):
+                full[i] = c
+            return full, bias
+        # Drop the worst offender only: the others may come right without it.
+        worst = min(wrong, key=lambda i: SIGNS[names[i]] * coef[active.index(i)])
+        active.remove(worst)
+
+
+def _fit(x: Sequence[Sequence[float]], y: Sequence[bool], l2: float) -> tuple[list[float], float]:
+    d = len(x[0]) if x and x[0] else 0
     w = [0.0] * (d + 1)  # w[d] is the bias
     rows = [[*row, 1.0] for row in x]
     for _ in range(50):
@@ -116,7 +154,9 @@ def fold_of(pair: Pair, folds: int = FOLDS) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % folds
 
 
-def out_of_fold(x: list[list[float]], pairs: Sequence[Pair], l2: float = L2) -> list[float]:
+def out_of_fold(
+    x: list[list[float]], pairs: Sequence[Pair], l2: float = L2, names: Sequence[str] = ()
+) -> list[float]:
     y = [bool(p.repeat) for p in pairs]
     predictions = [0.0] * len(pairs)
     for fold in range(FOLDS):
@@ -124,30 +164,20 @@ def out_of_fold(x: list[list[float]], pairs: Sequence[Pair], l2: float = L2) -> 
         test = [i for i, p in enumerate(pairs) if fold_of(p) == fold]
         if not test:
             continue
-        coef, bias = fit([x[i] for i in train], [y[i] for i in train], l2)
+        coef, bias = fit([x[i] for i in train], [y[i] for i in train], l2, names)
         for i in test:
             predictions[i] = _sigmoid(bias + sum(c * s for c, s in zip(coef, x[i], strict=True)))
     return predictions
 
 
 def choose_threshold(y: Sequence[bool], scores: Sequence[float], precision: float) -> Quality:
-    """The lowest threshold (most recall) whose precision reaches ``precision``, among those
-    at or above which precision stays at the target (no lucky single point); else the one
-    with the best precision."""
+    """The lowest threshold (most recall) at which out-of-fold precision reaches
+    ``precision``, ignoring thresholds that flag fewer than 5% of the repeats (a precision
+    measured on a handful of flags is noise); else the one with the best precision."""
     candidates = sorted({round(s, 4) for s in scores} | {0.5})
     points = [quality(y, scores, t) for t in candidates]
-    ok = [q for q in points if q.true_positives and q.precision >= precision]
-    stable = [
-        q
-        for q in ok
-        if all(
-            r.precision >= precision
-            for r in points
-            if r.threshold >= q.threshold and r.true_positives
-        )
-    ]
-    if stable:
-        return min(stable, key=lambda q: q.threshold)
+    enough = max(1, round(0.05 * sum(y)))
+    ok = [q for q in points if q.true_positives >= enough and q.precision >= precision]
     if ok:
         return min(ok, key=lambda q: q.threshold)
     return max(points, key=lambda q: (q.precision, q.recall))
@@ -163,9 +193,10 @@ def train(
 ) -> tuple[Weights, dict]:
     x = signals(kind, pairs, model_dir)
     y = [bool(p.repeat) for p in pairs]
-    oof = out_of_fold(x, pairs, l2)
+    names = signal_names(kind)
+    oof = out_of_fold(x, pairs, l2, names)
     chosen = choose_threshold(y, oof, target_precision)
-    coef, bias = fit(x, y, l2)
+    coef, bias = fit(x, y, l2, names)
     cv = {
         "folds": FOLDS,
         "precision": round(chosen.precision, 3),

@@ -9,6 +9,9 @@ the network. ``tests/questions/test_semantic.py`` checks that the vectors equal 
 sentence-transformers for the same model where both are installed.
 
 Mean pooling over the tokens and L2 normalisation, as the model's own ``modules.json`` says.
+``encode_full`` also keeps each question's *content tokens* (its word pieces less special
+tokens, punctuation and ``ALIGN_SKIP``), as unit vectors from the last layer: the semantic matcher aligns
+two questions word by word with them (``align``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,86 @@ from pathlib import Path
 from typing import Any
 
 MAX_TOKENS = 128  # questions are at most 300 characters; the tokenizer's own limit
+
+#: Word pieces that frame a question rather than say what it asks: left out of ``align``.
+ALIGN_SKIP = frozenset(
+    [
+        "what",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "you",
+        "your",
+        "a",
+        "an",
+        "the",
+        "of",
+        "to",
+        "in",
+        "for",
+        "how",
+        "can",
+        "could",
+        "would",
+        "tell",
+        "me",
+        "about",
+        "time",
+        "when",
+        "have",
+        "has",
+        "was",
+        "were",
+        "it",
+        "that",
+        "this",
+        "with",
+        "on",
+        "at",
+        "be",
+        "as",
+        "i",
+        "we",
+        "us",
+        "our",
+        "describe",
+        "walk",
+        "through",
+        "?",
+        ".",
+        ",",
+        "'",
+        "s",
+    ]
+)
+
+
+def align(a_tokens: Any, b_tokens: Any, a_starts: Any, b_starts: Any) -> tuple[Any, Any, Any]:
+    """Word-by-word alignment of every question in ``a`` with every one in ``b``.
+
+    ``a_tokens`` stacks the content-token vectors of the ``a`` questions (question i's rows
+    start at ``a_starts[i]``; every question has at least one row), likewise ``b``. For each
+    pair, each token's best cosine in the other question: ``mean`` averages the two
+    directions' mean, ``least`` is the worse direction's mean, ``worst`` the least well
+    matched token of either. Three (len(a), len(b)) arrays, clipped to 0-1.
+    """
+    import numpy as np
+
+    sims = a_tokens @ b_tokens.T
+    a_lengths = np.diff(np.append(a_starts, len(a_tokens)))[:, None]
+    b_lengths = np.diff(np.append(b_starts, len(b_tokens)))[None, :]
+    best_in_b = np.maximum.reduceat(sims, b_starts, axis=1)  # a token x b question
+    best_in_a = np.maximum.reduceat(sims, a_starts, axis=0)  # a question x b token
+    forward = np.add.reduceat(best_in_b, a_starts, axis=0) / a_lengths
+    backward = np.add.reduceat(best_in_a, b_starts, axis=1) / b_lengths
+    worst = np.minimum(
+        np.minimum.reduceat(best_in_b, a_starts, axis=0),
+        np.minimum.reduceat(best_in_a, b_starts, axis=1),
+    )
+    clip = lambda x: np.clip(x, 0.0, 1.0)  # noqa: E731
+    return clip((forward + backward) / 2), clip(np.minimum(forward, backward)), clip(worst)
 
 
 class EncoderError(RuntimeError):
@@ -75,6 +158,13 @@ class Encoder:
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest
         self.name = model_dir.name
+        special = {self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]")}
+        skip = {self.tokenizer.token_to_id(t) for t in ALIGN_SKIP} | special
+        # Punctuation and symbols ("?", "&", "<") frame a question too.
+        skip |= {
+            i for t, i in self.tokenizer.get_vocab().items() if not any(c.isalnum() for c in t)
+        }
+        self._skip = np.array(sorted(i for i in skip if i is not None), dtype=np.int64)
 
     def _norm(self, x: Any, prefix: str) -> Any:
         np = self._np
@@ -106,16 +196,25 @@ class Encoder:
         return 0.5 * x * (1.0 + erf)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Any:
+        return self.encode_full(texts, batch_size)[0]
+
+    def encode_full(self, texts: Sequence[str], batch_size: int = 32) -> tuple[Any, list[Any]]:
+        """The (n, dim) sentence vectors, and per text a (tokens, dim) array of its content
+        tokens' unit vectors (one zero row when it has none)."""
         np = self._np
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        tokens: list[Any] = [None] * len(texts)
         # Similar lengths together: less padding.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(order), batch_size):
             chunk = order[start : start + batch_size]
-            out[chunk] = self._batch([texts[i] for i in chunk])
-        return out
+            pooled, content = self._batch([texts[i] for i in chunk])
+            out[chunk] = pooled
+            for i, matrix in zip(chunk, content, strict=True):
+                tokens[i] = matrix
+        return out, tokens
 
-    def _batch(self, texts: list[str]) -> Any:
+    def _batch(self, texts: list[str]) -> tuple[Any, list[Any]]:
         np, w = self._np, self.w
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
@@ -150,4 +249,13 @@ class Encoder:
             x = self._norm(x + self._dense(hidden, p + "output.dense"), p + "output.LayerNorm")
         pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        keep = ~np.isin(ids, self._skip)
+        content = []
+        for row in range(batch):
+            states = x[row][keep[row]]
+            if not len(states):
+                content.append(np.zeros((1, self.dim), dtype=np.float32))
+                continue
+            states = states / np.maximum(np.linalg.norm(states, axis=1, keepdims=True), 1e-12)
+            content.append(states.astype(np.float32))
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32), content

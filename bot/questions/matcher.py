@@ -18,6 +18,7 @@ Both weight files are fitted by ``python -m bot.questions.train`` on the tuning 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -33,7 +34,7 @@ from rapidfuzz import fuzz, process
 
 from bot.questions import features
 from bot.questions.features import Prepared, lexical_signals, prepare, shared_intent
-from bot.questions.intents import LABELS
+from bot.questions.intents import LABELS, OTHER_ASK
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,9 @@ def same_words(a: Prepared, b: Prepared) -> bool:
 # Signals a pair that shares no word and no intent is known to have (jaccard, containment,
 # same_intent are 0); the others may lie anywhere in their range.
 _KNOWN_WITHOUT_OVERLAP = {"jaccard": 0.0, "containment": 0.0, "same_intent": 0.0}
+#: The semantic signals that come from the model, as matrices over a check's pairs; the rest
+#: of ``SEMANTIC_SIGNALS`` (``contrast``) is computed per pair from the words.
+_MODEL_SIGNALS = ("cosine", "align_mean", "align_min", "align_worst")
 
 
 class _Combined:
@@ -156,16 +160,20 @@ class _Combined:
         self.weights = weights
         self.threshold = weights.threshold
         self._signal_names = weights.signals
-        self._gates = [s for s in ("blended", "cosine") if s in weights.signals]
-        self._floors = {gate: self._gate_floor(gate) for gate in self._gates}
+        self._coef = dict(zip(weights.signals, weights.coef, strict=True))
+        self._blended_floor = self._gate_floor()
 
-    # Subclasses add the cosine signal.
-    def _signals(self, a: Prepared, b: Prepared, cosine: float | None) -> tuple[float, ...]:
+    def signals(self, a: Prepared, b: Prepared, model: Sequence[float] | None) -> tuple[float, ...]:
+        """The pair's signals in the weights' order; ``model`` holds the model's signals
+        (``_MODEL_SIGNALS``), None for the light matcher."""
         lexical = lexical_signals(a, b)
-        return lexical if cosine is None else (*lexical, max(0.0, cosine))
+        if model is None:
+            return lexical
+        cos, *aligned = model
+        return (*lexical, max(0.0, cos), features.contrast(a, b), *aligned)
 
-    def _match(self, a: Prepared, b: Prepared, cosine: float | None) -> Match:
-        p = self.weights.probability(self._signals(a, b, cosine))
+    def _match(self, a: Prepared, b: Prepared, model: Sequence[float] | None) -> Match:
+        p = self.weights.probability(self.signals(a, b, model))
         topic = shared_intent(a, b)
         if same_words(a, b):
             p = max(p, SAME_WORDS_SCORE)
@@ -175,36 +183,47 @@ class _Combined:
         for q in questions:
             prepare(q)
 
-    def _cosines(self, keys: Sequence[str], choices: Sequence[str]) -> Any:
+    def _model_signals(self, keys: Sequence[str], choices: Sequence[str]) -> Any:
+        """(len(keys), len(choices)) arrays of each of ``_MODEL_SIGNALS``; None without a
+        model."""
         return None
 
     def score(self, a: str, b: str) -> Match:
-        cos = self._cosines([a], [b])
-        return self._match(prepare(a), prepare(b), None if cos is None else float(cos[0][0]))
+        model = self._model_signals([a], [b])
+        values = None if model is None else [float(m[0][0]) for m in model]
+        return self._match(prepare(a), prepare(b), values)
 
-    def _gate_floor(self, gate: str) -> float:
-        """The least value of ``gate`` (blended or cosine) with which a pair sharing no word
-        and no intent could still reach the threshold, whatever its other signals."""
+    def _best_without_overlap(self, skip: Iterable[str]) -> float:
+        """The largest logit the signals other than ``skip`` can give a pair that shares no
+        word and no intent."""
         best = self.weights.bias
-        gate_coef = 0.0
-        for name, coef in zip(self._signal_names, self.weights.coef, strict=True):
-            if name == gate:
-                gate_coef = coef
-            elif name in _KNOWN_WITHOUT_OVERLAP:
+        for name, coef in self._coef.items():
+            if name in skip:
+                continue
+            if name in _KNOWN_WITHOUT_OVERLAP:
                 best += coef * _KNOWN_WITHOUT_OVERLAP[name]
             else:
                 best += max(coef * features.SIGNAL_RANGE[0], coef * features.SIGNAL_RANGE[1])
-        need = self.weights.threshold_logit - best
-        if gate_coef <= 0:
+        return best
+
+    def _gate_floor(self) -> float:
+        """The least ``blended`` with which a pair sharing no word and no intent could still
+        reach the threshold (light matcher), whatever its other signals."""
+        coef = self._coef.get("blended", 0.0)
+        need = self.weights.threshold_logit - self._best_without_overlap(("blended",))
+        if coef <= 0:
             return -math.inf if need <= 0 else math.inf
-        return need / gate_coef
+        return need / coef
 
     def matches(self, keys: Sequence[str], choices: Sequence[str]) -> list[list[tuple[int, Match]]]:
         """Every pair's verdict, as ``score`` gives it, without scoring every pair in Python:
 
-        - a pair that shares no word and no intent is looked at only if its gate signal
-          (blended, or cosine for the semantic matcher) is high enough that it could still
-          reach the threshold (``_gate_floor``); rapidfuzz or one matrix product finds those;
+        - semantic: a pair is looked at only if the model's part of its logit (one set of
+          matrix products per check), plus the most the other signals could add given
+          whether the two share a screening topic, reaches the threshold; or if the two have
+          the same words;
+        - light: a pair that shares no word and no intent is looked at only if its
+          ``blended`` could still carry it over (``_gate_floor``, found by rapidfuzz);
         - for the rest, the cheap set signals come first; the rapidfuzz ratio only when the
           pair could still reach the threshold with the best ratio possible.
 
@@ -220,52 +239,71 @@ class _Combined:
                 by_word.setdefault(word, []).append(position)
             for intent in p.intents:
                 by_intent.setdefault(intent, []).append(position)
-        cosines = self._cosines(keys, choices)
-        rows = None if cosines is None else cosines.tolist()
-        coef = dict(zip(self._signal_names, self.weights.coef, strict=True))
+        coef = self._coef
+        model = self._model_signals(keys, choices)
+        model_logit = None
+        if model is not None:
+            cos, *aligned = model
+            model_logit = coef.get("cosine", 0.0) * cos.clip(0.0, None)
+            for name, values in zip(_MODEL_SIGNALS[1:], aligned, strict=True):
+                model_logit = model_logit + coef.get(name, 0.0) * values
         c_blended = coef.get("blended", 0.0)
-        c_cosine = coef.get("cosine", 0.0)
+        c_contrast = coef.get("contrast", 0.0)
         c_set = [coef.get(name, 0.0) for name in features.LEXICAL_SIGNALS[1:]]
         best_blended = max(c_blended, 0.0)
         needed = self.weights.threshold_logit
         bias = self.weights.bias
-        # What the cosine term alone must reach when every other signal is at its best.
-        cosine_needed = needed - bias - best_blended - sum(max(c, 0.0) for c in c_set)
+        # What the model's part alone must reach when every other signal is at its best.
+        model_needed = (
+            needed - bias - best_blended - sum(max(c, 0.0) for c in c_set) - max(c_contrast, 0.0)
+        )
+        # same_intent needs a shared screening topic: without one, the model's part must
+        # reach that much more.
+        topic_bonus = max(coef.get("same_intent", 0.0), 0.0)
+        by_words: dict[frozenset[str], list[int]] = {}
+        for position, p in enumerate(prepared):
+            by_words.setdefault(p.words, []).append(position)
         found: list[list[tuple[int, Match]]] = []
         for row, key in enumerate(keys):
             k = prepare(key)
             candidates: set[int] = set()
-            for word in k.words:
-                candidates.update(by_word.get(word, ()))
-            for intent in k.intents:
-                candidates.update(by_intent.get(intent, ()))
-            candidates |= self._gated(k, prepared, None if cosines is None else cosines[row])
-            cos_row = rows[row] if rows is not None else None
+            if model_logit is not None:
+                bound = model_logit[row].copy()
+                topical = {i for t in k.intents - {OTHER_ASK} for i in by_intent.get(t, ())}
+                if topical:
+                    bound[sorted(topical)] += topic_bonus
+                viable = bound >= model_needed + topic_bonus
+                candidates.update(int(i) for i in viable.nonzero()[0])
+                candidates.update(by_words.get(k.words, ()) if k.words else ())
+            else:
+                for word in k.words:
+                    candidates.update(by_word.get(word, ()))
+                for intent in k.intents:
+                    candidates.update(by_intent.get(intent, ()))
+                candidates |= self._gated(k, prepared)
+            logit_row = model_logit[row].tolist() if model_logit is not None else None
             hits = []
             for position in sorted(candidates):
                 other = prepared[position]
-                if (
-                    cos_row is not None
-                    and c_cosine * max(0.0, cos_row[position]) < cosine_needed
-                    and not same_words(k, other)
-                ):
-                    continue
                 if same_words(k, other):
-                    hits.append(
-                        (
-                            position,
-                            self._match(k, other, None if cos_row is None else cos_row[position]),
-                        )
-                    )
+                    values = None if model is None else [float(m[row][position]) for m in model]
+                    hits.append((position, self._match(k, other, values)))
                     continue
                 partial = bias
+                if logit_row is not None:
+                    if logit_row[position] < model_needed:
+                        continue
+                    partial += logit_row[position]
                 for c, value in zip(c_set, features.set_signals(k, other), strict=True):
                     partial += c * value
-                if cos_row is not None:
-                    partial += c_cosine * max(0.0, cos_row[position])
-                if partial + best_blended < needed:
+                # contrast last, and only when the pair could still pass without it: it can
+                # only lower the score (its sign is fixed), and it is the dearest signal.
+                best_contrast = max(c_contrast, 0.0)
+                if partial + best_blended + best_contrast < needed:
                     continue
                 logit = partial + c_blended * features.blended(k, other)
+                if c_contrast and logit + best_contrast >= needed:
+                    logit += c_contrast * features.contrast(k, other)
                 if logit >= needed:
                     topic = shared_intent(k, other)
                     hits.append(
@@ -274,31 +312,25 @@ class _Combined:
             found.append(hits)
         return found
 
-    def _gated(self, key: Prepared, prepared: list[Prepared], cosines: Any) -> set[int]:
-        """Pairs sharing no word or intent that a gate signal says could still match."""
-        if "cosine" in self._gates and cosines is not None:
-            floor = self._floors["cosine"]
-            if floor == math.inf or floor > 1:
-                return set()
-            return {int(i) for i in (cosines >= floor).nonzero()[0]}
-        if "blended" in self._gates:
-            floor = self._floors["blended"]
-            if floor == math.inf or floor > 1:
-                return set()
-            # blended >= floor needs token_set_ratio >= 2 * floor - 1 (each is at most 1).
-            cutoff = max(0.0, (2 * floor - 1) * 100)
-            return {
-                position
-                for _, _, position in process.extract(
-                    key.norm,
-                    [p.norm for p in prepared],
-                    scorer=fuzz.token_set_ratio,
-                    processor=None,
-                    score_cutoff=cutoff,
-                    limit=None,
-                )
-            }
-        return set()
+    def _gated(self, key: Prepared, prepared: list[Prepared]) -> set[int]:
+        """Pairs sharing no word or intent whose ``blended`` could still carry them over the
+        threshold (light matcher)."""
+        floor = self._blended_floor
+        if floor == math.inf or floor > 1:
+            return set()
+        # blended >= floor needs token_set_ratio >= 2 * floor - 1 (each is at most 1).
+        cutoff = max(0.0, (2 * floor - 1) * 100)
+        return {
+            position
+            for _, _, position in process.extract(
+                key.norm,
+                [p.norm for p in prepared],
+                scorer=fuzz.token_set_ratio,
+                processor=None,
+                score_cutoff=cutoff,
+                limit=None,
+            )
+        }
 
 
 class LightMatcher(_Combined):
@@ -306,15 +338,16 @@ class LightMatcher(_Combined):
 
 
 class SemanticMatcher(_Combined):
-    """The light signals plus embedding cosine; embeddings cached by question text."""
+    """The light signals plus the model's (``_MODEL_SIGNALS``) and ``contrast``; each
+    question's embedding and content tokens are kept by question text."""
 
     name = "semantic"
-    CACHE_SIZE = 20000  # questions: about 30 MB of vectors
+    CACHE_SIZE = 20000  # questions: about 30 MB of vectors, some 100 MB of tokens
 
     def __init__(self, weights: Weights, encoder: Any) -> None:
         super().__init__(weights)
         self.encoder = encoder
-        self._cache: OrderedDict[str, Any] = OrderedDict()
+        self._cache: OrderedDict[str, tuple[Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
@@ -324,38 +357,69 @@ class SemanticMatcher(_Combined):
     def prepare(self, questions: Iterable[str]) -> None:
         questions = list(questions)
         super().prepare(questions)
-        self._vectors(questions)
+        self._encoded(questions)
 
-    def _vectors(self, questions: Sequence[str]) -> Any:
-        import numpy as np
-
+    def _encoded(self, questions: Sequence[str]) -> list[tuple[Any, Any]]:
         keys = [self._key(q) for q in questions]
         with self._lock:
             missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
         if missing:
-            encoded = self.encoder.encode(missing)
+            vectors, tokens = self.encoder.encode_full(missing)
             with self._lock:
-                for k, vector in zip(missing, encoded, strict=True):
-                    self._cache[k] = vector
+                for k, vector, matrix in zip(missing, vectors, tokens, strict=True):
+                    self._cache[k] = (vector, matrix)
                 while len(self._cache) > self.CACHE_SIZE:
                     self._cache.popitem(last=False)
+        rows = []
         with self._lock:
-            rows = []
             for k in keys:
-                vector = self._cache.get(k)
-                if vector is None:  # evicted meanwhile by a burst of new questions
-                    vector = self.encoder.encode([k])[0]
+                entry = self._cache.get(k)
+                if entry is None:  # evicted meanwhile by a burst of new questions
+                    vectors, tokens = self.encoder.encode_full([k])
+                    entry = (vectors[0], tokens[0])
                 else:
                     self._cache.move_to_end(k)
-                rows.append(vector)
-        return np.stack(rows) if rows else np.zeros((0, self.encoder.dim), dtype=np.float32)
+                rows.append(entry)
+        return rows
 
-    def _cosines(self, keys: Sequence[str], choices: Sequence[str]) -> Any:
+    def _model_signals(self, keys: Sequence[str], choices: Sequence[str]) -> Any:
         import numpy as np
 
+        from bot.questions.encoder import align
+
+        a, b = self._encoded(keys), self._encoded(choices)
+        a_vectors = np.stack([v for v, _ in a])
+        b_vectors = np.stack([v for v, _ in b])
         # einsum's own loop, not BLAS: for a few hundred rows, waking BLAS's threads costs
         # more than the product (measured: 1.3 ms against 0.1 ms per call).
-        return np.einsum("ij,kj->ik", self._vectors(keys), self._vectors(choices))
+        cos = np.einsum("ij,kj->ik", a_vectors, b_vectors)
+        a_tokens = np.concatenate([t for _, t in a])
+        b_tokens = np.concatenate([t for _, t in b])
+        a_starts = np.cumsum([0] + [len(t) for _, t in a[:-1]])
+        b_starts = np.cumsum([0] + [len(t) for _, t in b[:-1]])
+        with _one_blas_thread():
+            return (cos, *align(a_tokens, b_tokens, a_starts, b_starts))
+
+
+_BLAS: Any = None
+
+
+def _one_blas_thread() -> Any:
+    """A context in which BLAS runs on one thread. The alignment's product is a few
+    milliseconds of work; a second BLAS thread saves nothing there, and its spinning after
+    the product competes for the CPU with the check itself (measured: p99 several times
+    the median on a busy 2-CPU machine). Encoding, a larger product, keeps every thread."""
+    global _BLAS
+    if _BLAS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _BLAS = ThreadpoolController()
+        except ImportError:  # pragma: no cover - the extra installs threadpoolctl
+            _BLAS = False
+    if _BLAS is False:
+        return contextlib.nullcontext()
+    return _BLAS.limit(limits=1, user_api="blas")
 
 
 class LegacyMatcher:

@@ -4,6 +4,7 @@ and of another panelist flagged, editing clears the flag, and the coordinator's 
 from __future__ import annotations
 
 import json
+import re
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -168,11 +169,12 @@ async def test_a_repeat_of_another_panelists_plan_is_flagged_and_editing_clears_
     answer = await submit(bot, PEER, view, "When could you start?")
     flagged = valid(answer["view"])
     # What it repeats, how sure HireBot is, and why; advice, not a block.
-    assert (
-        f"repeats <@{CROSS}>'s plan: “What's your earliest possible start date?”"
-        " _(very likely, 9" in text_of(flagged)
+    # "likely, 85%" with light, "very likely, 91%" with semantic: each score is calibrated.
+    assert re.search(
+        re.escape(f"repeats <@{CROSS}>'s plan: “What's your earliest possible start date?”")
+        + r" _\((?:very )?likely, (?:8|9)\d%; both ask about the start date\)_",
+        text_of(flagged),
     )
-    assert "%; both ask about the start date)_" in text_of(flagged)
     assert "This is advice: you decide." in text_of(flagged)
 
     # Edit in the same modal and save again: nothing repeats now.
@@ -233,6 +235,8 @@ async def test_questions_are_escaped_and_cut_wherever_they_are_quoted(bot):
     await scheduled(bot, COORDINATOR)
     view = await open_plan(bot, PEER)
     sneaky = "Why are you leaving your job <!channel> & when? " + "really " * 30
+    # Another panelist planned the same question, so every matcher flags it.
+    await plan_directly(bot, CROSS, [sneaky])
     answer = await submit(bot, PEER, view, sneaky)
     flagged = valid(answer["view"])
     # mrkdwn quotes it escaped; the plain-text input gives it back exactly as typed.

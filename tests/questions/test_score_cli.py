@@ -33,7 +33,9 @@ def test_one_pair_prints_score_verdict_and_why():
     line = result.stdout.strip()
     score = float(line.split()[0])
     assert 0.5 < score <= 1
-    assert "repeat (very likely; both ask about the start date)" in line
+    # Light's score for a shared screening intent is about 0.85: "likely" (its CV reliability:
+    # 88% of the pairs it scores 0.8-1.0 are repeats).
+    assert "repeat (likely; both ask about the start date)" in line
     assert "[matcher light, repeat at 0.45 or more]" in line
     different = hirebot("--matcher", "light", "SQL?", "Python?")
     assert " not a repeat (unlikely)" in different.stdout

@@ -40,13 +40,13 @@ def test_embeddings_are_kept_per_question_so_a_check_encodes_only_new_ones(monke
     weights = matchers.weights_for("semantic")
     m = matchers.SemanticMatcher(weights, Encoder(bundled_model_dir()))
     encoded: list[str] = []
-    real = m.encoder.encode
+    real = m.encoder.encode_full
 
     def counting(texts):
         encoded.extend(texts)
         return real(texts)
 
-    monkeypatch.setattr(m.encoder, "encode", counting)
+    monkeypatch.setattr(m.encoder, "encode_full", counting)
     m.prepare(QUESTIONS)
     assert sorted(encoded) == sorted(QUESTIONS)
     m.matches(QUESTIONS, QUESTIONS)
@@ -61,6 +61,40 @@ def test_semantic_uses_meaning_beyond_the_taxonomy():
     a = "How do you decide between batch and streaming processing?"
     b = "When would you choose streaming over batch processing?"
     assert semantic.score(a, b).score > light.score(a, b).score
+
+
+def test_content_tokens_match_one_at_a_time_and_in_a_batch():
+    np = pytest.importorskip("numpy")
+    from bot.questions.encoder import Encoder, align, bundled_model_dir
+
+    encoder = Encoder(bundled_model_dir())
+    vectors, tokens = encoder.encode_full(QUESTIONS)
+    for text, vector, matrix in zip(QUESTIONS, vectors, tokens, strict=True):
+        one_vector, one_tokens = encoder.encode_full([text])
+        assert np.abs(one_vector[0] - vector).max() < 1e-4
+        assert np.abs(one_tokens[0] - matrix).max() < 1e-4
+    # A question aligns fully with itself.
+    starts = np.array([0])
+    mean, _least, worst = align(tokens[3], tokens[3], starts, starts)
+    assert mean[0][0] == pytest.approx(1, abs=1e-4) and worst[0][0] == pytest.approx(1, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("What's your notice period?", "What is your notice period at the moment?"),
+        ("Why are you leaving your current job?", "Why do you want to leave your current job?"),
+        ("What is your biggest weakness?", "What would you say is your biggest weakness?"),
+        (
+            "Walk me through how you would design a URL shortener.",
+            "How would you design a URL shortener?",
+        ),
+    ],
+)
+def test_near_verbatim_repeats_are_flagged_though_shared_words_weigh_against(a, b):
+    """The semantic weights let shared words count against a pair whose meaning is already
+    equal (``train.FREE_SIGNS``); plain repeats with a few words changed still flag."""
+    assert matchers.build("semantic").score(a, b).repeat
 
 
 def test_a_model_directory_that_is_not_a_model_is_refused(tmp_path):

@@ -3,7 +3,7 @@ matcher (legacy = the scorer before issue 14, light = the default install, seman
 ``pip install 'hirebot[semantic]'``), in one run on one machine.
 
 Quality: precision, recall and F1 at each matcher's own threshold, and ROC AUC, on
-``--pairs`` (default ``tests/data/questions/heldout.csv``, which nothing was tuned on), plus
+``--pairs`` (default ``tests/data/questions/heldout_v2.csv``, which nothing was tuned on), plus
 the numbers per kind and hardness of pair.
 
 Speed: 8 panelists x 20 planned questions against 50 earlier questions (p50/p99 over

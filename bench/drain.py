@@ -171,6 +171,7 @@ class Result:
     duplicates: int
     lost: int
     calls_per_nudge: float
+    history_calls: int = 0  # conversations.history: a takeover looking for a dead sender's sends
     steady_p50: float | None = None
     steady_p99: float | None = None
 
@@ -193,8 +194,11 @@ async def drain_once(
     tick: float,
     spread: float,
     workdir: Path,
+    kill_at: float | None = None,
 ) -> tuple[float, list[float], list[str], dict[str, int]]:
     """Seed ``count`` nudges, let them fall due (over ``spread`` seconds), wait for the drain.
+    ``kill_at``: SIGKILL the first dispatcher once that share of the nudges is sent, and start
+    a fresh one (it takes over the dead one's claims when their leases lapse).
 
     Returns (drain seconds, lateness of each nudge, channels posted to, calls per method).
     """
@@ -231,6 +235,11 @@ async def drain_once(
                         )
                     if not left:
                         break
+                    if kill_at is not None and left <= count * (1 - kill_at):
+                        kill_at = None
+                        workers[0].kill()
+                        await workers[0].wait()
+                        workers[0] = (await start_workers(1, env))[0]
             finally:
                 await stop_workers(workers)
             posts, methods = report()
@@ -253,6 +262,8 @@ async def _spread(session: Any, start: datetime, step: timedelta) -> None:
 
 async def run(backend: str, processes: int, args: argparse.Namespace, workdir: Path) -> Result:
     label = f"{'SQLite' if backend == 'sqlite' else 'PostgreSQL'}, {processes} process(es)"
+    if args.kill:
+        label += ", one killed at half"
     print(f"… {label}: draining {args.count} nudges", file=sys.stderr, flush=True)
     options = {
         "latency": args.latency,
@@ -261,7 +272,12 @@ async def run(backend: str, processes: int, args: argparse.Namespace, workdir: P
         "workdir": workdir,
     }
     drain, lateness, posts, methods = await drain_once(
-        backend, processes, count=args.count, spread=0.0, **options
+        backend,
+        processes,
+        count=args.count,
+        spread=0.0,
+        kill_at=0.5 if args.kill else None,
+        **options,
     )
     per_person = Counter(posts)
     total = processes * args.concurrency
@@ -277,6 +293,7 @@ async def run(backend: str, processes: int, args: argparse.Namespace, workdir: P
         duplicates=sum(n - 1 for n in per_person.values()),
         lost=args.count - len(per_person),
         calls_per_nudge=sum(methods.values()) / args.count,
+        history_calls=methods.get("conversations.history", 0),
     )
     if args.steady:
         # Half the capacity, for a stream that should never queue up.
@@ -300,8 +317,8 @@ def table(results: list[Result], args: argparse.Namespace) -> str:
         "",
         "| configuration | concurrency | drain | nudges/s | bound N·lat/c | % of bound"
         " | lateness p50 / p99 (backlog) | lateness p50 / p99 (steady) | duplicates | lost"
-        " | calls/nudge |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        " | calls/nudge | history look-ups |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         steady = f"{r.steady_p50:.2f} s / {r.steady_p99:.2f} s" if r.steady_p50 is not None else "—"
@@ -309,7 +326,7 @@ def table(results: list[Result], args: argparse.Namespace) -> str:
             f"| {r.label} | {r.concurrency} | {r.drain:.1f} s | {r.throughput:.0f}"
             f" | {r.bound:.1f} s | {100 * r.bound / r.drain:.0f}%"
             f" | {r.lateness_p50:.1f} s / {r.lateness_p99:.1f} s | {steady}"
-            f" | {r.duplicates} | {r.lost} | {r.calls_per_nudge:.2f} |"
+            f" | {r.duplicates} | {r.lost} | {r.calls_per_nudge:.2f} | {r.history_calls} |"
         )
     return "\n".join(lines)
 
@@ -333,6 +350,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per Web API call")
     parser.add_argument("--concurrency", type=int, default=8, help="per process")
     parser.add_argument("--tick", type=float, default=1.0, help="dispatch interval, seconds")
+    parser.add_argument(
+        "--kill",
+        action="store_true",
+        help="SIGKILL a dispatcher half way and start a fresh one (the takeover's cost)",
+    )
     parser.add_argument(
         "--runs", default="sqlite:1,postgresql:1,postgresql:2", help="backend:processes,…"
     )

@@ -54,20 +54,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(log_format: str) -> None:
+    """INFO and up to stderr, as text lines or (``HIREBOT_LOG_FORMAT=json``) one JSON object
+    a line with ``time``, ``level``, ``logger`` and ``message`` (and ``exc_info``, when there
+    is a traceback), for log pipelines that parse rather than grep."""
+    handler = logging.StreamHandler()
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        handler.setFormatter(
+            JsonFormatter(
+                "{levelname}{name}{message}",
+                style="{",
+                rename_fields={"levelname": "level", "name": "logger"},
+                timestamp="time",
+            )
+        )
+    else:
+        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     # Alembic announces each of its plugins at INFO on import: noise for every command.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
             # The demo is self-contained: it reads no settings, so a stray one can't break it.
             from bot.demo import run_demo
 
+            configure_logging("text")
             return asyncio.run(run_demo(quiet=args.quiet))
         settings = load_settings()
+        configure_logging(settings.log_format)
         if args.command == "serve":
             return _serve(settings)
         if args.command == "db":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     # matcher so that the matcher's check can see it.
     question_model: str | None = Field(None, **_env("HIREBOT_QUESTION_MODEL"))
     question_matcher: str = Field("auto", **_env("HIREBOT_QUESTION_MATCHER"))
+    log_format: Literal["text", "json"] = Field("text", **_env("HIREBOT_LOG_FORMAT"))
 
     @field_validator("coordinators", mode="before")
     @classmethod

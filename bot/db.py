@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,7 +12,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -36,6 +39,32 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot store anything right now (gone, read-only, unreachable)."""
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` means the database is out of reach, rather than a bug: people are then
+    told to try again shortly, and the log gets one line instead of a traceback."""
+    if isinstance(exc, DatabaseUnavailable | OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, ConnectionError | TimeoutError | asyncio.TimeoutError) or (
+        type(exc).__module__.startswith("asyncpg") and "Connection" in type(exc).__name__
+    )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for PostgreSQL and in-memory databases)."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(url).database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers work while the single writer commits; the busy timeout makes a second
     # writer wait instead of failing at once.
@@ -59,6 +88,8 @@ class Database:
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._file = sqlite_file(self.url)
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file in use
 
     @property
     def dialect(self) -> str:
@@ -66,22 +97,70 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction: committed on success, rolled back on error."""
+        """A session in a transaction: committed on success, rolled back on error.
+
+        Raises ``DatabaseUnavailable`` when a SQLite file was deleted or replaced under the
+        running process: its open connections would otherwise keep "saving" into an unlinked
+        file that vanishes on restart.
+        """
+        self.check_file()
         async with self.sessions() as session, session.begin():
             yield session
 
-    async def ping(self) -> bool:
+    @asynccontextmanager
+    async def write_session(self) -> AsyncIterator[AsyncSession]:
+        """A session for a read-check-write change, exclusive on both databases.
+
+        SQLite takes its single write lock up front (``BEGIN IMMEDIATE``), so two changes cannot
+        both read the state before either writes; PostgreSQL callers lock the panel's row
+        (``SELECT … FOR UPDATE``) instead, which serialises changes to one panel only.
+        """
+        async with self.session() as session:
+            if self.dialect == "sqlite":
+                connection = await session.connection()
+                await connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield session
+
+    def check_file(self) -> None:
+        """For SQLite: the file is still there, and still the one this process opened."""
+        if self._file is None:
+            return
         try:
+            stat = os.stat(self._file)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"the database file {self._file} is gone") from exc
+        identity = (stat.st_dev, stat.st_ino)
+        if self._identity is None:
+            self._identity = identity
+        elif identity != self._identity:
+            raise DatabaseUnavailable(f"the database file {self._file} was replaced")
+
+    async def health(self) -> str | None:
+        """None when the schema is there and a write goes through (rolled back, so it changes
+        nothing); otherwise one line saying what is wrong."""
+        try:
+            self.check_file()
             async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            return True
-        except Exception:
-            return False
+                version = await conn.scalar(text("SELECT version_num FROM alembic_version"))
+                if not version:
+                    return "the schema is missing"
+                await conn.execute(
+                    text("UPDATE alembic_version SET version_num = version_num")
+                )  # takes the write lock: fails on a read-only file or a read-only replica
+                await conn.rollback()
+            return None
+        except Exception as exc:
+            return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+
+    async def ping(self) -> bool:
+        return await self.health() is None
 
     async def upgrade(self, revision: str = "head") -> None:
         """Apply Alembic migrations on this engine's connection."""
         async with self.engine.begin() as conn:
             await conn.run_sync(_run_upgrade, revision)
+        self._identity = None
+        self.check_file()  # the file the schema was just written to is the one to keep using
 
     async def dispose(self) -> None:
         await self.engine.dispose()

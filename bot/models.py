@@ -204,6 +204,9 @@ class Panelist(Base):
     packet_ts: Mapped[str | None] = mapped_column(String(32))
     # The coordinator excused them from feedback (they left early, were replaced, ...).
     excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When they took the seat (scheduling, or replacing someone): their packet's moment, which
+    # keeps a prep reminder from landing right on top of it.
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     panel: Mapped[Panel] = relationship(back_populates="panelists")
 
@@ -261,6 +264,19 @@ class CandidateUpdate(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_candidate_updates_panel", "panel_id", "at"),)
+
+
+class Submission(Base):
+    """A form submission or click already applied: the same one arriving twice (a double click,
+    a retried request, three posts at once) is taken once. ``key`` names the submission (the
+    modal's view id, the message and button clicked); ``panel_id`` is what it produced."""
+
+    __tablename__ = "submissions"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    panel_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class PanelDraft(Base):
@@ -323,6 +339,9 @@ class Nudge(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when this row was reclaimed from a sender whose lease lapsed: that sender's lease. The
+    # new sender first looks for a message that sender may have delivered before it died.
+    lapsed_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     channel: Mapped[str | None] = mapped_column(String(32))
@@ -334,4 +353,5 @@ class Nudge(Base):
     __table_args__ = (
         Index("ix_nudges_status_due", "status", "due_at"),
         Index("ix_nudges_panel_status", "panel_id", "status"),
+        Index("ix_nudges_recipient_status_due", "recipient_id", "status", "due_at"),
     )

@@ -6,7 +6,9 @@ Adaptive Cards for Teams later) and delivers them as direct messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.panels.composition import CompositionWarning
@@ -56,6 +58,9 @@ class PanelRescheduled:
     summary: PanelSummary
     previous: Slot
     by: Person
+    candidate_message: str = ""  # the recruiter's copy: the new time, ready to send
+    #: Only on the receipt to whoever moved it: what the new time means for the panel.
+    warnings: tuple[CompositionWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class PanelCancelled:
     summary: PanelSummary
     by: Person
     reason: str
+    candidate_message: str = ""  # the recruiter's copy: a note for the candidate
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,24 @@ class Delivery:
     message_id: str
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A message the bot finds it posted to someone: the nudges it named, the file it shared."""
+
+    delivery: Delivery
+    nudge_ids: tuple[int, ...] = ()
+    file_name: str = ""
+
+
 class ChatPlatform(Protocol):
-    async def send_direct(self, recipient: Person, notice: Notice) -> Delivery:
-        """Deliver ``notice`` privately to ``recipient``, rendered in their time zone."""
+    async def send_direct(
+        self, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
+    ) -> Delivery:
+        """Deliver ``notice`` privately to ``recipient``, rendered in their time zone; the
+        message names ``nudge_ids`` where the platform can carry such data."""
+        ...
+
+    async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
+        """What the bot posted to ``recipient`` since ``since`` (to tell after a crash whether
+        a send went through)."""
         ...

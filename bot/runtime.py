@@ -1,9 +1,18 @@
-"""``hirebot serve``: upgrade the schema, then run the ASGI app (and Socket Mode if asked)."""
+"""``hirebot serve``: upgrade the schema, then run the ASGI app (and Socket Mode if asked).
+
+SIGTERM (and Ctrl-C) stop it cleanly: uvicorn's graceful shutdown runs the lifespan's shutdown
+hooks (stop ticking, let sends in flight finish and put back what was claimed but not started,
+close Socket Mode, close the database pools), then ``serve`` returns and the process exits 0.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
 import sys
+from collections.abc import Iterator
+from types import FrameType
 
 import uvicorn
 
@@ -15,6 +24,31 @@ from bot.slack.app import build_app, build_services
 from scheduling.runner import DispatchRunner
 
 log = logging.getLogger("hirebot")
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: How long open HTTP requests may take to finish once a stop is asked for.
+HTTP_GRACE_SECONDS = 10
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, without its habit of re-raising the stop signal after its graceful
+    shutdown: that made ``hirebot serve`` die *by* SIGTERM (exit -15), which orchestrators
+    read as a crash. The signal only asks for the same graceful shutdown; a second Ctrl-C
+    still forces it."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if not self.should_exit:
+            log.info("%s: stopping after the sends in flight", signal.Signals(sig).name)
+        super().handle_exit(sig, frame)
 
 
 async def serve(settings: Settings) -> int:
@@ -52,6 +86,13 @@ async def serve(settings: Settings) -> int:
         "Socket Mode" if socket_mode else "HTTP",
         db.dialect,
     )
-    config = uvicorn.Config(asgi, host="0.0.0.0", port=settings.port, log_level="warning")
-    await uvicorn.Server(config).serve()
+    config = uvicorn.Config(
+        asgi,
+        host="0.0.0.0",
+        port=settings.port,
+        log_level="warning",
+        log_config=None,  # uvicorn logs through our handlers (and JSON format, if chosen)
+        timeout_graceful_shutdown=HTTP_GRACE_SECONDS,
+    )
+    await _Server(config).serve()
     return 0

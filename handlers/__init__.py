@@ -9,7 +9,17 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.app import Services
-from handlers import actions, commands, events, followup, options, prep, questions, views
+from handlers import (
+    actions,
+    commands,
+    errors,
+    events,
+    followup,
+    options,
+    prep,
+    questions,
+    views,
+)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -21,3 +31,4 @@ def register(app: AsyncApp, services: Services) -> None:
     questions.register(app, services)
     followup.register(app, services)
     prep.register(app, services)
+    errors.register(app, services)

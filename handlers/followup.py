@@ -12,6 +12,8 @@ import logging
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.changes.pipeline import AlreadyApplied
+from bot.followup import visibility
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
 from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
@@ -21,7 +23,7 @@ from bot.slack import followup_messages, ids, modals
 from bot.slack.app import Services
 from bot.slack.messages import Rendered
 from handlers.replies import click_refusal, panel_id_of, tell_privately
-from handlers.views import deliver_now, refusal_text
+from handlers.views import refusal_text
 from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,9 @@ async def stalled_answer(services: Services, user_id: str) -> Rendered:
     found = [
         (
             p,
-            p.blockers(now, settings, reader.tz),
+            visibility.blockers_for(
+                p.blockers(now, settings, reader.tz), visibility.may_read_progress(p, user_id)
+            ),
             _days_past(p, services, reader.tz),
         )
         for p in await services.followup.stalled(user_id, reader.tz)
@@ -55,7 +59,8 @@ async def history_answer(services: Services, user_id: str, panel_id: int) -> Ren
     """``/panel history``; raises ``PanelNotFound`` for panels the caller may not see."""
     panel, events = await services.followup.history(user_id, panel_id)
     reader = await services.directory.person(user_id)
-    return followup_messages.history(panel, events, reader)
+    reading = await services.followup.reading(user_id, panel)
+    return followup_messages.history(panel, events, reader, assessments=reading.may_read_others)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -122,7 +127,6 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         text = f"<@{panelist_id}> is excused from feedback on {panel.reference}."
         await tell_privately(services, body, respond, client, text)
-        await deliver_now(services, panel.id)
 
     # ------------------------------------------------------------------ modals
     @app.view(ids.FEEDBACK_SUBMIT)
@@ -135,14 +139,16 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         try:
             panel, edited = await services.followup.submit_feedback(
-                user_id, panel_id, checked.value
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
             )
+        except AlreadyApplied:
+            await ack()
+            return
         except Refusal as refusal:
             await ack(response_action="errors", errors={"evidence": refusal_text(refusal)})
             return
         await ack()
         log.info("%s %s feedback on %s", user_id, "edited" if edited else "gave", panel.reference)
-        await deliver_now(services, panel.id)
 
     @app.view(ids.DECISION_SUBMIT)
     async def submit_decision(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -159,14 +165,20 @@ def register(app: AsyncApp, services: Services) -> None:
         assert outcome is not None
         try:
             panel = await services.followup.decide(
-                user_id, int(meta.get("panel", 0)), outcome, checked.value
+                user_id,
+                int(meta.get("panel", 0)),
+                outcome,
+                checked.value,
+                submission=modals.submission_key(view),
             )
+        except AlreadyApplied:
+            await ack()
+            return
         except Refusal as refusal:
             await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
             return
         await ack()
         log.info("%s decided %s on %s", user_id, outcome, panel.reference)
-        await deliver_now(services, panel.id)
 
     @app.view(ids.CANDIDATE_UPDATED_SUBMIT)
     async def submit_candidate_updated(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -177,10 +189,14 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
-            panel = await services.followup.candidate_updated(user_id, panel_id, checked.value)
+            panel = await services.followup.candidate_updated(
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+            )
+        except AlreadyApplied:
+            await ack()
+            return
         except Refusal as refusal:
             await ack(response_action="errors", errors={"note": refusal_text(refusal)})
             return
         await ack()
         log.info("%s updated the candidate of %s", user_id, panel.reference)
-        await deliver_now(services, panel.id)

@@ -12,6 +12,9 @@ import logging
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.changes.pipeline import AlreadyApplied
+from bot.followup.forms import check_text
+from bot.panels import bounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
 from bot.prep.service import NotYourPacket, ReplacementProblem
@@ -19,7 +22,7 @@ from bot.slack import ids, modals, prep_messages
 from bot.slack.app import Services
 from bot.slack.text import mention
 from handlers.replies import click_refusal, panel_id_of, tell_privately
-from handlers.views import deliver_now, refusal_text
+from handlers.views import refusal_text
 from scheduling.notices import brief
 
 log = logging.getLogger(__name__)
@@ -47,11 +50,8 @@ def register(app: AsyncApp, services: Services) -> None:
             await prep.confirm(user_id, panel_id, _message_ts(body))
         except NotYourPacket:
             await tell_privately(services, body, respond, client, NOT_YOURS)
-            return
         except PanelClosed as refusal:
             await tell_privately(services, body, respond, client, str(refusal))
-            return
-        await deliver_now(services, panel_id)
 
     @app.action(ids.PREP_DECLINE)
     async def decline(
@@ -64,10 +64,8 @@ def register(app: AsyncApp, services: Services) -> None:
         except NotYourPacket:
             await tell_privately(services, body, respond, client, NOT_YOURS)
             return
-        if panel.is_cancelled:
-            await tell_privately(
-                services, body, respond, client, f"{panel.reference} was cancelled: nothing to do."
-            )
+        except PanelClosed as refusal:
+            await tell_privately(services, body, respond, client, str(refusal))
             return
         view = prep_messages.decline_modal(brief(panel), _message_ts(body))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -77,21 +75,33 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
         panel_id = int(meta.get("panel", 0))
-        reason = (modals.form_values(view).get(prep_messages.DECLINE_REASON) or "").strip()
         field = prep_messages.DECLINE_REASON
-        if not reason:
-            await ack(response_action="errors", errors={field: "Please say why, in a few words."})
+        checked = check_text(
+            modals.form_values(view),
+            field,
+            bounds.DECLINE_REASON,
+            required="Please say why, in a few words.",
+        )
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
             return
         try:
-            await prep.decline(user_id, panel_id, reason[:500], meta.get("ts"))
+            await prep.decline(
+                user_id,
+                panel_id,
+                checked.value,
+                meta.get("ts"),
+                submission=modals.submission_key(view),
+            )
         except NotYourPacket:
             await ack(response_action="errors", errors={field: NOT_YOURS})
             return
         except PanelClosed as refusal:
             await ack(response_action="errors", errors={field: str(refusal)})
             return
+        except AlreadyApplied:
+            pass
         await ack()
-        await deliver_now(services, panel_id)
 
     @app.action(ids.PREP_REPLACE_OPEN)
     async def replace_open(
@@ -128,15 +138,18 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors={field: "Pick the replacement."})
             return
         try:
-            await prep.replace(user_id, panel_id, old_id, new_id)
+            await prep.replace(
+                user_id, panel_id, old_id, new_id, submission=modals.submission_key(view)
+            )
         except ReplacementProblem as problem:
             await ack(response_action="errors", errors={field: str(problem)})
             return
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={field: refusal_text(refusal)})
             return
+        except AlreadyApplied:
+            pass
         await ack()
-        await deliver_now(services, panel_id)
 
     @app.action(ids.PREP_REMIND_NOW)
     async def remind_now(
@@ -150,7 +163,6 @@ def register(app: AsyncApp, services: Services) -> None:
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        await deliver_now(services, panel_id)
         if reminded.user_ids:
             who = ", ".join(mention(u) for u in reminded.user_ids)
             await tell_privately(services, body, respond, client, f"Reminded {who} now.")

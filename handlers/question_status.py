@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from bot.models import Panel
 from bot.panels import access
-from bot.questions.matcher import matcher_for
-from bot.questions.service import QuestionPlanner
 from bot.slack import question_views
 from bot.slack.app import Services
 from bot.slack.blocks import Block
@@ -17,7 +15,5 @@ async def status_section(services: Services, panel: Panel, user_id: str) -> list
     overlaps when they plan)."""
     if panel.is_cancelled or not access.can_manage(panel, user_id):
         return []
-    result = await QuestionPlanner(
-        services.db, services.clock, matcher_for(services.settings)
-    ).coverage(panel)
+    result = await services.questions.coverage(panel)
     return question_views.coverage_blocks(result)

@@ -15,8 +15,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.questions import plan as plan_text
-from bot.questions.matcher import matcher_for
-from bot.questions.service import QuestionPlanner
 from bot.slack import ids, modals, question_views
 from bot.slack.app import Services
 from handlers.replies import click_refusal, panel_id_of, tell_privately
@@ -26,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    planner = QuestionPlanner(services.db, services.clock, matcher_for(services.settings))
+    planner = services.questions
 
     @app.action(ids.PREP_PLAN_QUESTIONS)
     async def open_plan(

@@ -1,4 +1,5 @@
-"""Modal submissions: validate into field errors, store, ack, then tell people."""
+"""Modal submissions: validate into field errors, store, ack. What a change owes people goes
+out through the change pipeline, right after its commit."""
 
 from __future__ import annotations
 
@@ -6,8 +7,21 @@ import logging
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.panels.request import assignment_fields, check_assignments, check_basics, check_slot
+from bot.changes.pipeline import AlreadyApplied
+from bot.followup.forms import check_text
+from bot.models import Panel
+from bot.panels import bounds
+from bot.panels.request import (
+    PanelBasics,
+    Slot,
+    assignment_fields,
+    check_assignments,
+    check_basics,
+    check_slot,
+)
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import slot_of
+from bot.people import unusable
 from bot.slack import ids, modals
 from bot.slack.app import Services
 
@@ -25,6 +39,8 @@ def register(app: AsyncApp, services: Services) -> None:
             )
             return
         checked = check_basics(modals.form_values(view), services.clock.now())
+        if not checked.errors:
+            checked.errors = await people_problems(services, checked.value)
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -39,7 +55,12 @@ def register(app: AsyncApp, services: Services) -> None:
     async def schedule_focus(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         draft_id = modals.metadata(view).get("draft", "")
-        basics = await services.panels.load_draft(user_id, draft_id)
+        try:
+            basics = await services.panels.load_draft(user_id, draft_id)
+        except AlreadyApplied as done:  # the same form again: it made its panel already
+            await ack(response_action="clear")
+            log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
+            return
         if basics is None or not services.settings.is_coordinator(user_id):
             first = next(iter(view.get("state", {}).get("values", {})), "")
             await ack(
@@ -61,12 +82,16 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
-        panel = await services.panels.schedule(
-            user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
-        )
+        try:
+            panel = await services.panels.schedule(
+                user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+            )
+        except AlreadyApplied as done:  # the same form again: it made its panel already
+            await ack(response_action="clear")
+            log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
+            return
         await ack(response_action="clear")
-        await services.flows.announce_scheduled(panel)
-        await deliver_now(services, panel.id)  # the prep packets, without waiting for a tick
+        log.info("%s scheduled %s", user_id, panel.reference)
 
     @app.view(ids.RESCHEDULE)
     async def reschedule(ack: AsyncAck, body: dict, view: dict) -> None:
@@ -77,27 +102,79 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
-            panel, previous = await services.panels.reschedule(user_id, panel_id, checked.value)
+            if unchanged(await services.panels.manageable(user_id, panel_id), checked.value):
+                # Also what a second press of the same submission finds: nobody is told twice.
+                await ack(
+                    response_action="errors",
+                    errors={"start_date": "That's when the panel already is: pick a new time."},
+                )
+                return
+            panel, previous = await services.panels.reschedule(
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+            )
+        except AlreadyApplied:
+            await ack()
+            return
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={"start_date": refusal_text(refusal)})
             return
         await ack()
         log.info("%s rescheduled %s from %s", user_id, panel.reference, previous.starts_at)
-        await deliver_now(services, panel.id)
 
     @app.view(ids.CANCEL_CONFIRM)
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
         panel_id = int(modals.metadata(view).get("panel", 0))
-        reason = (modals.form_values(view).get("reason") or "").strip()
+        checked = check_text(modals.form_values(view), "reason", bounds.CANCEL_REASON, None)
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
+            return
         try:
-            panel = await services.panels.cancel(user_id, panel_id, reason)
+            panel = await services.panels.cancel(
+                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+            )
+        except AlreadyApplied:
+            await ack()
+            return
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={"reason": refusal_text(refusal)})
             return
         await ack()
         log.info("%s cancelled %s", user_id, panel.reference)
-        await deliver_now(services, panel.id)
+
+
+#: How long the first step waits for Slack to say who the chosen people are (seconds): well
+#: inside Slack's 3 seconds, with the draft still to store. Past it, they are accepted.
+PEOPLE_CHECK_BUDGET = 1.5
+
+
+async def people_problems(services: Services, basics: PanelBasics) -> dict[str, str]:
+    """Field errors for bots, deactivated accounts and unknown IDs among the people chosen (the
+    rule Replace uses: ``bot.people.unusable``), looked up in parallel within a budget. Whoever
+    Slack cannot describe in time is accepted; their names are looked up again when sent."""
+    chosen = [*basics.panelist_ids, basics.hiring_manager_id, basics.recruiter_id]
+    people = await services.directory.people(chosen, within=PEOPLE_CHECK_BUDGET)
+    errors: dict[str, str] = {}
+    for user_id in basics.panelist_ids:
+        problem = unusable(people[user_id])
+        if problem and "panelists" not in errors:
+            named = people[user_id].name != user_id  # field errors are plain text: no mentions
+            errors["panelists"] = f"{people[user_id].name}: {problem}" if named else problem
+    for field, user_id in (
+        ("hiring_manager", basics.hiring_manager_id),
+        ("recruiter", basics.recruiter_id),
+    ):
+        problem = unusable(people[user_id])
+        if problem:
+            errors[field] = problem
+    return errors
+
+
+def unchanged(panel: Panel, slot: Slot) -> bool:
+    """A "new" time that is the panel's own: same instant, same length (the zone it is shown
+    in changes nothing anyone would be told)."""
+    current = slot_of(panel)
+    return (current.starts_at, current.duration_minutes) == (slot.starts_at, slot.duration_minutes)
 
 
 def refusal_text(refusal: Exception) -> str:
@@ -105,14 +182,3 @@ def refusal_text(refusal: Exception) -> str:
     if isinstance(refusal, PanelNotFound):
         return "This panel no longer exists."  # the same whether hidden or deleted
     return str(refusal)
-
-
-async def deliver_now(services: Services, panel_id: int) -> None:
-    """Send the notices a change queued (in its own transaction) now rather than next tick.
-
-    Best effort: whatever this does not deliver, the dispatcher's next tick does.
-    """
-    try:
-        await services.dispatcher.run_once(panel_id=panel_id)
-    except Exception:
-        log.exception("could not deliver P-%s's notices now; the next tick will", panel_id)

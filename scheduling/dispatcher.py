@@ -27,6 +27,7 @@ the sends in flight at the moment of the crash.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import random
@@ -34,9 +35,10 @@ import secrets
 import socket
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import Jitter
@@ -47,9 +49,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.followup.loading import load_progress
+from bot.metrics import Metrics
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
-from bot.platform import ChatPlatform, Digest, Notice
+from bot.platform import ChatPlatform, Delivery, Digest, Notice
 from bot.slack.client import (
     REQUEST_TIMEOUT_SECONDS,
     SlackError,
@@ -58,6 +61,7 @@ from bot.slack.client import (
 )
 from scheduling import guards, notices, outbox
 from scheduling.outbox import Outcome
+from scheduling.policy import RENEWING
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +72,18 @@ PER_CHANNEL_INTERVAL = 1.0
 #: after 15 to 30 minutes of failing sends, so a shorter Slack outage delays it but loses nothing.
 BACKOFF_FACTOR = 30.0
 BACKOFF_CAP = timedelta(minutes=15)
-#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID.
-CALLS_PER_SEND = 1
+#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID (after a
+#: takeover, a ``conversations.open`` and a ``conversations.history`` page come first).
+CALLS_PER_SEND = 3
+#: How far before a dead sender's last lease renewal its DM is searched (clocks of replicas
+#: differ a little; Slack's timestamps are its own).
+TAKEOVER_MARGIN = timedelta(seconds=5)
+
+
+class Replanner(Protocol):
+    """Re-plans a panel's nudges from its current state (``bot.changes.pipeline``)."""
+
+    async def replan_panel(self, session: AsyncSession, panel_id: int) -> None: ...
 
 
 class EqualJitter(Jitter):
@@ -90,6 +104,26 @@ def call_timeout(lease: timedelta, preferred: float = REQUEST_TIMEOUT_SECONDS) -
     return min(preferred, lease.total_seconds() / (2 * CALLS_PER_SEND))
 
 
+def _tracked(
+    run: Callable[..., Awaitable[DispatchReport]],
+) -> Callable[..., Awaitable[DispatchReport]]:
+    """Count a dispatcher's runs in progress (ticks, and the deliveries right after a change
+    alike), so a stopping process can wait for their sends in flight (``Dispatcher.stopped``)."""
+
+    @functools.wraps(run)
+    async def tracked(self: Dispatcher, *args: object, **kwargs: object) -> DispatchReport:
+        self._runs += 1
+        self._quiet.clear()
+        try:
+            return await run(self, *args, **kwargs)
+        finally:
+            self._runs -= 1
+            if not self._runs:
+                self._quiet.set()
+
+    return tracked
+
+
 def worker_name() -> str:
     """Who holds a claim: host, process and a random tag (pids are reused across restarts)."""
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -105,6 +139,7 @@ class DispatchReport:
     failed: int = 0
     retry_later: int = 0
     lost_lease: int = 0  # sent, but another sender had taken the nudge over meanwhile
+    recovered: int = 0  # found delivered by a sender that died, recorded instead of resent
 
     def __iadd__(self, other: DispatchReport) -> DispatchReport:
         for f in fields(self):
@@ -116,7 +151,8 @@ class DispatchReport:
             f"sent {self.sent} nudge(s) in {self.messages} message(s), skipped {self.skipped},"
             f" failed {self.failed}, retry later {self.retry_later}"
         )
-        return line + (f", lease lost {self.lost_lease}" if self.lost_lease else "")
+        line += f", lease lost {self.lost_lease}" if self.lost_lease else ""
+        return line + (f", found already delivered {self.recovered}" if self.recovered else "")
 
 
 class Dispatcher:
@@ -134,6 +170,8 @@ class Dispatcher:
         backoff_factor: float = BACKOFF_FACTOR,
         backoff_cap: timedelta = BACKOFF_CAP,
         pace: float = PER_CHANNEL_INTERVAL,
+        replanner: Replanner | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -148,13 +186,19 @@ class Dispatcher:
         self.backoff = BackoffRetryIntervalCalculator(backoff_factor, jitter=EqualJitter())
         self.backoff_cap = backoff_cap
         self.pace = pace
+        self.replanner = replanner
         self._slots = asyncio.Semaphore(self.concurrency)
         self._next_send: dict[str, float] = {}  # recipient -> when (monotonic) they may get more
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self.metrics = metrics or Metrics()
+        self._runs = 0  # run_once calls in progress
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     # ------------------------------------------------------------------ running
+    @_tracked
     async def run_once(
         self, as_of: datetime | None = None, *, panel_id: int | None = None
     ) -> DispatchReport:
@@ -219,6 +263,15 @@ class Dispatcher:
         """Finish the sends in flight, start no more (claimed rows not started go back)."""
         self._stopping = True
 
+    async def stopped(self, timeout: float) -> bool:
+        """After ``stop``: wait for every run in progress to record its sends and put back
+        what it claimed but did not start; False if one is still going after ``timeout`` s."""
+        try:
+            await asyncio.wait_for(self._quiet.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
     # ------------------------------------------------------------------ one batch
     async def _start(
         self, batch: Sequence[Nudge], as_of: datetime, probe: bool
@@ -268,6 +321,7 @@ class Dispatcher:
                 else:
                     sendable.append(nudge)
             now = self.clock.now()
+            renew: set[int] = set()
             for reason, skip_ids in skipped.items():
                 done = await outbox.settle(
                     session,
@@ -277,6 +331,9 @@ class Dispatcher:
                     now=now,
                 )
                 report.skipped += len(done)
+                self.metrics.count(self.metrics.nudges_skipped, batch, done)
+                renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
+            await self._renew_series(session, renew)
         return sendable, panels
 
     # ------------------------------------------------------------------ one recipient
@@ -317,6 +374,11 @@ class Dispatcher:
                     # The rest go back, to be grouped afresh with the next batch.
                     await self._settle(held, PUT_BACK)
                     return report
+                unsent = await self._already_delivered(reader, nudges, notice, report)
+                if len(unsent) < len(nudges):
+                    # Some went before the crash: the rest go back, to be composed afresh.
+                    await self._settle([n.id for n in unsent], PUT_BACK)
+                    return report
                 await self._send(recipient, nudges, panels, reader, notice, as_of, report)
             return report
         finally:
@@ -330,7 +392,7 @@ class Dispatcher:
     async def _compose(
         self, nudges: list[Nudge], panels: dict[int, Panel]
     ) -> tuple[Person, Notice]:
-        if any(n.kind in notices.FOLLOWUP_COMPOSERS for n in nudges):
+        if any(n.kind in notices.NEEDS_SESSION for n in nudges):
             async with self.db.session() as session:
                 now = self.clock.now()
                 items = [
@@ -345,9 +407,71 @@ class Dispatcher:
                     for n in nudges
                 ]
         else:
-            items = [await notices.compose(n, panels[n.panel_id], self.directory) for n in nudges]
+            now = self.clock.now()
+            items = [
+                await notices.compose(
+                    n, panels[n.panel_id], self.directory, settings=self.settings, now=now
+                )
+                for n in nudges
+            ]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
         return await notices.reader(nudges[0], self.directory), notice
+
+    async def _already_delivered(
+        self, reader: Person, nudges: list[Nudge], notice: Notice, report: DispatchReport
+    ) -> list[Nudge]:
+        """After a takeover: which of ``nudges`` the sender that died had delivered already.
+
+        The rows were reclaimed from a sender whose lease lapsed; it may have posted before it
+        could record it. Every message HireBot posts names its nudges (Slack message metadata),
+        and an invite is a file of a known name, so the recipient's DM since that sender's last
+        renewal tells. Those found are recorded as sent (with their after-send work); the rest
+        are returned, to be sent now. A look-up that fails sends anyway (a possible double is
+        better than a lost message)."""
+        lapsed = [n.lapsed_lease_until for n in nudges if n.lapsed_lease_until is not None]
+        if not lapsed:
+            return nudges
+        since = min(lapsed) - self.lease - TAKEOVER_MARGIN
+        try:
+            posted = await self.platform.posted_since(reader, since)
+        except SlackError as exc:
+            log.warning("could not look for earlier sends of %s: %s", [n.id for n in nudges], exc)
+            return nudges
+        file_name = getattr(notice, "filename", None)
+        found: dict[int, Delivery] = {}
+        for message in posted:
+            for nudge_id in message.nudge_ids:
+                found.setdefault(nudge_id, message.delivery)
+            if file_name and message.file_name == file_name and len(nudges) == 1:
+                found.setdefault(nudges[0].id, message.delivery)
+        done = [n for n in nudges if n.id in found]
+        for delivery in dict.fromkeys(found[n.id] for n in done):
+            group = [n for n in done if found[n.id] == delivery]
+            async with self.db.session() as session:
+                settled = await outbox.settle(
+                    session,
+                    [n.id for n in group],
+                    Outcome(
+                        NudgeStatus.SENT,
+                        channel=delivery.channel,
+                        message_ts=delivery.message_id,
+                    ),
+                    worker=self.worker,
+                    now=self.clock.now(),
+                )
+                recorded = [n for n in group if n.id in settled]
+                await notices.after_sent(session, recorded, delivery)
+                await self._renew_series(
+                    session, {n.panel_id for n in recorded if n.kind in RENEWING}
+                )
+            report.sent += len(settled)
+            report.recovered += len(settled)
+        if done:
+            log.warning(
+                "nudges %s had been delivered by a sender that died: recorded, not resent",
+                [n.id for n in done],
+            )
+        return [n for n in nudges if n.id not in found]
 
     async def _renew(self, ids: list[int]) -> list[int]:
         """Just before a send: still ours and still wanted? Then the lease starts afresh, long
@@ -369,7 +493,7 @@ class Dispatcher:
     ) -> None:
         ids = [n.id for n in nudges]
         try:
-            delivery = await self.platform.send_direct(reader, notice)
+            delivery = await self.platform.send_direct(reader, notice, nudge_ids=ids)
         except SlackRateLimited as exc:
             # Back to pending, due after Retry-After: no slot is held while this person waits.
             retry_after = exc.retry_after or PER_CHANNEL_INTERVAL
@@ -378,7 +502,9 @@ class Dispatcher:
                 f"rate limited: {exc}",
                 due_at=max(as_of, self.clock.now()) + timedelta(seconds=retry_after),
             )
-            report.retry_later += len(await self._settle(ids, later))
+            done = await self._settle(ids, later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, nudges, done)
             return
         except SlackUnavailable as exc:
             self._trip(exc)
@@ -397,9 +523,13 @@ class Dispatcher:
                 worker=self.worker,
                 now=self.clock.now(),
             )
-            await notices.after_sent(session, [n for n in nudges if n.id in done], delivery)
+            sent = [n for n in nudges if n.id in done]
+            await notices.after_sent(session, sent, delivery)
+            await self._renew_series(session, {n.panel_id for n in sent if n.kind in RENEWING})
         report.messages += 1
         report.sent += len(done)
+        self.metrics.messages_sent.inc()
+        self.metrics.count(self.metrics.nudges_sent, nudges, done)
         if len(done) < len(ids):
             report.lost_lease += len(ids) - len(done)
             log.warning("sent %s after another sender took some of them over", ids)
@@ -426,7 +556,9 @@ class Dispatcher:
                 self.backoff_cap,
             )
             later = Outcome(NudgeStatus.PENDING, error, due_at=now + delay, count_attempt=True)
-            report.retry_later += len(await self._settle([nudge.id], later))
+            done = await self._settle([nudge.id], later)
+            report.retry_later += len(done)
+            self.metrics.count(self.metrics.nudges_retried, [nudge], done)
 
     async def _fail(
         self,
@@ -451,6 +583,7 @@ class Dispatcher:
                 log.error("giving up on nudge %s (%s): %s", nudge.id, nudge.dedupe_key, error)
                 await self._tell_coordinator(session, nudge, panels[nudge.panel_id], error, now)
         report.failed += len(done)
+        self.metrics.count(self.metrics.nudges_failed, nudges, done)
 
     async def _tell_coordinator(
         self, session: AsyncSession, nudge: Nudge, panel: Panel, error: str, now: datetime
@@ -469,6 +602,14 @@ class Dispatcher:
         )
 
     # ------------------------------------------------------------------ helpers
+    async def _renew_series(self, session: AsyncSession, panel_ids: set[int]) -> None:
+        """A repeating nudge went (or was skipped): re-plan its panel, in the transaction that
+        records it, so the series plans its next occurrence for as long as the situation lasts."""
+        if self.replanner is None:
+            return
+        for panel_id in sorted(panel_ids):
+            await self.replanner.replan_panel(session, panel_id)
+
     async def _settle(self, ids: Sequence[int], outcome: Outcome) -> list[int]:
         async with self.db.session() as session:
             return await outbox.settle(

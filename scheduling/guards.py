@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.followup.progress import PanelProgress
 from bot.models import Nudge, Panel
+from bot.people import zone_or_utc
 from scheduling.policy import NudgeKind
 from scheduling.replan import panelist_state
 
@@ -91,7 +92,19 @@ def invite_applies(nudge: Nudge, panel: Panel, now: datetime) -> str | None:
     return panel_open(nudge, panel, now) or recipient_attending(nudge, panel, now)
 
 
+def fresh_occurrence(nudge: Nudge, _panel: Panel, now: datetime) -> str | None:
+    """Only today's occurrence of a daily series goes out (today in the recipient's zone): one
+    left over from an earlier day (the dispatcher was down, Slack was out) is skipped, and the
+    series re-plans today's instead, so nobody gets a pile of stale nudges or two in a day."""
+    tz = zone_or_utc(str(nudge.payload.get("tz") or "UTC"))
+    if nudge.due_at.astimezone(tz).date() < now.astimezone(tz).date():
+        return "a newer occurrence replaces it"
+    return None
+
+
 GUARDS: Mapping[str, tuple[Guard, ...]] = {
+    NudgeKind.PANEL_SCHEDULED: (panel_open,),
+    NudgeKind.PACKET_CLOSED: (panel_open, recipient_attending, packet_to_update),
     NudgeKind.PREP_PACKET: (panel_open, not_started, recipient_attending),
     NudgeKind.PACKET_UPDATE: (packet_to_update,),
     NudgeKind.PREP_INVITE: (invite_applies,),
@@ -111,7 +124,7 @@ GUARDS: Mapping[str, tuple[Guard, ...]] = {
     NudgeKind.DECISION_REQUEST: (panel_open,),
     NudgeKind.DECISION_REMINDER: (panel_open,),
     NudgeKind.CANDIDATE_UPDATE_REQUEST: (panel_open,),
-    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open,),
+    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open, fresh_occurrence),
     NudgeKind.CANDIDATE_UPDATE_ESCALATION: (panel_open,),
 }
 

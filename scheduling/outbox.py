@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -136,6 +136,21 @@ async def open_keys(session: AsyncSession, panel_id: int) -> set[str]:
     return set(rows)
 
 
+async def retime(session: AsyncSession, nudges: Sequence[PlannedNudge], *, now: datetime) -> None:
+    """Give pending nudges the due time and urgency re-planning now gives them (only pending
+    ones: a claimed nudge is being sent as it is)."""
+    for nudge in nudges:
+        await session.execute(
+            update(Nudge)
+            .where(
+                Nudge.dedupe_key == nudge.dedupe_key,
+                Nudge.status == NudgeStatus.PENDING,
+                (Nudge.due_at != nudge.due_at) | (Nudge.urgent != nudge.urgent),
+            )
+            .values(due_at=nudge.due_at, urgent=nudge.urgent, updated_at=now)
+        )
+
+
 async def cancel(session: AsyncSession, keys: Collection[str], *, now: datetime) -> None:
     """Cancel nudges that no longer apply, claimed ones too: their sender re-reads the status
     just before sending and drops them."""
@@ -146,6 +161,26 @@ async def cancel(session: AsyncSession, keys: Collection[str], *, now: datetime)
         .where(Nudge.dedupe_key.in_(list(keys)), Nudge.status.in_(OPEN))
         .values(status=NudgeStatus.CANCELLED, last_error="no longer applies", updated_at=now)
     )
+
+
+async def supersede(
+    session: AsyncSession, panel_id: int, kind: str, recipient_id: str, *, now: datetime
+) -> bool:
+    """Cancel this person's pending ``kind`` nudges on the panel: a newer one replaces them
+    (one invite, one packet update, however many changes come before the first is sent).
+    Returns whether one of that kind was already sent to them, or is being sent."""
+    mine = (Nudge.panel_id == panel_id, Nudge.kind == kind, Nudge.recipient_id == recipient_id)
+    await session.execute(
+        update(Nudge)
+        .where(*mine, Nudge.status == NudgeStatus.PENDING)
+        .values(status=NudgeStatus.CANCELLED, last_error="superseded", updated_at=now)
+    )
+    delivered = await session.scalar(
+        select(func.count())
+        .select_from(Nudge)
+        .where(*mine, Nudge.status.in_((NudgeStatus.SENT, NudgeStatus.CLAIMED)))
+    )
+    return bool(delivered)
 
 
 # --------------------------------------------------------------------------- claiming
@@ -169,39 +204,68 @@ async def claim(
     limit: int,
     panel_id: int | None = None,
 ) -> list[Nudge]:
-    """Reserve up to ``limit`` claimable nudges for ``worker``, earliest due first.
+    """Reserve every claimable nudge of up to ``limit`` recipients (those whose earliest
+    claimable nudge is due first) for ``worker``.
 
-    ``panel_id`` narrows the claim to one panel's nudges (to deliver a change's notices at once).
+    A person's due nudges are claimed together, so they go out as one digest whichever replica
+    claims them. ``panel_id`` picks the recipients among that panel's claimable nudges (to
+    deliver a change's notices at once), and still claims all of theirs.
 
-    PostgreSQL: ``SELECT … FOR UPDATE SKIP LOCKED`` then one UPDATE, so concurrent senders take
-    disjoint rows without waiting for each other. SQLite has a single writer: one
-    ``UPDATE … RETURNING`` inside ``BEGIN IMMEDIATE``, which takes the write lock up front
-    (a deferred transaction could read a snapshot another writer then invalidates).
+    PostgreSQL: each recipient is taken under a transaction-scoped advisory lock
+    (``pg_try_advisory_xact_lock``), so two replicas never split one person's nudges, and rows
+    are selected ``FOR UPDATE SKIP LOCKED`` so a sender never waits on a re-planning change.
+    SQLite has a single writer: ``BEGIN IMMEDIATE`` takes the write lock up front (a deferred
+    transaction could read a snapshot another writer then invalidates). A row reclaimed from a
+    sender whose lease lapsed keeps that lease in ``lapsed_lease_until``, so its new sender
+    first looks for the message the old one may have delivered before it died.
     """
     values = {
         "status": NudgeStatus.CLAIMED,
         "claimed_by": worker,
         "lease_until": wall_now + lease,
         "updated_at": as_of,
+        "lapsed_lease_until": case(
+            (Nudge.status == NudgeStatus.CLAIMED, Nudge.lease_until),
+            else_=Nudge.lapsed_lease_until,
+        ),
     }
-    due = (
-        select(Nudge.id)
-        .where(claimable(as_of, wall_now))
-        .order_by(Nudge.due_at, Nudge.id)
-        .limit(limit)
+    due = claimable(as_of, wall_now)
+    first_due = (
+        select(Nudge.recipient_id, func.min(Nudge.due_at).label("first"))
+        .where(due)
+        .group_by(Nudge.recipient_id)
+        .order_by(func.min(Nudge.due_at), Nudge.recipient_id)
     )
     if panel_id is not None:
-        due = due.where(Nudge.panel_id == panel_id)
+        first_due = first_due.where(Nudge.panel_id == panel_id)
     async with db.session() as session:
         if db.dialect == "postgresql":
-            ids = list(await session.scalars(due.with_for_update(skip_locked=True)))
+            candidates = first_due.limit(limit * 2).subquery()
+            locked = select(candidates.c.recipient_id).where(
+                func.pg_try_advisory_xact_lock(
+                    func.hashtext(literal("hirebot-nudges:") + candidates.c.recipient_id)
+                )
+            )
+            recipients = list(await session.scalars(locked.limit(limit)))
+            if not recipients:
+                return []
+            ids = list(
+                await session.scalars(
+                    select(Nudge.id)
+                    .where(due, Nudge.recipient_id.in_(recipients))
+                    .with_for_update(skip_locked=True)
+                )
+            )
             if not ids:
                 return []
             stmt = update(Nudge).where(Nudge.id.in_(ids))
         else:
             connection = await session.connection()
             await connection.exec_driver_sql("BEGIN IMMEDIATE")
-            stmt = update(Nudge).where(Nudge.id.in_(due.scalar_subquery()))
+            recipients_query = first_due.limit(limit).subquery()
+            stmt = update(Nudge).where(
+                due, Nudge.recipient_id.in_(select(recipients_query.c.recipient_id))
+            )
         result = await session.scalars(
             stmt.values(**values)
             .returning(Nudge)

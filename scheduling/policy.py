@@ -8,7 +8,9 @@ its situation (kind, panel, schedule, person), never the moment it was planned.
 Dedupe keys, one format for every kind (``:``-separated, the kind first so :func:`kind_of_key`
 can tell time-based nudges from one-off notices):
 
-- time-based: ``<kind>:p<panel>:v<version>@<start>[:<subject>]``. Both the snapshot's
+- prep reminders and escalations: ``<kind>:p<panel>:d<local day>[:<subject>]`` (``day_key``),
+  so one is sent per person and day however often the panel moves before its start.
+- other time-based: ``<kind>:p<panel>:v<version>@<start>[:<subject>]``. Both the snapshot's
   ``version`` and its start (UTC, ``20260310T140000Z``) are in the key: a reschedule to a new
   time yields fresh keys even if a caller forgot to bump the version, and a panel moved away
   and back to the same time still gets fresh keys (the old ones were cancelled in between).
@@ -61,6 +63,15 @@ class NudgeKind(enum.StrEnum):
     CANDIDATE_UPDATE_REQUEST = "candidate_update_request"
     CANDIDATE_UPDATE_OVERDUE = "candidate_update_overdue"
     CANDIDATE_UPDATE_ESCALATION = "candidate_update_escalation"
+    # The one change pipeline (issue 9): the coordinator's confirmation goes through the outbox
+    # too, and at the start every packet loses its prep buttons.
+    PANEL_SCHEDULED = "panel_scheduled"
+    PACKET_CLOSED = "prep_packet_closed"
+
+
+#: Time-based kinds that repeat for as long as their situation lasts: each time one is sent or
+#: skipped the panel is re-planned, which plans the next occurrence.
+RENEWING: frozenset[NudgeKind] = frozenset({NudgeKind.CANDIDATE_UPDATE_OVERDUE})
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class PanelistSnapshot:
     user_id: str
     confirmed: bool = False  # "I've reviewed the materials" (the prep-packet issue sets it)
     declined: bool = False
+    joined_at: datetime | None = None  # when they took the seat, i.e. when their packet went
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,16 @@ def time_key(kind: NudgeKind, panel: PanelSnapshot, subject_id: str | None = Non
     return f"{key}:{subject_id}" if subject_id else key
 
 
+def day_key(
+    kind: NudgeKind, panel: PanelSnapshot, due: datetime, tz: str, subject_id: str | None = None
+) -> str:
+    """The key of a prep nudge: one per panel, person and local day of its due time. A
+    reschedule that keeps it on the same day keeps its key (the row is re-timed, and one already
+    sent is not sent again), so nobody gets two of a kind in a day however often it moves."""
+    key = f"{kind}:p{panel.panel_id}:d{due.astimezone(zone(tz)).date().isoformat()}"
+    return f"{key}:{subject_id}" if subject_id else key
+
+
 def event_key(kind: NudgeKind, panel_id: int, event_id: str, recipient_id: str) -> str:
     """The dedupe key of a one-off notice: one per event and recipient."""
     return f"{kind}:p{panel_id}:e{event_id}:{recipient_id}"
@@ -167,45 +189,77 @@ def _before_start(ctx: PlanContext) -> bool:
     return ctx.panel.status != CANCELLED and ctx.now < ctx.panel.starts_at
 
 
-def _escalation_due(ctx: PlanContext) -> datetime:
-    """When the coordinator hears who is unprepared (the prep reminder must land before)."""
+def _escalation_raw(ctx: PlanContext) -> datetime:
+    """``HIREBOT_PREP_ESCALATION_LEAD`` before the start, in the coordinator's business time."""
     panel, s = ctx.panel, ctx.settings
     tz = ctx.zone_of(panel.coordinator_id)
-    due = add_duration(panel.starts_at, -s.prep_escalation_lead, tz, business=s.business_time)
-    return min(max(due, ctx.now), panel.starts_at)
+    return add_duration(panel.starts_at, -s.prep_escalation_lead, tz, business=s.business_time)
 
 
-def _prep_reminder_due(ctx: PlanContext, user_id: str) -> tuple[datetime, bool]:
-    """(due, urgent) of a panelist's prep reminder.
+def _escalation_due(ctx: PlanContext, as_of: datetime | None = None) -> datetime:
+    """When the coordinator hears who is unprepared (the prep reminder must land before):
+    not before ``as_of`` (default now), not after the start."""
+    return min(max(_escalation_raw(ctx), as_of or ctx.now), ctx.panel.starts_at)
 
-    Held for the panelist's working hours unless that would push it past the coordinator's
-    escalation: then it goes at its own due time (urgent), since a reminder after the
-    escalation, or after the start, is useless.
+
+#: No prep reminder within this long after a panelist's packet: on short notice the packet is
+#: the reminder, and a second ping minutes later is noise.
+PREP_REMINDER_QUIET = timedelta(hours=4)
+
+
+def _prep_reminder_due(
+    ctx: PlanContext, panelist: PanelistSnapshot
+) -> tuple[datetime, bool] | None:
+    """(when, urgent) of a panelist's prep reminder as planned when they took their seat, or
+    None when there was no room for one.
+
+    Planned as of the seat's ``joined_at`` (when their packet went), not as of now, so the
+    reminder's day (its key) never shifts as time passes: one sent is never planned again.
+    Never within ``PREP_REMINDER_QUIET`` of the packet, and never after the coordinator's
+    escalation (a reminder then, or after the start, is useless): when those two leave no
+    room the packet stands alone. Held for the panelist's working hours unless that would push
+    it past the escalation: then it goes at its own time (urgent).
     """
     panel, s = ctx.panel, ctx.settings
-    tz = ctx.zone_of(user_id)
+    tz = ctx.zone_of(panelist.user_id)
+    anchor = panelist.joined_at or ctx.now
     due = add_duration(panel.starts_at, -s.prep_reminder_lead, tz, business=s.business_time)
-    due = max(due, ctx.now)  # short notice: remind at once
+    due = max(due, anchor)  # short notice: remind as soon as allowed
+    if panelist.joined_at is not None:
+        due = max(due, panelist.joined_at + PREP_REMINDER_QUIET)
+    escalation = _escalation_due(ctx, anchor)
+    if due > escalation:
+        return None
     held = within_working_hours(due, tz, s.working_hours, business=s.business_time)
-    if held > _escalation_due(ctx):
+    if held > escalation:
         return due, True
     return held, False
 
 
 def plan_prep_reminders(ctx: PlanContext) -> Iterator[PlannedNudge]:
-    """Each attending panelist who has not confirmed their prep is reminded before the start."""
+    """Each attending panelist who has not confirmed their prep is reminded before the start
+    (at once, if that time has passed: the dispatcher was down, or the panel moved closer)."""
     if not _before_start(ctx):
         return
     for panelist in ctx.panel.unprepared:
-        due, urgent = _prep_reminder_due(ctx, panelist.user_id)
+        when = _prep_reminder_due(ctx, panelist)
+        if when is None:
+            continue
+        planned, urgent = when
         yield PlannedNudge(
             kind=NudgeKind.PREP_REMINDER,
             panel_id=ctx.panel.panel_id,
             subject_id=panelist.user_id,
             recipient_id=panelist.user_id,
-            due_at=due,
+            due_at=max(planned, ctx.now),
             urgent=urgent,
-            dedupe_key=time_key(NudgeKind.PREP_REMINDER, ctx.panel, panelist.user_id),
+            dedupe_key=day_key(
+                NudgeKind.PREP_REMINDER,
+                ctx.panel,
+                planned,
+                ctx.zone_of(panelist.user_id),
+                panelist.user_id,
+            ),
         )
 
 
@@ -214,10 +268,11 @@ def plan_prep_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
 
     Urgent: it is about a panel that is about to start, so it is never held for working hours.
     Who exactly is unprepared is decided when it is sent (the dispatcher's guard), so the key
-    does not change as panelists confirm.
+    does not change as panelists confirm; it names the day it is meant for, not now's.
     """
     if not _before_start(ctx) or not ctx.panel.unprepared:
         return
+    meant_for = min(_escalation_raw(ctx), ctx.panel.starts_at)
     yield PlannedNudge(
         kind=NudgeKind.PREP_ESCALATION,
         panel_id=ctx.panel.panel_id,
@@ -225,16 +280,40 @@ def plan_prep_escalation(ctx: PlanContext) -> Iterator[PlannedNudge]:
         recipient_id=ctx.panel.coordinator_id,
         due_at=_escalation_due(ctx),
         urgent=True,
-        dedupe_key=time_key(NudgeKind.PREP_ESCALATION, ctx.panel),
+        dedupe_key=day_key(
+            NudgeKind.PREP_ESCALATION,
+            ctx.panel,
+            meant_for,
+            ctx.zone_of(ctx.panel.coordinator_id),
+        ),
     )
+
+
+def plan_packets_closed(ctx: PlanContext) -> Iterator[PlannedNudge]:
+    """At the start every attending panelist's packet is updated in place without its prep
+    buttons: from then on confirming, declining or planning is refused, so no button offers it.
+    (Whether a packet was posted at all is the guard's to check at send time.)"""
+    if ctx.panel.status == CANCELLED:
+        return
+    for panelist in ctx.panel.attending:
+        yield PlannedNudge(
+            kind=NudgeKind.PACKET_CLOSED,
+            panel_id=ctx.panel.panel_id,
+            subject_id=panelist.user_id,
+            recipient_id=panelist.user_id,
+            due_at=ctx.panel.starts_at,
+            urgent=True,
+            dedupe_key=time_key(NudgeKind.PACKET_CLOSED, ctx.panel, panelist.user_id),
+        )
 
 
 # --- after the panel: feedback, decision, candidate updates ----------------------------
 
 DAY = timedelta(days=1)
-#: How many daily candidate-update nudges are planned ahead (a business week). Every change
-#: to the panel (feedback, a decision, an update) re-plans the series from that day on.
-OVERDUE_SERIES = 5
+#: How many daily candidate-update nudges still to come are planned at once. Each one sent or
+#: skipped re-plans the panel (``RENEWING``), which adds the one after, so the series lasts as
+#: long as the candidate waits; every change re-plans it from that day on.
+OVERDUE_SERIES = 2
 #: The coordinator hears of a stalled candidate this many (business) days after the SLA.
 UPDATE_ESCALATION_AFTER = timedelta(days=2)
 
@@ -386,8 +465,14 @@ def _clock_running(progress: PanelProgress, now: datetime) -> bool:
 
 def plan_candidate_update_overdue(ctx: PlanContext) -> Iterator[PlannedNudge]:
     """Past ``HIREBOT_CANDIDATE_UPDATE_SLA`` with no update: the recruiter and the hiring manager,
-    once a (business) day each, from today's occurrence on. The key names the clock's start and
-    the recipient's local day, so a day is nudged once and an update starts a fresh series."""
+    once a (business) day each. Planned: the next ``OVERDUE_SERIES`` occurrences still to come,
+    and today's if it fell due earlier today (today in the recipient's zone: one not sent yet
+    still goes, at once). What is planned changes only as an occurrence falls due, which is
+    when the dispatcher sends it and re-plans (``RENEWING``).
+
+    Each occurrence is timed in the recipient's working hours first and keyed by the local day
+    it then falls on, so two occurrences held onto one day are one, and a day is nudged once;
+    the key also names the clock's start, so an update starts a fresh series."""
     progress = _after_panel(ctx)
     if progress is None or not _clock_running(progress, ctx.now):
         return
@@ -396,15 +481,24 @@ def plan_candidate_update_overdue(ctx: PlanContext) -> Iterator[PlannedNudge]:
     for user_id in dict.fromkeys((progress.recruiter_id, progress.hiring_manager_id)):
         tz = ctx.zone_of(user_id)
         first = progress.update_due_at(s, tz)
-        today = days_elapsed(first, ctx.now, tz, business=s.business_time)
-        for day in range(today, today + OVERDUE_SERIES):
-            due = add_duration(first, DAY * day, tz, business=s.business_time)
+        day = max(0, days_elapsed(first, ctx.now, tz, business=s.business_time) - 1)
+        today = ctx.now.astimezone(zone(tz)).date().isoformat()
+        days: list[str] = []
+        ahead = 0
+        while ahead < OVERDUE_SERIES:
+            raw = add_duration(first, DAY * day, tz, business=s.business_time)
+            due = within_working_hours(raw, tz, s.working_hours, business=s.business_time)
             local_day = due.astimezone(zone(tz)).date().isoformat()
+            day += 1
+            if local_day in days or (due <= ctx.now and local_day != today):
+                continue
+            days.append(local_day)
+            ahead += due > ctx.now
             yield _nudge(
                 ctx,
                 NudgeKind.CANDIDATE_UPDATE_OVERDUE,
                 user_id,
-                _held(ctx, due, user_id),
+                max(due, ctx.now),
                 key_tail=f"{clock}:{local_day}:{user_id}",
             )
 
@@ -433,6 +527,7 @@ Planner = Callable[[PlanContext], Iterable[PlannedNudge]]
 TIME_BASED_PLANNERS: Mapping[NudgeKind, Planner] = {
     NudgeKind.PREP_REMINDER: plan_prep_reminders,
     NudgeKind.PREP_ESCALATION: plan_prep_escalation,
+    NudgeKind.PACKET_CLOSED: plan_packets_closed,
     NudgeKind.FEEDBACK_REQUEST: plan_feedback_requests,
     NudgeKind.FEEDBACK_REMINDER: plan_feedback_reminders,
     NudgeKind.FEEDBACK_ESCALATION: plan_feedback_escalation,
@@ -470,10 +565,20 @@ def _attending_panelists(panel: PanelSnapshot) -> Iterable[str]:
     return (p.user_id for p in panel.attending)
 
 
+def _owners(panel: PanelSnapshot) -> Iterable[str]:
+    """The hiring manager and the recruiter: the recruiter tells the candidate of every move."""
+    return (u for u in (panel.hiring_manager_id, panel.recruiter_id) if u)
+
+
+def _coordinator(panel: PanelSnapshot) -> Iterable[str]:
+    return (panel.coordinator_id,)
+
+
 #: Every event kind and who is told of it.
 EVENT_RECIPIENTS: Mapping[NudgeKind, Callable[[PanelSnapshot], Iterable[str]]] = {
-    NudgeKind.PANEL_RESCHEDULED: _all_panelists,
-    NudgeKind.PANEL_CANCELLED: _attending_panelists,
+    NudgeKind.PANEL_SCHEDULED: _coordinator,
+    NudgeKind.PANEL_RESCHEDULED: lambda panel: (*_all_panelists(panel), *_owners(panel)),
+    NudgeKind.PANEL_CANCELLED: lambda panel: (*_attending_panelists(panel), *_owners(panel)),
 }
 
 

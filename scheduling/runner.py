@@ -9,7 +9,6 @@ keeps them from sending the same nudge.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -41,8 +40,6 @@ class DispatchRunner:
         self.clock = clock
         self.interval = interval
         self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self._idle = asyncio.Event()
-        self._idle.set()
 
     async def start(self) -> None:
         """Begin ticking (the first tick at once, to pick up whatever fell due while down)."""
@@ -61,25 +58,21 @@ class DispatchRunner:
         log.info("dispatching nudges every %s", self.interval)
 
     async def tick(self) -> None:
-        self._idle.clear()
         try:
             report = await self.dispatcher.run_once(self.clock.now())
             if report.messages or report.skipped or report.failed or report.retry_later:
                 log.info("nudges: %s", report)
         except Exception:
             log.exception("dispatch run failed; the next tick tries again")
-        finally:
-            self._idle.set()
 
     async def stop(self) -> None:
-        """Stop ticking and let the run in progress finish its sends (claimed rows not yet
-        started go back to pending), so a deploy does not leave sends half-recorded."""
+        """Stop ticking and let the runs in progress (this tick's, and any a listener started
+        to deliver a change's notices at once) finish their sends; claimed rows not yet
+        started go back to pending, so a deploy leaves no send half-recorded."""
         if self.scheduler.running:
             self.scheduler.pause()
         self.dispatcher.stop()
-        try:
-            await asyncio.wait_for(self._idle.wait(), STOP_GRACE_SECONDS)
-        except TimeoutError:
+        if not await self.dispatcher.stopped(STOP_GRACE_SECONDS):
             log.warning("a dispatch run was still going after %ss", STOP_GRACE_SECONDS)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -37,5 +37,9 @@ def basics(bot: Harness, start: datetime | None = None, **changes: Any) -> dict[
     return values
 
 
-async def scheduled(bot: Harness, coordinator: str, seats=None, **changes: Any):
-    return await bot.schedule(coordinator, basics(bot, **changes), seats or BALANCED)
+async def scheduled(
+    bot: Harness, coordinator: str, seats=None, *, confirmed: bool = True, **changes: Any
+):
+    return await bot.schedule(
+        coordinator, basics(bot, **changes), seats or BALANCED, confirmed=confirmed
+    )

@@ -79,7 +79,13 @@ async def test_a_scheduled_panel_reminds_each_panelist_once_in_their_own_hours(b
         ("prep_reminder", LEADER),
         ("prep_reminder", CROSS),
         ("prep_escalation", COORDINATOR),
+        # At the start every packet loses its prep buttons.
+        ("prep_packet_closed", PEER),
+        ("prep_packet_closed", LEADER),
+        ("prep_packet_closed", CROSS),
     }
+    panel_start = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
+    assert pending["prep_packet_closed", PEER].due_at == panel_start
     assert pending["prep_reminder", PEER].due_at == PEER_AND_LEADER_DUE
     assert pending["prep_reminder", CROSS].due_at == CROSS_DUE
     assert pending["prep_escalation", COORDINATOR].due_at == ESCALATION_DUE
@@ -122,7 +128,7 @@ async def test_reschedule_replans_and_notifies_each_person_once(bot):
     new_start = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     fields = {**bot.local_fields(new_start, "Europe/London"), "duration": "90"}
     await bot.wire.submit(RECRUITER, view, fields)
-    await bot.fake.wait_for("chat.postMessage", 4, where=lambda m: "moved P-1" in m["text"])
+    await bot.fake.wait_for("chat.postMessage", 5, where=lambda m: "moved P-1" in m["text"])
     await settled(bot)
 
     after = await by_key(bot)
@@ -131,17 +137,27 @@ async def test_reschedule_replans_and_notifies_each_person_once(bot):
     assert {n.kind for n in fresh if n.kind.startswith("prep_")} == {
         "prep_reminder",
         "prep_escalation",
+        "prep_packet_closed",
     }
-    assert all(":v1@20261201T140000Z" in n.dedupe_key for n in fresh)
+    prep_keys = {n.dedupe_key for n in fresh if n.kind in ("prep_reminder", "prep_escalation")}
+    assert prep_keys.isdisjoint(before)  # new days, new keys
+    assert all(
+        ":v1@20261201T140000Z" in n.dedupe_key
+        for n in fresh
+        if n.kind not in ("prep_reminder", "prep_escalation")
+    )
     assert min(n.due_at for n in fresh) == datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
-    # Every panelist and the recruiter (a receipt) heard once, even after more runs.
+    # Every panelist, the hiring manager and the recruiter (a receipt) heard once, even after
+    # more runs.
     await bot.run_nudges()
     await bot.run_nudges(bot.later(minutes=5))
     moved = Counter(
         m["channel"] for m in bot.fake.calls_to("chat.postMessage") if "moved P-1" in m["text"]
     )
-    assert moved == Counter({bot.dm(u): 1 for u in (PEER, CROSS, LEADER, RECRUITER)})
+    assert moved == Counter(
+        {bot.dm(u): 1 for u in (PEER, CROSS, LEADER, HIRING_MANAGER, RECRUITER)}
+    )
     # The old reminder time passes quietly; the new one reminds.
     assert (await bot.run_nudges(ALL_REMINDERS_DUE)).sent == 0
     assert (await bot.run_nudges(datetime(2026, 11, 30, 17, 0, tzinfo=UTC))).sent == 3
@@ -152,16 +168,17 @@ async def test_cancel_drops_pending_nudges_and_tells_the_panel_once(bot):
     await bot.wire.command(HIRING_MANAGER, "cancel P-1")
     view = (await bot.fake.wait_for("views.open", 2))[-1]["view"]
     await bot.wire.submit(HIRING_MANAGER, view, {"reason": "The candidate withdrew"})
-    await bot.fake.wait_for("chat.postMessage", 4, where=lambda m: "cancelled P-1" in m["text"])
+    await bot.fake.wait_for("chat.postMessage", 5, where=lambda m: "cancelled P-1" in m["text"])
     await settled(bot)
 
     statuses = Counter((n.kind, n.status) for n in await bot.nudges())
     assert statuses[("prep_reminder", "cancelled")] == 3
     assert statuses[("prep_escalation", "cancelled")] == 1
-    assert statuses[("panel_cancelled", "sent")] == 4  # three panelists and the receipt
+    # Three panelists, the receipt for the hiring manager, and the recruiter.
+    assert statuses[("panel_cancelled", "sent")] == 5
     assert (await bot.run_nudges(ESCALATION_DUE)).messages == 0
     cancelled = [m for m in bot.fake.calls_to("chat.postMessage") if "cancelled P-1" in m["text"]]
-    assert len(cancelled) == 4
+    assert len(cancelled) == 5
 
 
 async def test_guards_skip_what_no_longer_applies_and_say_why(bot):
@@ -174,9 +191,11 @@ async def test_guards_skip_what_no_longer_applies_and_say_why(bot):
     assert skipped.recipient_id == PEER and skipped.last_error == "no longer on the panel"
     assert dms(bot, PEER, "Reminder") == []
 
-    # Slack was down all day: by the time it is back, the panel has started.
+    # Slack was down all day: by the time it is back, the panel has started. The reminder and
+    # the escalation are skipped, and so is closing the packet of Pat, who left; the two
+    # packets still on the panel lose their buttons.
     report = await bot.run_nudges(datetime(2026, 11, 27, 15, 30, tzinfo=UTC))
-    assert (report.sent, report.skipped) == (0, 2)
+    assert (report.sent, report.skipped) == (2, 3)
     reasons = {n.last_error for n in await bot.nudges(status="skipped")}
     assert "panel already started" in reasons
 
@@ -187,14 +206,15 @@ async def test_a_notice_of_a_move_is_dropped_once_the_panel_is_cancelled(harness
     slot = (await bot.services.panels.get(1)).starts_at + timedelta(days=1)
     from bot.panels.request import Slot
 
+    bot.services.pipeline.deliver_with(None)  # nothing goes between the two changes
     await bot.services.panels.reschedule(COORDINATOR, 1, Slot(slot, 60, "UTC"))
     await bot.services.panels.cancel(COORDINATOR, 1, "Role closed")
     posted = len(bot.fake.calls_to("chat.postMessage"))  # the confirmation and the packets
     await bot.run_nudges()
     moved = await bot.nudges(kind="panel_rescheduled")
     assert {(n.status, n.last_error) for n in moved} == {("skipped", "panel cancelled")}
-    assert len(moved) == 4  # moved notices skipped, cancellations sent
-    assert len(await bot.nudges(kind="panel_cancelled", status="sent")) == 4
+    assert len(moved) == 6  # moved notices skipped, cancellations sent
+    assert len(await bot.nudges(kind="panel_cancelled", status="sent")) == 6
     # (the packets were updated in place, with chat.update: no new message)
     assert all("cancelled P-1" in m["text"] for m in bot.fake.calls_to("chat.postMessage")[posted:])
 

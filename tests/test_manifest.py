@@ -15,7 +15,14 @@ MANIFEST_PATH = REPO_ROOT / "manifest.yml"
 SCHEMA_PATH = REPO_ROOT.parent / "shared" / "specs" / "slack-app-manifest.schema.1.0.0.json"
 
 EVENTS_URL = "https://hirebot.example.com/slack/events"
-EXPECTED_BOT_SCOPES = {"commands", "chat:write", "im:write", "users:read", "files:write"}
+EXPECTED_BOT_SCOPES = {
+    "commands",
+    "chat:write",
+    "im:write",
+    "im:history",
+    "users:read",
+    "files:write",
+}
 
 
 @pytest.fixture(scope="module")

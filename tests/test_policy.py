@@ -70,9 +70,19 @@ def panel(
     )
 
 
+def prep(nudges: list[PlannedNudge]) -> list[PlannedNudge]:
+    """Reminders and escalations: what these tables are about (packets closing at the start
+    have tables of their own below)."""
+    return [n for n in nudges if n.kind is not NudgeKind.PACKET_CLOSED]
+
+
+def prep_plan(*args: object) -> list[PlannedNudge]:
+    return prep(plan(*args))  # type: ignore[arg-type]
+
+
 def summary(nudges: list[PlannedNudge]) -> list[tuple[str, str, datetime, bool]]:
-    """(kind, recipient, due, urgent) of each nudge, in a stable order."""
-    rows = [(str(n.kind), n.recipient_id, n.due_at, n.urgent) for n in nudges]
+    """(kind, recipient, due, urgent) of each reminder or escalation, in a stable order."""
+    rows = [(str(n.kind), n.recipient_id, n.due_at, n.urgent) for n in prep(nudges)]
     return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
@@ -332,71 +342,117 @@ def test_escalation_is_never_held_for_working_hours():
 
 
 def test_keys_name_kind_panel_schedule_and_person():
-    nudges = plan(panel("2026-06-17T14:00-04:00"), settings(), ALL_NY, at("2026-06-15T12:00Z"))
+    nudges = prep_plan(panel("2026-06-17T14:00-04:00"), settings(), ALL_NY, at("2026-06-15T12:00Z"))
+    # One per person and local day: the escalation's day and each reminder's day.
     assert sorted(n.dedupe_key for n in nudges) == [
-        "prep_escalation:p7:v0@20260617T180000Z",
-        "prep_reminder:p7:v0@20260617T180000Z:U1",
-        "prep_reminder:p7:v0@20260617T180000Z:U2",
+        "prep_escalation:p7:d2026-06-17",
+        "prep_reminder:p7:d2026-06-16:U1",
+        "prep_reminder:p7:d2026-06-16:U2",
     ]
     reminders = [n for n in nudges if n.kind == REMIND]
     assert all(n.subject_id == n.recipient_id for n in reminders)
     assert {n.panel_id for n in nudges} == {7}
 
 
-@pytest.mark.parametrize(
-    "later", ["2026-06-15T12:00Z", "2026-06-16T11:00Z", "2026-06-17T17:00Z"], ids=str
-)
+@pytest.mark.parametrize("later", ["2026-06-15T12:00Z", "2026-06-16T11:00Z"], ids=str)
 def test_replanning_the_same_situation_adds_and_cancels_nothing(later):
     snapshot = panel("2026-06-17T14:00-04:00")
-    first = plan(snapshot, settings(), ALL_NY, at("2026-06-15T12:00Z"))
-    again = plan(snapshot, settings(), ALL_NY, at(later))
+    first = prep_plan(snapshot, settings(), ALL_NY, at("2026-06-15T12:00Z"))
+    again = prep_plan(snapshot, settings(), ALL_NY, at(later))
     assert diff(again, [n.dedupe_key for n in first]) == ([], [])
+
+
+def test_a_reminder_keeps_its_day_however_late_it_is_replanned():
+    """Planned as of when the panelist joined: re-planned a day later (the dispatcher was
+    down, or someone else confirmed), the reminder keeps its key, so one already sent is never
+    planned again, and one still pending is only re-timed to go at once."""
+    joined = at("2026-06-15T12:00Z")
+    snapshot = panel(
+        "2026-06-17T14:00-04:00",
+        PanelistSnapshot("U1", joined_at=joined),
+        PanelistSnapshot("U2", joined_at=joined),
+    )
+    first = prep_plan(snapshot, settings(), ALL_NY, joined)
+    late = at("2026-06-17T13:00Z")
+    again = prep_plan(snapshot, settings(), ALL_NY, late)
+    assert diff(again, [n.dedupe_key for n in first]) == ([], [])
+    reminders = [n for n in again if n.kind is REMIND]
+    assert [n.dedupe_key for n in reminders] == [
+        "prep_reminder:p7:d2026-06-16:U1",
+        "prep_reminder:p7:d2026-06-16:U2",
+    ]
+    assert all(n.due_at == late for n in reminders)
+
+
+def test_no_reminder_within_four_hours_of_the_packet():
+    """Joined (packet sent) three hours before the start: the escalation comes first and the
+    reminder has no room. Joined at 08:00 for a 14:00 start: the reminder waits until noon."""
+    tight = panel(
+        "2026-06-17T14:00-04:00", PanelistSnapshot("U1", joined_at=at("2026-06-17T11:00-04:00"))
+    )
+    assert summary(plan(tight, settings(), ALL_NY, at("2026-06-17T11:00-04:00"))) == [
+        ("prep_escalation", "UCOORD", at("2026-06-17T12:00-04:00"), True)
+    ]
+    roomy = panel(
+        "2026-06-17T18:00-04:00", PanelistSnapshot("U1", joined_at=at("2026-06-17T08:00-04:00"))
+    )
+    assert summary(plan(roomy, settings(), ALL_NY, at("2026-06-17T08:00-04:00"))) == [
+        ("prep_escalation", "UCOORD", at("2026-06-17T16:00-04:00"), True),
+        ("prep_reminder", "U1", at("2026-06-17T12:00-04:00"), False),
+    ]
 
 
 # --- diff: recomputation after a change -------------------------------------------------
 
 OLD = panel("2026-06-17T14:00-04:00")
 NOW = at("2026-06-15T12:00-04:00")
-OLD_KEYS = [n.dedupe_key for n in plan(OLD, settings(), ALL_NY, NOW)]
+OLD_KEYS = [n.dedupe_key for n in prep_plan(OLD, settings(), ALL_NY, NOW)]
 CANCEL_NOTICE = "panel_cancelled:p7:e41:U1"
 FOREIGN_KEY = "interview_kit:p7:v0@20260617T180000Z:U1"  # a kind this module does not know
 
 
 def test_reschedule_adds_fresh_reminders_and_cancels_the_old_ones():
     moved = replace(OLD, starts_at=at("2026-06-18T14:00-04:00"), version=1)
-    to_add, to_cancel = diff(plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
     assert summary(to_add) == [
         ("prep_escalation", "UCOORD", at("2026-06-18T12:00-04:00"), True),
         ("prep_reminder", "U1", at("2026-06-17T14:00-04:00"), False),
         ("prep_reminder", "U2", at("2026-06-17T14:00-04:00"), False),
     ]
-    assert all("v1@20260618T180000Z" in n.dedupe_key for n in to_add)
+    assert sorted(n.dedupe_key for n in to_add) == [
+        "prep_escalation:p7:d2026-06-18",
+        "prep_reminder:p7:d2026-06-17:U1",
+        "prep_reminder:p7:d2026-06-17:U2",
+    ]
     assert to_cancel == sorted(OLD_KEYS)
 
 
 def test_reschedule_without_a_version_bump_still_gets_fresh_keys():
     moved = replace(OLD, starts_at=at("2026-06-18T14:00-04:00"))
-    to_add, to_cancel = diff(plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
+    to_add, to_cancel = diff(prep_plan(moved, settings(), ALL_NY, NOW), OLD_KEYS)
     assert len(to_add) == 3
     assert to_cancel == sorted(OLD_KEYS)
 
 
-def test_moved_away_and_back_gets_fresh_keys():
+def test_moved_within_the_day_keeps_its_keys():
+    """Moved two hours later (or away and back): the same days, so the same keys; the pending
+    rows are re-timed, and a reminder already sent that day is not sent again."""
+    later = replace(OLD, starts_at=at("2026-06-17T16:00-04:00"), version=1)
+    to_add, to_cancel = diff(prep_plan(later, settings(), ALL_NY, NOW), OLD_KEYS)
+    assert (to_add, to_cancel) == ([], [])
     back = replace(OLD, version=2)
-    to_add, to_cancel = diff(plan(back, settings(), ALL_NY, NOW), OLD_KEYS)
-    assert {n.dedupe_key for n in to_add}.isdisjoint(OLD_KEYS)
-    assert to_cancel == sorted(OLD_KEYS)
+    assert diff(prep_plan(back, settings(), ALL_NY, NOW), OLD_KEYS) == ([], [])
 
 
 CHANGES = [
     pytest.param(
         replace(OLD, panelists=(panelist("U1", confirmed=True), panelist("U2"))),
-        ["prep_reminder:p7:v0@20260617T180000Z:U1"],
+        ["prep_reminder:p7:d2026-06-16:U1"],
         id="one-confirms-their-reminder-goes",
     ),
     pytest.param(
         replace(OLD, panelists=(panelist("U1"), panelist("U2", declined=True))),
-        ["prep_reminder:p7:v0@20260617T180000Z:U2"],
+        ["prep_reminder:p7:d2026-06-16:U2"],
         id="one-declines-their-reminder-goes",
     ),
     pytest.param(
@@ -415,20 +471,20 @@ CHANGES = [
 @pytest.mark.parametrize(("changed", "cancelled"), CHANGES)
 def test_changes_cancel_what_no_longer_applies(changed, cancelled):
     pending = [*OLD_KEYS, CANCEL_NOTICE, FOREIGN_KEY]
-    to_add, to_cancel = diff(plan(changed, settings(), ALL_NY, NOW), pending)
+    to_add, to_cancel = diff(prep_plan(changed, settings(), ALL_NY, NOW), pending)
     assert to_add == []
     assert to_cancel == cancelled
 
 
 def test_a_new_panelist_is_added_without_touching_the_others():
     grown = replace(OLD, panelists=(*OLD.panelists, panelist("U3")))
-    to_add, to_cancel = diff(plan(grown, settings(), ALL_NY, NOW), OLD_KEYS)
-    assert [n.dedupe_key for n in to_add] == ["prep_reminder:p7:v0@20260617T180000Z:U3"]
+    to_add, to_cancel = diff(prep_plan(grown, settings(), ALL_NY, NOW), OLD_KEYS)
+    assert [n.dedupe_key for n in to_add] == ["prep_reminder:p7:d2026-06-16:U3"]
     assert to_cancel == []
 
 
 def test_diff_adds_each_key_once():
-    nudges = plan(OLD, settings(), ALL_NY, NOW)
+    nudges = prep_plan(OLD, settings(), ALL_NY, NOW)
     to_add, _ = diff([*nudges, *nudges], [])
     assert [n.dedupe_key for n in to_add] == [n.dedupe_key for n in nudges]
 
@@ -476,4 +532,33 @@ def test_time_based_kinds_are_not_event_notices():
 
 def test_naive_now_is_refused():
     with pytest.raises(ValueError, match="aware"):
-        plan(OLD, settings(), ALL_NY, datetime(2026, 6, 15, 12))
+        prep_plan(OLD, settings(), ALL_NY, datetime(2026, 6, 15, 12))
+
+
+# --- the start, and who hears of a move ---------------------------------------------------
+
+
+def test_at_the_start_every_attending_packet_loses_its_buttons():
+    snapshot = panel("2026-06-17T14:00-04:00", panelist("U1"), panelist("U2", declined=True))
+    closing = [n for n in plan(snapshot, settings(), ALL_NY, NOW) if n.kind is not REMIND]
+    closing = [n for n in closing if n.kind is NudgeKind.PACKET_CLOSED]
+    assert [(n.recipient_id, n.due_at, n.urgent) for n in closing] == [
+        ("U1", at("2026-06-17T14:00-04:00"), True)
+    ]
+    cancelled = replace(snapshot, status="cancelled")
+    assert not [
+        n for n in plan(cancelled, settings(), ALL_NY, NOW) if n.kind is NudgeKind.PACKET_CLOSED
+    ]
+
+
+def test_moves_and_cancellations_reach_the_hiring_manager_and_recruiter():
+    owned = replace(OLD, hiring_manager_id="UHM", recruiter_id="UREC")
+    moved = event_nudges(NudgeKind.PANEL_RESCHEDULED, owned, now=NOW, event_id="9")
+    assert sorted(n.recipient_id for n in moved) == ["U1", "U2", "UHM", "UREC"]
+    gone = event_nudges(
+        NudgeKind.PANEL_CANCELLED,
+        replace(owned, panelists=(panelist("U1"), panelist("U2", declined=True))),
+        now=NOW,
+        event_id="10",
+    )
+    assert sorted(n.recipient_id for n in gone) == ["U1", "UHM", "UREC"]

@@ -60,6 +60,7 @@ async def test_healthz_reports_the_database(bot):
     body = response.json()
     assert body["status"] == "ok" and body["database"] == "reachable"
     assert body["dialect"] in ("sqlite", "postgresql")
+    assert body["outbox_lag_seconds"] == 0  # nothing due and unsent
 
 
 async def test_healthz_says_when_the_database_is_gone(bot):
@@ -68,6 +69,14 @@ async def test_healthz_says_when_the_database_is_gone(bot):
     # Point the running app at a database nobody listens on (port 1).
     await bot.db.engine.dispose()
     bot.db.engine = create_async_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    bot.db.sessions.configure(bind=bot.db.engine)
     response = await bot.http.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+    assert response.json()["outbox_lag_seconds"] is None
+
+    # Metrics still answer, without the outbox's series: an outage is when they matter most.
+    metrics = await bot.http.get("/metrics")
+    assert metrics.status_code == 200
+    assert "# TYPE hirebot_slack_api_calls_total counter" in metrics.text
+    assert "hirebot_outbox_lag_seconds" not in metrics.text

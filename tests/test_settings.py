@@ -39,6 +39,7 @@ def test_defaults_match_the_contract():
     assert s.dispatch_max_attempts == 6
     assert s.clock_offset == timedelta(0)
     assert s.dispatch_lease == timedelta(minutes=1)
+    assert s.log_format == "text"
 
 
 def test_values_from_the_environment_and_dotenv(monkeypatch, tmp_path):
@@ -69,6 +70,7 @@ def test_values_from_the_environment_and_dotenv(monkeypatch, tmp_path):
         ("HIREBOT_BUSINESS_TIME", "perhaps", "HIREBOT_BUSINESS_TIME"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL"),
         ("PORT", "99999", "PORT"),
+        ("HIREBOT_LOG_FORMAT", "xml", "HIREBOT_LOG_FORMAT: Input should be 'text' or 'json'"),
     ],
 )
 def test_malformed_settings_name_themselves(monkeypatch, name, value, says):
@@ -96,6 +98,14 @@ def test_serve_with_a_bad_setting_prints_one_line_and_exits_2(tmp_path):
     assert result.stderr.strip().splitlines() == [
         result.stderr.strip()
     ] and result.stderr.startswith("hirebot: invalid setting HIREBOT_DISPATCH_INTERVAL")
+
+
+def test_a_bad_log_format_is_one_line_and_exit_2(tmp_path):
+    result = run_cli("nudges", "list", env={"HIREBOT_LOG_FORMAT": "yaml"})
+    assert result.returncode == 2
+    assert result.stderr == (
+        "hirebot: invalid setting HIREBOT_LOG_FORMAT: Input should be 'text' or 'json'\n"
+    )
 
 
 def test_serve_without_credentials_names_the_missing_one(tmp_path):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 
 from bot.devtools.fake_slack import Fault
@@ -21,9 +24,16 @@ from tests.factories import scheduled
     ids=["429-retry-after", "500", "503", "dropped-connection"],
 )
 async def test_confirmation_survives_one_transient_failure(bot, fault):
-    bot.fake.fail_next("chat.postMessage", fault)
-    await scheduled(bot, COORDINATOR)
+    """The coordinator's confirmation is an outbox nudge: a failed first send leaves it
+    pending, and a later run (Retry-After, or the backoff) delivers it exactly once."""
     to_coordinator = (COORDINATOR, bot.dm(COORDINATOR))  # the packets go to the panelists
+    aimed = dataclasses.replace(fault, where=lambda args: args.get("channel") in to_coordinator)
+    bot.fake.fail_next("chat.postMessage", aimed)
+    await scheduled(bot, COORDINATOR, confirmed=False)
+    (confirmation,) = await bot.nudges(kind="panel_scheduled")
+    assert confirmation.status == "pending" and confirmation.due_at > bot.clock.now()
+    await bot.run_nudges(bot.later(hours=1))
+    await bot.run_nudges(bot.later(hours=1))  # and never twice
     attempts = [
         c
         for c in bot.fake.calls
@@ -31,6 +41,7 @@ async def test_confirmation_survives_one_transient_failure(bot, fault):
     ]
     assert [c.ok for c in attempts] == [False, True]
     assert len(bot.fake.dms_to(COORDINATOR)) == 1
+    assert "Panel P-1 scheduled" in json.dumps(bot.fake.dms_to(COORDINATOR)[0]["blocks"])
 
 
 async def test_errors_are_typed(bot):

@@ -73,6 +73,7 @@ class Fault:
     error: str | None = None  # a 200 with ok=false and this error
     delay: float = 0.0  # answer late (client timeouts)
     disconnect: bool = False  # drop the connection without answering
+    where: Callable[[dict[str, Any]], bool] | None = None  # only calls whose arguments match
 
 
 @dataclass
@@ -86,10 +87,12 @@ class FakeSlack:
 
     def __post_init__(self) -> None:
         self._faults: dict[str, list[Fault]] = {}
+        self._gates: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._changed = asyncio.Event()
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self._file_names: dict[str, str] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.home: dict[str, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
@@ -123,8 +126,22 @@ class FakeSlack:
         return user
 
     def fail_next(self, method: str, fault: Fault | None = None, *, times: int = 1) -> None:
-        """Make the next ``times`` calls to ``method`` (or ``"*"`` for any) misbehave."""
+        """Make the next ``times`` calls to ``method`` (or ``"*"`` for any) misbehave; a fault
+        with ``where`` waits for a call whose arguments match it."""
         self._faults.setdefault(method, []).extend([fault or Fault()] * times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Keep every call to ``method`` waiting, unanswered, until the returned event is set:
+        Slack as slow as a test needs, with no clock involved."""
+        gate = self._gates[method] = asyncio.Event()
+        return gate
+
+    def clear_faults(self, method: str = "*") -> None:
+        """Forget the faults still queued for ``method`` (all methods by default)."""
+        if method == "*":
+            self._faults.clear()
+        else:
+            self._faults.pop(method, None)
 
     def response_url(self, key: str) -> str:
         return f"{self.root}response/{key}"
@@ -170,7 +187,10 @@ class FakeSlack:
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         args = await _decode(request)
-        fault = self._take_fault(method)
+        gate = self._gates.get(method)
+        if gate is not None:
+            await gate.wait()
+        fault = self._take_fault(method, args)
         if self.latency:
             await asyncio.sleep(self.latency)
         if fault is not None:
@@ -194,11 +214,12 @@ class FakeSlack:
         self._record("upload", {"file_id": request.match_info["file_id"], "bytes": body}, {})
         return web.Response(text="OK")
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
         for key in (method, "*"):
-            queue = self._faults.get(key)
-            if queue:
-                return queue.pop(0)
+            queue = self._faults.get(key) or []
+            for index, fault in enumerate(queue):
+                if fault.where is None or fault.where(args):
+                    return queue.pop(index)
         return None
 
     async def _apply_fault(
@@ -291,9 +312,57 @@ class FakeSlack:
         problem = self._check_blocks(args.get("blocks"), MAX_MESSAGE_BLOCKS, "chat.postMessage")
         if problem:
             return {"ok": False, "error": problem}
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        if "metadata" in args and not _valid_metadata(args["metadata"]):
+            return {"ok": False, "error": "invalid_metadata_format"}
+        ts = self._next_ts()
         self.messages[(channel, ts)] = dict(args)
         return {"ok": True, "channel": channel, "ts": ts, "message": {"ts": ts, **args}}
+
+    def _next_ts(self) -> str:
+        """Message timestamps as Slack makes them: seconds since the epoch, now, and unique."""
+        return f"{time.time() + next(self._ts) * 1e-6:.6f}"
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A channel's messages newest first, after ``oldest``, paged by ``cursor``; message
+        metadata only with ``include_all_metadata`` (as Slack does)."""
+        channel = args.get("channel", "")
+        if channel[:1] != "D":
+            return {"ok": False, "error": "channel_not_found"}
+        oldest = float(args.get("oldest") or 0)
+        limit = min(int(args.get("limit") or 100), 999)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = sorted(
+            (
+                (ts, message)
+                for (where, ts), message in self.messages.items()
+                if where == channel and float(ts) > oldest
+            ),
+            key=lambda pair: float(pair[0]),
+            reverse=True,
+        )
+        start = int(args.get("cursor") or 0)
+        page = found[start : start + limit]
+        messages = []
+        for ts, message in page:
+            shown: dict[str, Any] = {
+                "type": "message",
+                "ts": ts,
+                "text": message.get("text", ""),
+                "bot_id": "BHIREBOT",
+                "user": self.bot_user_id,
+            }
+            if message.get("files"):
+                shown["files"] = message["files"]
+            if with_metadata and message.get("metadata"):
+                shown["metadata"] = message["metadata"]
+            messages.append(shown)
+        more = start + limit < len(found)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         key = (args.get("channel", ""), args.get("ts", ""))
@@ -309,7 +378,7 @@ class FakeSlack:
         problem = self._check_blocks(args.get("blocks"), MAX_MESSAGE_BLOCKS, "chat.postEphemeral")
         if problem:
             return {"ok": False, "error": problem}
-        return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        return {"ok": True, "message_ts": self._next_ts()}
 
     def _open_view(self, args: dict[str, Any], where: str) -> dict[str, Any]:
         view = args.get("view") or {}
@@ -317,7 +386,10 @@ class FakeSlack:
         if problem:
             return {"ok": False, "error": problem}
         view_id = args.get("view_id") or f"V{next(self._view_ids):06d}"
-        stored = {**view, "id": view_id, "hash": f"h{time.monotonic_ns()}"}
+        # Slack answers with the view, its id and a fresh hash; the call's record shows them
+        # too, so a test can submit the view as Slack would (with its id and hash).
+        view.update(id=view_id, hash=f"h{time.monotonic_ns()}")
+        stored = dict(view)
         self.views[view_id] = stored
         return {"ok": True, "view": stored}
 
@@ -342,11 +414,31 @@ class FakeSlack:
 
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ts):08d}"
+        self._file_names[file_id] = str(args.get("filename", ""))
         return {"ok": True, "upload_url": f"{self.root}upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        files = args.get("files") or []
-        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        """Completing an upload to a channel shares the file there: a message carrying it."""
+        files = [
+            {"id": f.get("id"), "title": f.get("title"), "name": self._file_names.get(f.get("id"))}
+            for f in args.get("files") or []
+        ]
+        channel = args.get("channel_id")
+        if channel:
+            self.messages[(channel, self._next_ts())] = {
+                "text": args.get("initial_comment", ""),
+                "files": files,
+            }
+        return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in files]}
+
+
+def _valid_metadata(metadata: Any) -> bool:
+    """Slack's message metadata: an ``event_type`` and an ``event_payload`` object."""
+    return (
+        isinstance(metadata, dict)
+        and isinstance(metadata.get("event_type"), str)
+        and isinstance(metadata.get("event_payload"), dict)
+    )
 
 
 def dm_channel(user_id: str) -> str:

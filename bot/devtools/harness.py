@@ -85,6 +85,7 @@ class Harness:
                 SlackWire(http, SIGNING_SECRET, fake),
             )
         finally:
+            await services.pipeline.drain()  # deliveries a change started finish first
             await http.aclose()
             await db.dispose()
             await fake.stop()
@@ -103,10 +104,13 @@ class Harness:
         coordinator: str,
         basics: dict[str, Any],
         seats: dict[str, tuple[str, str]] | dict[str, tuple[str, str, str]],
+        *,
+        confirmed: bool = True,
     ) -> Panel:
         """Drive both steps of the scheduling modal; returns the stored panel.
 
         ``seats`` maps each panelist to (focus area, perspective[, focus detail]).
+        ``confirmed``: wait for the coordinator's confirmation (False when Slack is failing).
         """
         view = await self.open_scheduler(coordinator, f"new {basics.get('candidate', '')}")
         fields = {"panelists": list(seats), **basics}
@@ -122,12 +126,13 @@ class Harness:
         dms_before = len(self.fake.dms_to(coordinator))
         step2 = await self.wire.submit(coordinator, focus_view, values)
         assert step2.json() == {"response_action": "clear"}, step2.text
-        await self.fake.wait_for(
-            "chat.postMessage",
-            where=lambda a: a["channel"] == self.dm(coordinator),
-            count=dms_before + 1,
-        )
-        await self.settled()  # the listener delivers the prep packets after the confirmation
+        if confirmed:
+            await self.fake.wait_for(
+                "chat.postMessage",
+                where=lambda a: a["channel"] == self.dm(coordinator),
+                count=dms_before + 1,
+            )
+        await self.settled()  # the change's delivery: the confirmation and the prep packets
         async with self.db.session() as session:
             from sqlalchemy import select
 

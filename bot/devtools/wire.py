@@ -5,6 +5,7 @@ Used by the tests, the demo and the benchmarks to play the part of Slack.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import time
@@ -73,8 +74,13 @@ class SlackWire:
     async def submit(
         self, user_id: str, view: dict[str, Any], values: dict[str, Any]
     ) -> httpx.Response:
-        """Submit a modal the bot opened, with ``values`` by block id, typed per element."""
-        submitted = {**view, "state": {"values": state_values(view, values)}}
+        """Submit a modal the bot opened, with ``values`` by block id, typed per element.
+
+        Like Slack, the submission carries the view's id and hash: those the fake gave it when
+        the bot opened it (the recorded ``views.open`` call shows them), or, for a view pushed
+        in an ack, ones derived from its content, so the same view submitted twice carries the
+        same id and hash."""
+        submitted = {**self._as_shown(view), "state": {"values": state_values(view, values)}}
         return await self.interaction(
             {
                 "type": "view_submission",
@@ -83,6 +89,12 @@ class SlackWire:
                 "trigger_id": f"trigger-{next(_trigger)}",
             }
         )
+
+    def _as_shown(self, view: dict[str, Any]) -> dict[str, Any]:
+        if view.get("id") and view.get("hash"):
+            return view
+        digest = hashlib.sha1(json.dumps(view, sort_keys=True).encode()).hexdigest()
+        return {**view, "id": f"V{digest[:10].upper()}", "hash": digest[10:30]}
 
     async def click(
         self,

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.models import DecisionOutcome, Recommendation
-from bot.panels.request import MAX_LONG_TEXT, MAX_QUESTIONS, Checked, Errors, split_questions
+from bot.panels import bounds
+from bot.panels.request import Checked, Errors, check_questions
 
 RATINGS = (1, 2, 3, 4)
-MAX_REASON = 1000
+MAX_REASON = bounds.DECISION_REASON.max_length
 
 
 @dataclass(frozen=True)
@@ -36,20 +37,18 @@ def check_feedback(raw: dict[str, Any]) -> Checked:
     if recommendation not in {r.value for r in Recommendation}:
         errors["recommendation"] = "Choose a recommendation."
     rating_text = _text(raw, "rating")
-    rating = int(rating_text) if rating_text.isdigit() else 0
+    rating = int(rating_text) if rating_text in {str(r) for r in RATINGS} else 0
     if rating not in RATINGS:
         errors["rating"] = "Rate the candidate on your focus area."
-    evidence = _text(raw, "evidence")
-    if not evidence:
-        errors["evidence"] = "Say what you saw or heard: the decision rests on evidence."
-    elif len(evidence) > MAX_LONG_TEXT:
-        errors["evidence"] = f"Keep it under {MAX_LONG_TEXT} characters."
-    concerns = _text(raw, "concerns")
-    if len(concerns) > MAX_LONG_TEXT:
-        errors["concerns"] = f"Keep it under {MAX_LONG_TEXT} characters."
-    questions = split_questions(_text(raw, "questions_asked"))
-    if len(questions) > MAX_QUESTIONS:
-        errors["questions_asked"] = f"At most {MAX_QUESTIONS} questions, one per line."
+    evidence = bounds.field(
+        raw,
+        "evidence",
+        bounds.EVIDENCE,
+        errors,
+        required="Say what you saw or heard: the decision rests on evidence.",
+    )
+    concerns = bounds.field(raw, "concerns", bounds.CONCERNS, errors)
+    questions = check_questions(raw, "questions_asked", errors)
     if errors:
         return Checked(errors=errors)
     return Checked(FeedbackInput(recommendation, rating, evidence, concerns, questions))
@@ -61,18 +60,28 @@ def parse_outcome(text: str) -> str | None:
 
 
 def check_reason(raw: dict[str, Any], field: str = "reason", *, required: bool = True) -> Checked:
-    reason = _text(raw, field)
-    if required and not reason:
-        return Checked(errors={field: "A sentence is enough, but say why."})
-    if len(reason) > MAX_REASON:
-        return Checked(errors={field: f"Keep it under {MAX_REASON} characters."})
-    return Checked(reason)
+    errors: Errors = {}
+    message = "A sentence is enough, but say why." if required else None
+    reason = bounds.field(raw, field, bounds.DECISION_REASON, errors, required=message)
+    return Checked(errors=errors) if errors else Checked(reason)
 
 
 def check_update_note(raw: dict[str, Any]) -> Checked:
-    note = _text(raw, "note")
-    if not note:
-        return Checked(errors={"note": "Write what you told the candidate (it stays internal)."})
-    if len(note) > MAX_LONG_TEXT:
-        return Checked(errors={"note": f"Keep it under {MAX_LONG_TEXT} characters."})
-    return Checked(note)
+    errors: Errors = {}
+    note = bounds.field(
+        raw,
+        "note",
+        bounds.UPDATE_NOTE,
+        errors,
+        required="Write what you told the candidate (it stays internal).",
+    )
+    return Checked(errors=errors) if errors else Checked(note)
+
+
+def check_text(
+    raw: dict[str, Any], field: str, bound: bounds.Bound, required: str | None
+) -> Checked:
+    """Any other single text field (a decline's or a cancellation's reason)."""
+    errors: Errors = {}
+    text = bounds.field(raw, field, bound, errors, required=required)
+    return Checked(errors=errors) if errors else Checked(text)

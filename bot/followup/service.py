@@ -1,8 +1,9 @@
 """After the panel, in the database: feedback, excusals, decisions and candidate updates.
 
 Every change is checked against who may make it (``bot.panels.access`` plus the rules below),
-leaves an audit event, and re-plans the panel's nudges through the panel service's change hook
-in the same transaction, so a reminder for feedback that just arrived is cancelled with it.
+and is recorded through the one change pipeline (``bot.changes``), which audits it and re-plans
+the panel's nudges in the same transaction, so a reminder for feedback that just arrived is
+cancelled with it.
 
 Who may do what after a panel:
 
@@ -11,21 +12,22 @@ Who may do what after a panel:
 - the hiring manager decides (advance, offer, reject, or hold, which is not final);
 - the recruiter records that the candidate was updated: the only reset of the candidate clock.
 
-Reading feedback: owners always; a panelist only once they have submitted their own.
+Reading feedback, decision reasons and update notes: ``bot.followup.visibility``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.changes.actions import Action
+from bot.changes.pipeline import Change, ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup import visibility
 from bot.followup.forms import FeedbackInput
 from bot.followup.loading import load_progress
 from bot.followup.progress import PanelProgress, stalled
@@ -41,20 +43,11 @@ from bot.models import (
 )
 from bot.panels import access
 from bot.panels.service import (
-    ChangeHook,
     NotAllowed,
-    PanelChange,
     PanelClosed,
     PanelNotFound,
     lock_for_owner,
 )
-
-#: Audit actions recorded here (``/panel history`` names them).
-FEEDBACK_SUBMITTED = "feedback_submitted"
-FEEDBACK_EDITED = "feedback_edited"
-EXCUSED = "excused"
-DECIDED = "decided"
-CANDIDATE_UPDATED = "candidate_updated"
 
 
 class FeedbackLocked(ValueError):
@@ -81,8 +74,8 @@ class FeedbackReading:
 
 
 def may_read_feedback(panel: Panel, user_id: str, submitted_own: bool) -> bool:
-    """Owners always; panelists only after giving their own, so nobody is anchored by others."""
-    return user_id in access.owners(panel) or submitted_own
+    """Whoever owes feedback reads others' only after giving their own (``bot.followup.visibility``)."""
+    return visibility.may_read_panel(panel, user_id, submitted_own)
 
 
 def seat_of(panel: Panel, user_id: str) -> Panelist | None:
@@ -91,12 +84,12 @@ def seat_of(panel: Panel, user_id: str) -> Panelist | None:
 
 class FollowupService:
     def __init__(
-        self, db: Database, clock: Clock, settings: Settings, hook: ChangeHook | None = None
+        self, db: Database, clock: Clock, settings: Settings, pipeline: ChangePipeline
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
-        self.hook = hook
+        self.pipeline = pipeline
 
     # ------------------------------------------------------------------ feedback
     async def feedback_form(self, user_id: str, panel_id: int) -> FeedbackForm:
@@ -109,12 +102,13 @@ class FollowupService:
             return FeedbackForm(panel, seat, existing)
 
     async def submit_feedback(
-        self, user_id: str, panel_id: int, data: FeedbackInput
+        self, user_id: str, panel_id: int, data: FeedbackInput, *, submission: str | None = None
     ) -> tuple[Panel, bool]:
         """Store (or replace) the author's feedback; returns the panel and whether it was an edit."""
-        tz_of = await self._zones_of(panel_id, user_id)
-        now = self.clock.now()
-        async with self.db.session() as session:
+        async with self.pipeline.change(
+            panel_id, people=[user_id], submission=submission, action=Action.FEEDBACK_SUBMITTED
+        ) as tx:
+            session, now = tx.session, tx.now
             panel = await self._locked(session, user_id, panel_id)
             self._feedback_seat(panel, user_id)
             await self._not_decided(session, panel)
@@ -129,10 +123,10 @@ class FollowupService:
             feedback.concerns = data.concerns
             feedback.questions_asked = list(data.questions_asked)
             feedback.updated_at = now
-            action = FEEDBACK_EDITED if edited else FEEDBACK_SUBMITTED
+            action = Action.FEEDBACK_EDITED if edited else Action.FEEDBACK_SUBMITTED
             # No content in the audit trail: everyone on the panel may read the history, but
             # not everyone may read feedback yet.
-            await self._changed(session, panel, user_id, action, {}, tz_of)
+            await tx.record(panel, Change(action, user_id))
         return panel, edited
 
     def _feedback_seat(self, panel: Panel, user_id: str) -> Panelist:
@@ -169,21 +163,22 @@ class FollowupService:
         return FeedbackReading(visible, len(rows), expected, may)
 
     # ------------------------------------------------------------------ excusing
-    async def excuse(self, actor_id: str, panel_id: int, panelist_id: str) -> Panel:
+    async def excuse(
+        self, actor_id: str, panel_id: int, panelist_id: str, *, submission: str | None = None
+    ) -> Panel:
         """An owner excuses a panelist from feedback (they left early, were replaced, ...)."""
-        tz_of = await self._zones_of(panel_id, actor_id)
-        async with self.db.session() as session:
-            panel = await lock_for_owner(session, actor_id, panel_id, to="excuse someone")
+        async with self.pipeline.change(
+            panel_id, people=[actor_id], submission=submission, action=Action.EXCUSED
+        ) as tx:
+            panel = await lock_for_owner(tx.session, actor_id, panel_id, to="excuse someone")
             seat = seat_of(panel, panelist_id)
             if seat is None:
                 raise NotAllowed("That person is not on this panel.")
             if seat.excused_at is None and seat.declined_at is None:
-                if await self._feedback_of(session, panel.id, panelist_id) is not None:
+                if await self._feedback_of(tx.session, panel.id, panelist_id) is not None:
                     raise NotAllowed("Their feedback is already in: nothing to excuse.")
-                seat.excused_at = self.clock.now()
-                await self._changed(
-                    session, panel, actor_id, EXCUSED, {"panelist": panelist_id}, tz_of
-                )
+                seat.excused_at = tx.now
+                await tx.record(panel, Change(Action.EXCUSED, actor_id, {"panelist": panelist_id}))
         return panel
 
     # ------------------------------------------------------------------ deciding
@@ -202,24 +197,32 @@ class FollowupService:
         if self.clock.now() < panel.ends_at:
             raise NotAllowed(f"{panel.reference} hasn't ended yet.")
 
-    async def decide(self, actor_id: str, panel_id: int, outcome: str, reason: str) -> Panel:
+    async def decide(
+        self,
+        actor_id: str,
+        panel_id: int,
+        outcome: str,
+        reason: str,
+        *,
+        submission: str | None = None,
+    ) -> Panel:
         """Record the decision (a hold leaves it pending); the latest one stands."""
-        tz_of = await self._zones_of(panel_id, actor_id)
-        now = self.clock.now()
-        async with self.db.session() as session:
-            panel = await self._locked(session, actor_id, panel_id)
+        async with self.pipeline.change(
+            panel_id, people=[actor_id], submission=submission, action=Action.DECIDED
+        ) as tx:
+            panel = await self._locked(tx.session, actor_id, panel_id)
             self._may_decide(panel, actor_id)
-            session.add(
+            tx.session.add(
                 Decision(
                     panel_id=panel.id,
                     outcome=outcome,
                     reason=reason,
                     decided_by=actor_id,
-                    decided_at=now,
+                    decided_at=tx.now,
                 )
             )
             detail = {"outcome": outcome, "reason": reason}
-            await self._changed(session, panel, actor_id, DECIDED, detail, tz_of)
+            await tx.record(panel, Change(Action.DECIDED, actor_id, detail))
         return panel
 
     # ------------------------------------------------------------------ the candidate clock
@@ -237,15 +240,19 @@ class FollowupService:
         if self.clock.now() < panel.ends_at:
             raise NotAllowed(f"{panel.reference} hasn't ended yet.")
 
-    async def candidate_updated(self, actor_id: str, panel_id: int, note: str) -> Panel:
+    async def candidate_updated(
+        self, actor_id: str, panel_id: int, note: str, *, submission: str | None = None
+    ) -> Panel:
         """The recruiter told the candidate something: resets the candidate-update clock."""
-        tz_of = await self._zones_of(panel_id, actor_id)
-        now = self.clock.now()
-        async with self.db.session() as session:
-            panel = await self._locked(session, actor_id, panel_id)
+        async with self.pipeline.change(
+            panel_id, people=[actor_id], submission=submission, action=Action.CANDIDATE_UPDATED
+        ) as tx:
+            panel = await self._locked(tx.session, actor_id, panel_id)
             self._may_update(panel, actor_id)
-            session.add(CandidateUpdate(panel_id=panel.id, author_id=actor_id, note=note, at=now))
-            await self._changed(session, panel, actor_id, CANDIDATE_UPDATED, {"note": note}, tz_of)
+            tx.session.add(
+                CandidateUpdate(panel_id=panel.id, author_id=actor_id, note=note, at=tx.now)
+            )
+            await tx.record(panel, Change(Action.CANDIDATE_UPDATED, actor_id, {"note": note}))
         return panel
 
     # ------------------------------------------------------------------ reading
@@ -319,40 +326,3 @@ class FollowupService:
             .order_by(Decision.decided_at.desc(), Decision.id.desc())
             .limit(1)
         )
-
-    async def _zones_of(self, panel_id: int, actor_id: str) -> Mapping[str, str]:
-        """Zones of everyone the panel's nudges go to, read before the change's transaction."""
-        if self.hook is None:
-            return {}
-        async with self.db.session() as session:
-            panel = await session.get(Panel, panel_id)
-        if panel is None:
-            return {}
-        people = [
-            actor_id,
-            panel.coordinator_id,
-            panel.hiring_manager_id,
-            panel.recruiter_id,
-            *(p.user_id for p in panel.panelists),
-        ]
-        return await self.hook.zones(list(dict.fromkeys(people)))
-
-    async def _changed(
-        self,
-        session: AsyncSession,
-        panel: Panel,
-        actor_id: str,
-        action: str,
-        detail: dict[str, Any],
-        tz_of: Mapping[str, str],
-    ) -> None:
-        """Audit the change and re-plan the panel's nudges, inside the change's transaction."""
-        now = self.clock.now()
-        event = AuditEvent(
-            panel_id=panel.id, actor_id=actor_id, action=action, detail=detail, at=now
-        )
-        session.add(event)
-        await session.flush()
-        if self.hook is not None:
-            change = PanelChange(action, actor_id, event.id, now, {})
-            await self.hook.changed(session, panel, change, tz_of)

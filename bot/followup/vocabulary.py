@@ -24,17 +24,3 @@ OUTCOME_LABELS: dict[str, str] = {
     DecisionOutcome.REJECT: "Reject",
     DecisionOutcome.HOLD: "Hold",
 }
-
-#: How ``/panel history`` words each audit action.
-ACTION_LABELS: dict[str, str] = {
-    "scheduled": "scheduled the panel",
-    "rescheduled": "rescheduled it",
-    "cancelled": "cancelled it",
-    "confirmed": "confirmed their prep",
-    "declined": "said they can't attend",
-    "feedback_submitted": "submitted feedback",
-    "feedback_edited": "edited their feedback",
-    "excused": "excused a panelist from feedback",
-    "decided": "recorded a decision",
-    "candidate_updated": "updated the candidate",
-}

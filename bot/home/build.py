@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.config import Settings
+from bot.followup import visibility
 from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
 from bot.home.agenda import (
     ACTION_ORDER,
@@ -194,6 +195,7 @@ def build_agenda(
         state = progress[panel.id]
         waiting = state.waiting(now)
         blockers = state.blockers(now, settings, tz) if waiting else []
+        blockers = visibility.blockers_for(blockers, visibility.may_read_progress(state, user_id))
         actions += actions_for(panel, state, blockers, user_id, now, settings, tz)
         if state.stage(now) is Stage.UPCOMING:
             upcoming.append(upcoming_for(panel, user_id))

@@ -3,7 +3,9 @@
 A strong second-round panel has the stakeholders who must align (a future peer, someone
 cross-functional, a leader), gives each person a distinct focus, covers technical depth, culture
 and stakeholder alignment between them, brings fresh eyes rather than round-1 interviewers, and
-leaves enough time for everyone to ask something and for the candidate's own questions.
+leaves enough time for everyone to ask something and for the candidate's own questions. And
+it meets when the panelists are at work: a panelist asked to interview at 20:30 their time, or
+on their Saturday, comes tired or not at all.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot.config import WorkingHours
 from bot.models import FocusArea, PanelFormat, Perspective
 from bot.panels.vocabulary import FOCUS_LABELS, PERSPECTIVE_LABELS, focus_label
+from bot.people import Person
+from scheduling.business_time import is_business_day
 
 #: Minutes for introductions and the candidate's own questions.
 BASE_MINUTES = 15
@@ -53,8 +59,21 @@ def check_composition(
     prior_interviewer_ids: Sequence[str],
     names: Mapping[str, str],
     has_resume: bool = True,
+    owners: Mapping[str, str] | None = None,
 ) -> list[CompositionWarning]:
+    """``owners``: the panel's coordinator, hiring manager and recruiter (user ID → role)."""
     warnings: list[CompositionWarning] = []
+    for seat in seats:
+        role = (owners or {}).get(seat.user_id)
+        if role:
+            warnings.append(
+                CompositionWarning(
+                    "owner_seated",
+                    f"{names.get(seat.user_id, 'One panelist')} is also the {role}: as a panelist"
+                    " they see the others' feedback and any decision reasons only after giving"
+                    " their own, and a second view from someone else may be worth more.",
+                )
+            )
     if not has_resume:
         warnings.append(
             CompositionWarning(
@@ -118,6 +137,40 @@ def check_composition(
             )
         )
     return warnings
+
+
+def outside_working_hours(
+    starts_at: datetime,
+    duration: timedelta,
+    people: Sequence[Person],
+    hours: WorkingHours,
+    *,
+    business: bool,
+) -> CompositionWarning | None:
+    """Who the slot falls outside working hours for, in their own zone, and when it is there.
+
+    Outside means starting before ``hours`` open or ending after they close that day (so a
+    slot running past midnight is outside too), or, with business time on
+    (``HIREBOT_BUSINESS_TIME``), falling on their Saturday or Sunday.
+    """
+    late: list[str] = []
+    for person in people:
+        start = starts_at.astimezone(person.zone)
+        end = (starts_at + duration).astimezone(person.zone)
+        closes = datetime.combine(start.date(), hours.end)
+        if (
+            start.time() < hours.start
+            or end.replace(tzinfo=None) > closes
+            or (business and not is_business_day(start.date()))
+        ):
+            late.append(f"{person.name} ({start:%a %H:%M}–{end:%H:%M} {start:%Z})")
+    if not late:
+        return None
+    return CompositionWarning(
+        "outside_working_hours",
+        f"Outside working hours ({hours}, their own time) for {_join(late)}:"
+        " is there a time that suits everyone?",
+    )
 
 
 def _join(items: Sequence[str]) -> str:

@@ -17,6 +17,8 @@ class PanelCommand:
     argument: str = ""  # the candidate name for ``new``
     panel_id: int | None = None
     problem: str | None = None  # set when the text was not understood: show usage with it
+    # ``problem`` is plain text (the person's own words quoted in it): each platform escapes it
+    # for its own format, so what someone typed can never become markup.
 
 
 def parse_reference(text: str) -> int | None:
@@ -24,6 +26,14 @@ def parse_reference(text: str) -> int | None:
     text = text.strip()
     match = REFERENCE.match(text) or re.fullmatch(r"(\d{1,9})", text)
     return int(match.group(1)) if match else None
+
+
+ECHO = 60  # how much of what someone typed a problem repeats back
+
+
+def _quoted(words: str) -> str:
+    words = " ".join(words.split())
+    return f"“{words[: ECHO - 1] + '…' if len(words) > ECHO else words}”"
 
 
 def parse(text: str) -> PanelCommand:
@@ -38,15 +48,17 @@ def parse(text: str) -> PanelCommand:
         return PanelCommand("new", argument=rest)
     if verb in ("list", "stalled"):
         if rest:
-            return PanelCommand("help", problem=f"`{verb}` takes no arguments.")
+            return PanelCommand("help", problem=f"{_quoted(verb)} takes no arguments.")
         return PanelCommand(verb)
     if verb in NEEDS_PANEL:
         if not rest:
             return PanelCommand(
-                "help", problem=f"`{verb}` needs a panel, for example `{verb} P-12`."
+                "help", problem=f"{_quoted(verb)} needs a panel, for example “{verb} P-12”."
             )
         panel_id = parse_reference(rest)
         if panel_id is None:
-            return PanelCommand("help", problem=f"`{rest}` is not a panel reference like `P-12`.")
+            return PanelCommand(
+                "help", problem=f"{_quoted(rest)} is not a panel reference like “P-12”."
+            )
         return PanelCommand(verb, panel_id=panel_id)
-    return PanelCommand("help", problem=f"I don't know `{verb}`.")
+    return PanelCommand("help", problem=f"I don't know {_quoted(verb)}.")

@@ -11,15 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlparse
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.models import FocusArea, PanelFormat, Perspective
+from bot.panels import bounds
+from bot.people import zone_named
 
 MIN_DURATION, MAX_DURATION = 15, 480
 MAX_PANELISTS = 8
 MAX_ROUND = 10
-MAX_NAME = 200
-MAX_LONG_TEXT = 3000  # Slack's plain_text_input limit; the modal enforces it too
+MAX_NAME = bounds.CANDIDATE.max_length
+MAX_LONG_TEXT = bounds.RESPONSIBILITIES.max_length  # Slack's plain_text_input limit
 MAX_QUESTIONS = 50
 
 Errors = dict[str, str]
@@ -123,12 +125,22 @@ def looks_like_link(text: str) -> bool:
 
 def split_questions(text: str) -> tuple[str, ...]:
     """One question per line; bullets and numbering are dropped, blank lines ignored."""
-    questions = []
-    for line in text.splitlines():
-        cleaned = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip()
-        if cleaned:
-            questions.append(cleaned)
-    return tuple(questions)
+    return bounds.lines(text)
+
+
+def check_questions(raw: dict[str, Any], name: str, errors: Errors) -> tuple[str, ...]:
+    """A one-question-per-line field: at most ``MAX_QUESTIONS``, each within its bound."""
+    questions = split_questions(bounds.field(raw, name, bounds.PRIOR_QUESTIONS, errors))
+    if len(questions) > MAX_QUESTIONS:
+        errors[name] = f"List at most {MAX_QUESTIONS} questions, one per line."
+    for number, question in enumerate(questions, start=1):
+        if len(question) > bounds.QUESTION.max_length:
+            errors[name] = (
+                f"Question {number} is {len(question)} characters: keep each to"
+                f" {bounds.QUESTION.max_length}, one per line."
+            )
+            break
+    return questions
 
 
 def check_slot(raw: dict[str, Any], now: datetime) -> Checked:
@@ -139,10 +151,9 @@ def check_slot(raw: dict[str, Any], now: datetime) -> Checked:
     if not tz_name:
         errors["timezone"] = "Choose the time zone the start time is in."
     else:
-        try:
-            zone = ZoneInfo(tz_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            errors["timezone"] = f"{tz_name!r} is not a time zone."
+        zone = zone_named(tz_name)
+        if zone is None:
+            errors["timezone"] = "That is not a time zone: type a city, e.g. Berlin."
 
     duration_text = _text(raw, "duration")
     duration = int(duration_text) if re.fullmatch(r"\d{1,4}", duration_text) else None
@@ -166,6 +177,13 @@ def check_slot(raw: dict[str, Any], now: datetime) -> Checked:
         errors["start_date"] = "That is not a valid date and time."
         return Checked(errors=errors)
     assert zone is not None
+    # Checked on the local date before any zone arithmetic, which overflows near year 1 or 9999.
+    if local > datetime.combine(now.date() + bounds.MAX_START_AHEAD, time()):
+        errors["start_date"] = "Pick a day within the next year."
+        return Checked(errors=errors)
+    if local < datetime.combine(now.date() - timedelta(days=2), time()):
+        errors["start_date"] = "The start must be in the future."
+        return Checked(errors=errors)
     aware = local.replace(tzinfo=zone)
     if aware.astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None) != local:
         errors["start_time"] = (
@@ -184,21 +202,23 @@ def check_slot(raw: dict[str, Any], now: datetime) -> Checked:
 def check_basics(raw: dict[str, Any], now: datetime) -> Checked:
     """Validate the first step of the scheduling form."""
     errors: Errors = {}
-    candidate = _text(raw, "candidate")
-    role_title = _text(raw, "role_title")
-    responsibilities = _text(raw, "responsibilities")
-    location = _text(raw, "location")
-    for name, value, message in (
-        ("candidate", candidate, "Enter the candidate's name."),
-        ("role_title", role_title, "Enter the role's title."),
-        ("responsibilities", responsibilities, "Say what the role is responsible for."),
-        ("location", location, "Enter a room or a video link."),
-    ):
-        if not value:
-            errors[name] = message
-    for name, value in (("candidate", candidate), ("role_title", role_title)):
-        if len(value) > MAX_NAME:
-            errors[name] = f"Keep this under {MAX_NAME} characters."
+    candidate = bounds.field(
+        raw, "candidate", bounds.CANDIDATE, errors, required="Enter the candidate's name."
+    )
+    role_title = bounds.field(
+        raw, "role_title", bounds.ROLE_TITLE, errors, required="Enter the role's title."
+    )
+    responsibilities = bounds.field(
+        raw,
+        "responsibilities",
+        bounds.RESPONSIBILITIES,
+        errors,
+        required="Say what the role is responsible for.",
+    )
+    location = bounds.field(
+        raw, "location", bounds.LOCATION, errors, required="Enter a room or a video link."
+    )
+    prior_notes = bounds.field(raw, "prior_notes", bounds.PRIOR_NOTES, errors)
     if location and looks_like_link(location) and not is_url(location):
         errors["location"] = "That link is not a valid URL (it should start with https://)."
 
@@ -228,13 +248,11 @@ def check_basics(raw: dict[str, Any], now: datetime) -> Checked:
     if not recruiter:
         errors["recruiter"] = "Choose the recruiter."
 
-    resume_url = _text(raw, "resume_url") or None
+    resume_url = bounds.field(raw, "resume_url", bounds.RESUME_URL, errors) or None
     if resume_url and not is_url(resume_url):
         errors["resume_url"] = "The résumé link must be a URL starting with https://."
 
-    questions = split_questions(_text(raw, "prior_questions"))
-    if len(questions) > MAX_QUESTIONS:
-        errors["prior_questions"] = f"List at most {MAX_QUESTIONS} questions, one per line."
+    questions = check_questions(raw, "prior_questions", errors)
 
     slot = check_slot(raw, now)
     errors.update(slot.errors)
@@ -253,7 +271,7 @@ def check_basics(raw: dict[str, Any], now: datetime) -> Checked:
             hiring_manager_id=hiring_manager,
             recruiter_id=recruiter,
             resume_url=resume_url,
-            prior_notes=_text(raw, "prior_notes"),
+            prior_notes=prior_notes,
             prior_questions=questions,
             prior_interviewer_ids=tuple(_ids(raw, "prior_interviewers")),
         )
@@ -272,14 +290,12 @@ def check_assignments(raw: dict[str, Any], panelist_ids: tuple[str, ...]) -> Che
     for user_id in panelist_ids:
         focus_field, detail_field, perspective_field = assignment_fields(user_id)
         focus = _text(raw, focus_field)
-        detail = _text(raw, detail_field)
+        detail = bounds.field(raw, detail_field, bounds.FOCUS_DETAIL, errors)
         perspective = _text(raw, perspective_field)
         if focus not in set(FocusArea):
             errors[focus_field] = "Choose what this panelist focuses on."
-        elif focus == FocusArea.OTHER and not detail:
+        elif focus == FocusArea.OTHER and not detail and detail_field not in errors:
             errors[detail_field] = "Describe the focus when you choose Other."
-        if len(detail) > MAX_NAME:
-            errors[detail_field] = f"Keep this under {MAX_NAME} characters."
         if perspective not in set(Perspective):
             errors[perspective_field] = "Choose the seat this panelist sits in."
         assignments.append(Assignment(user_id, focus, perspective, detail))

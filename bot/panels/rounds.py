@@ -9,6 +9,7 @@ without anyone retyping them. Used by the prep packet and by the question-overla
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,3 +70,13 @@ def _without_repeats(questions: list[EarlierQuestion]) -> tuple[EarlierQuestion,
             seen.add(key)
             kept.append(q)
     return tuple(sorted(kept, key=lambda q: q.round_number))
+
+
+async def packet_rounds(session: AsyncSession, panel: Panel) -> dict[str, Any]:
+    """Earlier rounds' notes and questions as a packet carries them (JSON, for an outbox
+    payload): read when the packet is queued, so sending it needs no query."""
+    earlier = await earlier_rounds(session, panel)
+    return {
+        "notes": [[number, text] for number, text in earlier.notes],
+        "covered": [q.text for q in earlier.questions],
+    }

@@ -7,19 +7,19 @@ a panel someone may not see is reported exactly like one that does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.changes.actions import Action
+from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
 from bot.clock import Clock, as_utc
 from bot.db import Database
 from bot.followup.rounds import EarlierCandidate, earlier_candidate
 from bot.models import (
-    AuditEvent,
     Candidate,
     Panel,
     PanelDraft,
@@ -27,6 +27,7 @@ from bot.models import (
     PanelStatus,
     PriorRound,
     Role,
+    Submission,
 )
 from bot.panels import access
 from bot.panels.request import Assignment, PanelBasics, Slot
@@ -49,33 +50,6 @@ class NotAllowed(PermissionError):
 
 class PanelClosed(ValueError):
     """The panel is cancelled, so it cannot be changed any more."""
-
-
-@dataclass(frozen=True)
-class PanelChange:
-    """A change just made to a panel, as its change hook sees it (inside the transaction)."""
-
-    action: str  # "scheduled", "rescheduled" or "cancelled": the audit event's action
-    actor_id: str
-    event_id: int  # the audit event's id: what makes a notice of this change unique
-    at: datetime
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-class ChangeHook(Protocol):
-    """Work that must commit or roll back with a panel change (re-planning its nudges)."""
-
-    async def zones(self, user_ids: Sequence[str]) -> Mapping[str, str]:
-        """People's time zones, looked up before the change's transaction opens."""
-        ...
-
-    async def changed(
-        self,
-        session: AsyncSession,
-        panel: Panel,
-        change: PanelChange,
-        tz_of: Mapping[str, str],
-    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -102,10 +76,10 @@ class PanelListing:
 
 
 class PanelService:
-    def __init__(self, db: Database, clock: Clock, hook: ChangeHook | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, pipeline: ChangePipeline) -> None:
         self.db = db
         self.clock = clock
-        self.hook = hook
+        self.pipeline = pipeline
 
     # ------------------------------------------------------------------ drafts
     async def save_draft(self, user_id: str, basics: PanelBasics) -> str:
@@ -122,9 +96,14 @@ class PanelService:
         return draft_id
 
     async def load_draft(self, user_id: str, draft_id: str) -> PanelBasics | None:
+        """The form's first step, or None once it expired. Raises ``AlreadyApplied`` when it was
+        already scheduled (the same second step submitted again)."""
         async with self.db.session() as session:
             draft = await session.get(PanelDraft, draft_id)
             if draft is None or draft.user_id != user_id:
+                used = await session.get(Submission, _draft_key(draft_id))
+                if used is not None:
+                    raise AlreadyApplied(used.panel_id)
                 return None
             return PanelBasics.from_json(draft.data)
 
@@ -138,18 +117,23 @@ class PanelService:
         draft_id: str | None = None,
         candidate_id: int | None = None,
     ) -> Panel:
-        """``candidate_id``: an earlier round's candidate this panel joins (see
+        """Store the panel and everything it owes people, once per draft: the same second step
+        submitted again (a double click, three posts at once) raises ``AlreadyApplied`` naming
+        the panel the first one made.
+
+        ``candidate_id``: an earlier round's candidate this panel joins (see
         ``bot.followup.rounds``); its round becomes at least the one after theirs."""
-        now = self.clock.now()
-        tz_of = await self._zones(
-            [
-                coordinator_id,
-                basics.hiring_manager_id,
-                basics.recruiter_id,
-                *(a.user_id for a in assignments),
-            ]
-        )
-        async with self.db.session() as session:
+        people = [
+            coordinator_id,
+            basics.hiring_manager_id,
+            basics.recruiter_id,
+            *(a.user_id for a in assignments),
+        ]
+        submission = _draft_key(draft_id) if draft_id else None
+        async with self.pipeline.change(
+            people=people, submission=submission, action=Action.SCHEDULED
+        ) as tx:
+            session, now = tx.session, tx.now
             candidate, basics = await self._candidate(session, basics, candidate_id, now)
             role = await self._role(session, basics.role_title, basics.responsibilities, now)
             session.add(candidate)
@@ -188,24 +172,19 @@ class PanelService:
                         focus_area=a.focus_area,
                         focus_detail=a.focus_detail,
                         perspective=a.perspective,
+                        joined_at=now,
                     )
                     for i, a in enumerate(assignments)
                 ],
             )
             session.add(panel)
             await session.flush()
-            event = self._audit(
-                session,
-                panel.id,
-                coordinator_id,
-                "scheduled",
-                {
-                    "starts_at": panel.starts_at.isoformat(),
-                    "panelists": [a.user_id for a in assignments],
-                },
-            )
-            await self._changed(session, panel, event, tz_of)
-            if draft_id:
+            detail = {
+                "starts_at": panel.starts_at.isoformat(),
+                "panelists": [a.user_id for a in assignments],
+            }
+            await tx.record(panel, Change(Action.SCHEDULED, coordinator_id, detail))
+            if draft_id:  # it held candidate notes: gone once used (the submission stays)
                 await session.execute(delete(PanelDraft).where(PanelDraft.id == draft_id))
         return await self.get(panel.id)
 
@@ -332,96 +311,54 @@ class PanelService:
         )
 
     # ------------------------------------------------------------------ changes
-    async def reschedule(self, actor_id: str, panel_id: int, slot: Slot) -> tuple[Panel, Slot]:
-        """Move a panel; returns it with the slot it had before."""
-        tz_of = await self._zones_of(panel_id, actor_id)
-        async with self.db.session() as session:
-            panel = await lock_for_owner(session, actor_id, panel_id)
+    async def reschedule(
+        self, actor_id: str, panel_id: int, slot: Slot, *, submission: str | None = None
+    ) -> tuple[Panel, Slot]:
+        """Move a panel; returns it with the slot it had before.
+
+        Refused once the panel has started: what happened in it (feedback, a decision) stays
+        where it happened. A no-show is cancelled and a new panel scheduled.
+        """
+        async with self.pipeline.change(
+            panel_id, people=[actor_id], submission=submission, action=Action.RESCHEDULED
+        ) as tx:
+            panel = await lock_for_owner(tx.session, actor_id, panel_id)
+            if tx.now >= panel.starts_at:
+                raise PanelClosed(
+                    f"{panel.reference} has already started, so it can't be moved."
+                    " If it didn't take place, cancel it and schedule a new panel."
+                )
             before = Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
             panel.starts_at = slot.starts_at
             panel.duration_minutes = slot.duration_minutes
             panel.timezone = slot.timezone
-            panel.updated_at = self.clock.now()
-            event = self._audit(
-                session,
-                panel.id,
-                actor_id,
-                "rescheduled",
-                {
-                    "from": before.starts_at.isoformat(),
-                    "to": slot.starts_at.isoformat(),
-                    "duration_minutes": slot.duration_minutes,
-                    "timezone": slot.timezone,
-                },
-            )
+            panel.updated_at = tx.now
             previous = {
                 "starts_at": before.starts_at.isoformat(),
                 "duration_minutes": before.duration_minutes,
                 "timezone": before.timezone,
             }
-            await self._changed(session, panel, event, tz_of, {"previous": previous})
+            detail = {
+                "from": before.starts_at.isoformat(),
+                "to": slot.starts_at.isoformat(),
+                "duration_minutes": slot.duration_minutes,
+                "timezone": slot.timezone,
+            }
+            change = Change(Action.RESCHEDULED, actor_id, detail, {"previous": previous})
+            await tx.record(panel, change)
         return await self.get(panel_id), before
 
-    async def cancel(self, actor_id: str, panel_id: int, reason: str = "") -> Panel:
-        tz_of = await self._zones_of(panel_id, actor_id)
-        async with self.db.session() as session:
-            panel = await lock_for_owner(session, actor_id, panel_id)
+    async def cancel(
+        self, actor_id: str, panel_id: int, reason: str = "", *, submission: str | None = None
+    ) -> Panel:
+        async with self.pipeline.change(
+            panel_id, people=[actor_id], submission=submission, action=Action.CANCELLED
+        ) as tx:
+            panel = await lock_for_owner(tx.session, actor_id, panel_id)
             panel.status = PanelStatus.CANCELLED
-            panel.updated_at = self.clock.now()
-            event = self._audit(session, panel.id, actor_id, "cancelled", {"reason": reason})
-            await self._changed(session, panel, event, tz_of, {"reason": reason})
+            panel.updated_at = tx.now
+            await tx.record(panel, Change(Action.CANCELLED, actor_id, {"reason": reason}))
         return await self.get(panel_id)
-
-    # ------------------------------------------------------------------ change hook
-    async def _zones(self, user_ids: Sequence[str]) -> Mapping[str, str]:
-        return await self.hook.zones(list(dict.fromkeys(user_ids))) if self.hook else {}
-
-    async def _zones_of(self, panel_id: int, actor_id: str) -> Mapping[str, str]:
-        """Zones of everyone a change to this panel may notify (read before locking it)."""
-        panel = await self._maybe(panel_id)
-        if panel is None or self.hook is None:
-            return {}
-        return await self._zones(
-            [
-                actor_id,
-                panel.coordinator_id,
-                panel.hiring_manager_id,  # follow-up nudges go to them too
-                panel.recruiter_id,
-                *(p.user_id for p in panel.panelists),
-            ]
-        )
-
-    async def _changed(
-        self,
-        session: AsyncSession,
-        panel: Panel,
-        event: AuditEvent,
-        tz_of: Mapping[str, str],
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        if self.hook is None:
-            return
-        await session.flush()  # the audit event's id names the change's notices
-        change = PanelChange(event.action, event.actor_id, event.id, event.at, detail or {})
-        await self.hook.changed(session, panel, change, tz_of)
-
-    def _audit(
-        self,
-        session: AsyncSession,
-        panel_id: int | None,
-        actor_id: str,
-        action: str,
-        detail: dict[str, Any],
-    ) -> AuditEvent:
-        event = AuditEvent(
-            panel_id=panel_id,
-            actor_id=actor_id,
-            action=action,
-            detail=detail,
-            at=self.clock.now(),
-        )
-        session.add(event)
-        return event
 
 
 async def lock_for_owner(
@@ -441,6 +378,10 @@ async def lock_for_owner(
     if panel.is_cancelled:
         raise PanelClosed(f"{panel.reference} is already cancelled.")
     return panel
+
+
+def _draft_key(draft_id: str) -> str:
+    return f"draft:{draft_id}"
 
 
 def _line(row: Any) -> PanelLine:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.config import Settings
 from bot.models import Panel
+from bot.panels.composition import CompositionWarning, outside_working_hours
 from bot.panels.request import Slot
 from bot.people import Directory
 from bot.platform import PanelSummary, Seat
@@ -35,3 +39,20 @@ async def summarise(panel: Panel, directory: Directory) -> PanelSummary:
             for p in panel.panelists
         ),
     )
+
+
+def hours_check(
+    summary: PanelSummary, panel: Panel, settings: Settings
+) -> list[CompositionWarning]:
+    """The working-hours part of the composition check, for the panelists still coming (their
+    zones are on the summary's people): for the confirmation, ``/panel status`` and the
+    reschedule receipt alike."""
+    declined = {p.user_id for p in panel.panelists if p.declined_at is not None}
+    warning = outside_working_hours(
+        summary.slot.starts_at,
+        timedelta(minutes=summary.slot.duration_minutes),
+        [seat.person for seat in summary.seats if seat.person.id not in declined],
+        settings.working_hours,
+        business=settings.business_time,
+    )
+    return [warning] if warning else []

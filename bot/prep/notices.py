@@ -46,6 +46,7 @@ class PrepPacket:
     confirmed_at: datetime | None = None
     decline_reason: str = ""
     replaces: Delivery | None = None
+    started: bool = False  # the panel has started: prep is closed, so no buttons
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ def build_packet(
     earlier: Mapping[str, Any],
     *,
     replaces: Delivery | None = None,
+    started: bool = False,
 ) -> PrepPacket:
-    """``earlier`` is the payload's snapshot of earlier rounds (``bot.prep.queue``)."""
+    """``earlier`` is the payload's snapshot of earlier rounds (``bot.changes.announce``)."""
     return PrepPacket(
         brief=brief,
         recipient_id=seat.user_id,
@@ -64,4 +65,5 @@ def build_packet(
         confirmed_at=seat.confirmed_at,
         decline_reason=seat.decline_reason or "",
         replaces=replaces,
+        started=started,
     )

@@ -1,31 +1,31 @@
 """Prep actions: confirm, decline, replace a panelist, remind the unprepared now; readiness.
 
-Each action changes the panel and, in the same transaction, re-plans its nudges and queues what
-it owes people (packet updates in place, the coordinator's alert, a replacement's packet), so a
-change and its messages commit or roll back together.
+Each action checks who may act, changes the panel's rows and records the change through the one
+change pipeline (``bot.changes``), which re-plans the panel's nudges and queues what the change
+owes people (packet updates in place, the coordinator's alert, a replacement's packet) in the
+same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.changes.actions import Action
+from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
-from bot.models import AuditEvent, Panel, Panelist
+from bot.models import Panel, Panelist
 from bot.panels.service import PanelClosed, lock_for_owner
-from bot.people import Directory
-from bot.prep import queue
+from bot.people import Directory, unusable
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
-from scheduling import outbox
 from scheduling.guards import unprepared
-from scheduling.policy import NudgeKind, PlannedNudge, event_key
-from scheduling.replan import replan, schedule_version, snapshot
+
+#: How long a submission waits for Slack's profiles before going on without them (seconds).
+LOOKUP_BUDGET = 1.5
 
 
 class NotYourPacket(PermissionError):
@@ -65,53 +65,78 @@ def readiness(panel: Panel) -> PanelReadiness:
 
 
 class PrepService:
-    def __init__(self, db: Database, clock: Clock, settings: Settings, directory: Directory):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        settings: Settings,
+        directory: Directory,
+        pipeline: ChangePipeline,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.directory = directory
+        self.pipeline = pipeline
 
     # ------------------------------------------------------------------ the panelist
     async def confirm(self, user_id: str, panel_id: int, message_ts: str | None = None) -> Panel:
         """ "I've reviewed the materials": readiness recorded, their reminder cancelled, the
         packet updated in place. Confirming twice changes nothing."""
 
-        def act(seat: Panelist) -> bool:
+        def act(seat: Panelist, now: datetime) -> bool:
             if seat.declined_at is not None:
                 raise PanelClosed(
                     "You've said you can't attend: ask the coordinator to add you back."
                 )
             if seat.confirmed_at is not None:
                 return False
-            seat.confirmed_at = self.clock.now()
+            seat.confirmed_at = now
             return True
 
-        return await self._as_panelist(user_id, panel_id, message_ts, "prep_confirmed", act, {})
+        return await self._as_panelist(
+            user_id, panel_id, message_ts, Action.PREP_CONFIRMED, act, {}
+        )
 
     async def decline(
-        self, user_id: str, panel_id: int, reason: str, message_ts: str | None = None
+        self,
+        user_id: str,
+        panel_id: int,
+        reason: str,
+        message_ts: str | None = None,
+        *,
+        submission: str | None = None,
     ) -> Panel:
         """ "I can't attend": the coordinator is alerted at once with a way to replace them."""
 
-        def act(seat: Panelist) -> bool:
+        def act(seat: Panelist, now: datetime) -> bool:
             if seat.declined_at is not None:
                 return False
-            seat.declined_at = self.clock.now()
+            seat.declined_at = now
             seat.decline_reason = reason
             return True
 
-        detail = {"reason": reason}
-        return await self._as_panelist(user_id, panel_id, message_ts, "prep_declined", act, detail)
+        return await self._as_panelist(
+            user_id,
+            panel_id,
+            message_ts,
+            Action.PREP_DECLINED,
+            act,
+            {"reason": reason},
+            submission=submission,
+        )
 
     async def check_panelist(
         self, user_id: str, panel_id: int, message_ts: str | None = None
     ) -> Panel:
-        """The panel, if ``user_id`` is the panelist this packet went to (else NotYourPacket)."""
+        """The panel, if ``user_id`` is the panelist this packet went to and may still act on
+        it (else NotYourPacket, or PanelClosed once it is cancelled or has started)."""
         async with self.db.session() as session:
             panel = await session.get(Panel, panel_id)
             if panel is None:
                 raise NotYourPacket()
             self._seat_of(panel, user_id, message_ts)
+            refuse_prep_closed(panel, self.clock.now())
             return panel
 
     def _seat_of(self, panel: Panel, user_id: str, message_ts: str | None) -> Panelist:
@@ -127,70 +152,56 @@ class PrepService:
         user_id: str,
         panel_id: int,
         message_ts: str | None,
-        action: str,
-        act: Callable[[Panelist], bool],
+        action: Action,
+        act: Callable[[Panelist, datetime], bool],
         detail: dict[str, Any],
+        *,
+        submission: str | None = None,
     ) -> Panel:
-        """Apply ``act`` to the clicker's own seat; if it changed anything, audit it, re-plan
-        the panel's nudges and queue the packet's update (and a decline's alert)."""
-        tz_of = await self._zones(panel_id)
-        now = self.clock.now()
-        async with self.db.session() as session:
-            panel = await session.get(Panel, panel_id, with_for_update=True)
+        """Apply ``act`` to the clicker's own seat; if it changed anything, record the change
+        (the pipeline re-plans and queues the packet's update, and a decline's alert)."""
+        async with self.pipeline.change(panel_id, submission=submission, action=action) as tx:
+            panel = await tx.session.get(Panel, panel_id, with_for_update=True)
             if panel is None:
                 raise NotYourPacket()
             seat = self._seat_of(panel, user_id, message_ts)
-            if panel.is_cancelled:
-                raise PanelClosed(f"{panel.reference} was cancelled: nothing to do.")
-            if not act(seat):
-                return panel
-            event = await self._audit(session, panel, user_id, action, detail)
-            await self._replan(session, panel, tz_of, now)
-            await queue.updates(session, panel, str(event.id), [user_id], now=now, tz_of=tz_of)
-            if action == "prep_declined":
-                await self._alert_coordinator(session, panel, seat, event, tz_of, now)
+            refuse_prep_closed(panel, tx.now)
+            if act(seat, tx.now):
+                await tx.record(panel, Change(action, user_id, detail))
         return panel
 
-    async def _alert_coordinator(
-        self,
-        session: AsyncSession,
-        panel: Panel,
-        seat: Panelist,
-        event: AuditEvent,
-        tz_of: Mapping[str, str],
-        now: datetime,
-    ) -> None:
-        kind = NudgeKind.PANELIST_DECLINED
-        alert = PlannedNudge(
-            kind=kind,
-            panel_id=panel.id,
-            subject_id=seat.user_id,
-            recipient_id=panel.coordinator_id,
-            due_at=now,
-            urgent=True,
-            dedupe_key=event_key(kind, panel.id, str(event.id), panel.coordinator_id),
-        )
-        payload = {
-            "tz": tz_of.get(panel.coordinator_id) or "UTC",
-            "reason": seat.decline_reason,
-            "focus_area": seat.focus_area,
-            "focus_detail": seat.focus_detail,
-            "perspective": seat.perspective,
-        }
-        await outbox.enqueue(session, [alert], now=now, payload=lambda _n: payload)
-
     # ------------------------------------------------------------------ the owners
-    async def replace(self, actor_id: str, panel_id: int, old_id: str, new_id: str) -> Panel:
+    async def replace(
+        self,
+        actor_id: str,
+        panel_id: int,
+        old_id: str,
+        new_id: str,
+        *,
+        submission: str | None = None,
+    ) -> Panel:
         """The replacement takes the same seat (focus area, perspective, position) and gets a
         packet and an invite; the replaced panelist's packet says they are no longer needed;
-        everyone else's packet shows the new roster. Nudges are re-planned."""
-        person = await self.directory.person(new_id)
-        if person.is_bot or not person.active:
-            raise ReplacementProblem("Pick a person (not a bot or a deactivated account).")
-        tz_of = {**await self._zones(panel_id), new_id: person.tz}
-        now = self.clock.now()
-        async with self.db.session() as session:
+        everyone else's packet shows the new roster. Nudges are re-planned.
+
+        Refused once the panel has started: whoever sat on it is who owes feedback (an owner
+        excuses someone who did not come)."""
+        person = (await self.directory.people([new_id], within=LOOKUP_BUDGET))[new_id]
+        if unusable(person):  # the same rule as scheduling
+            raise ReplacementProblem(unusable(person) or "")
+        async with self.pipeline.change(
+            panel_id,
+            people=[actor_id, new_id],
+            submission=submission,
+            action=Action.PANELIST_REPLACED,
+        ) as tx:
+            session = tx.session
             panel = await lock_for_owner(session, actor_id, panel_id, to="do that")
+            if tx.now >= panel.starts_at:
+                raise PanelClosed(
+                    f"{panel.reference} has already started, so its panel can't change:"
+                    " excuse whoever couldn't come from feedback instead."
+                )
             old = next((p for p in panel.panelists if p.user_id == old_id), None)
             if old is None:
                 raise PanelClosed("They were already replaced.")
@@ -208,86 +219,51 @@ class PrepService:
                 focus_area=old.focus_area,
                 focus_detail=old.focus_detail,
                 perspective=old.perspective,
+                joined_at=tx.now,
             )
             panel.panelists.remove(old)
             await session.flush()  # the old seat goes before the new one takes its place
             panel.panelists.insert(position, seat)
-            panel.updated_at = now
-            event = await self._audit(
-                session, panel, actor_id, "panelist_replaced", {"from": old_id, "to": new_id}
+            panel.updated_at = tx.now
+            change = Change(
+                Action.PANELIST_REPLACED,
+                actor_id,
+                {"from": old_id, "to": new_id},
+                {"to": new_id, "withdrawn": withdrawn},
             )
-            version = await self._replan(session, panel, tz_of, now)
-            eid = str(event.id)
-            await queue.packets(
-                session, panel, eid, [new_id], sequence=version, now=now, tz_of=tz_of
-            )
-            others = [p.user_id for p in panel.panelists if p.user_id != new_id]
-            await queue.updates(
-                session,
-                panel,
-                eid,
-                [*others, *withdrawn],
-                now=now,
-                tz_of=tz_of,
-                per_user=withdrawn,
-            )
+            await tx.record(panel, change)
         return panel
 
     async def remind_now(self, actor_id: str, panel_id: int, click_key: str) -> Reminded:
         """Remind every unprepared panelist at once, through the outbox. ``click_key`` names the
         message clicked, so a double click (or a retried request) reminds nobody twice."""
-        tz_of = await self._zones(panel_id)
-        now = self.clock.now()
-        kind = NudgeKind.PREP_REMINDER_NOW
-        async with self.db.session() as session:
-            panel = await lock_for_owner(session, actor_id, panel_id, to="do that")
-            if now >= panel.starts_at:
-                raise PanelClosed(f"{panel.reference} has already started.")
-            who = unprepared(panel)
-            nudges = [
-                PlannedNudge(
-                    kind=kind,
-                    panel_id=panel.id,
-                    subject_id=u,
-                    recipient_id=u,
-                    due_at=now,
-                    urgent=True,
-                    dedupe_key=event_key(kind, panel.id, f"m{click_key}", u),
-                )
-                for u in who
-            ]
-            await outbox.enqueue(
-                session,
-                nudges,
-                now=now,
-                payload=lambda n: {"tz": tz_of.get(n.recipient_id) or "UTC", "by": actor_id},
-            )
+        try:
+            async with self.pipeline.change(
+                panel_id, submission=f"remind:{panel_id}:{click_key}", action=Action.REMINDED_NOW
+            ) as tx:
+                panel = await lock_for_owner(tx.session, actor_id, panel_id, to="do that")
+                if tx.now >= panel.starts_at:
+                    raise PanelClosed(f"{panel.reference} has already started.")
+                who = unprepared(panel)
+                if who:
+                    change = Change(
+                        Action.REMINDED_NOW, actor_id, {"who": list(who)}, {"who": list(who)}
+                    )
+                    await tx.record(panel, change)
+        except AlreadyApplied:
+            async with self.db.session() as session:
+                panel = await lock_for_owner(session, actor_id, panel_id, to="do that")
+                return Reminded(panel, unprepared(panel))
         return Reminded(panel, who)
 
-    # ------------------------------------------------------------------ helpers
-    async def _zones(self, panel_id: int) -> Mapping[str, str]:
-        async with self.db.session() as session:
-            panel = await session.get(Panel, panel_id)
-            users: Sequence[str] = (
-                [panel.coordinator_id, *(p.user_id for p in panel.panelists)] if panel else []
-            )
-        people = await self.directory.people(list(dict.fromkeys(users)))
-        return {u: p.tz for u, p in people.items()}
 
-    async def _replan(
-        self, session: AsyncSession, panel: Panel, tz_of: Mapping[str, str], now: datetime
-    ) -> int:
-        await session.flush()
-        version = await schedule_version(session, panel.id)
-        await replan(session, snapshot(panel, version), self.settings, tz_of, now)
-        return version
-
-    async def _audit(
-        self, session: AsyncSession, panel: Panel, actor_id: str, action: str, detail: dict
-    ) -> AuditEvent:
-        event = AuditEvent(
-            panel_id=panel.id, actor_id=actor_id, action=action, detail=detail, at=self.clock.now()
+def refuse_prep_closed(panel: Panel, now: datetime) -> None:
+    """Prep is for before the panel: once it is cancelled or has started, confirming,
+    declining and planning are refused (and the packet's buttons are gone)."""
+    if panel.is_cancelled:
+        raise PanelClosed(f"{panel.reference} was cancelled: nothing to do.")
+    if now >= panel.starts_at:
+        raise PanelClosed(
+            f"{panel.reference} has already started, so its prep is closed."
+            " Your feedback is asked for when it ends."
         )
-        session.add(event)
-        await session.flush()
-        return event

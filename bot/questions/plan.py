@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-MAX_QUESTIONS = 20
-MAX_QUESTION_LENGTH = 300
-MAX_PLAN_TEXT = 3000  # Slack's limit for a plain-text input
-FIELD = "questions"
+from bot.panels import bounds
 
-# "- ", "• ", "1. ", "2) " at the start of a line: list markers people paste, not the question.
-_MARKER = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)])\s+")
+MAX_QUESTIONS = 20
+MAX_QUESTION_LENGTH = bounds.QUESTION.max_length
+MAX_PLAN_TEXT = bounds.PLAN.max_length  # Slack's limit for a plain-text input
+FIELD = "questions"
 
 
 @dataclass(frozen=True)
@@ -21,12 +19,14 @@ class CheckedPlan:
 
 
 def parse(text: str) -> list[str]:
-    """Non-blank lines, without list markers or surrounding space."""
-    lines = (_MARKER.sub("", line).strip() for line in text.splitlines())
-    return [" ".join(line.split()) for line in lines if line]
+    """Lines with something visible, without list markers ("- ", "1.", a bare "•") or
+    surrounding space."""
+    return list(bounds.lines(bounds.clean(text, multiline=True)))
 
 
 def check(text: str | None) -> CheckedPlan:
+    if len(bounds.clean(text, multiline=True)) > MAX_PLAN_TEXT:
+        return CheckedPlan(errors={FIELD: bounds.too_long(bounds.PLAN, text or "") or ""})
     questions = parse(text or "")
     if not questions:
         return CheckedPlan(errors={FIELD: "Write at least one question, one per line."})

@@ -14,17 +14,18 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.changes.actions import Action
+from bot.changes.pipeline import Change, ChangePipeline
 from bot.clock import Clock
 from bot.db import Database
-from bot.models import AuditEvent, Panel, Panelist
+from bot.models import Panel, Panelist
 from bot.panels import access
 from bot.panels.rounds import EarlierQuestion, earlier_rounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
+from bot.prep.service import refuse_prep_closed
 from bot.questions.matcher import Matcher, default_matcher
 from bot.questions.overlap import Coverage, Overlap, Seat, coverage, find_overlaps
-
-AUDIT_ACTION = "questions_planned"
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,16 @@ class QuestionPlanner:
     """``matcher`` decides what repeats (``bot.questions.matcher.matcher_for(settings)``;
     by default the best one installed)."""
 
-    def __init__(self, db: Database, clock: Clock, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        pipeline: ChangePipeline,
+        matcher: Matcher | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
+        self.pipeline = pipeline
         self.matcher = matcher or default_matcher()
 
     async def plan_for(self, user_id: str, panel_id: int) -> Plan:
@@ -58,26 +66,22 @@ class QuestionPlanner:
         async with self.db.session() as session:
             panel = await session.get(Panel, panel_id)
             seat = _seat(panel, user_id, panel_id)
+            assert panel is not None
+            refuse_prep_closed(panel, self.clock.now())
             return await _plan(session, panel, seat, self.matcher)
 
     async def save(self, user_id: str, panel_id: int, questions: Sequence[str]) -> Plan:
-        """Store the plan (re-checking who may), audit it, and return it with its overlaps."""
-        now = self.clock.now()
-        async with self.db.session() as session:
-            panel = await session.get(Panel, panel_id, with_for_update=True)
+        """Store the plan (re-checking who may), record it and return it with its overlaps."""
+        async with self.pipeline.change(panel_id, action=Action.QUESTIONS_PLANNED) as tx:
+            panel = await tx.session.get(Panel, panel_id, with_for_update=True)
             seat = _seat(panel, user_id, panel_id)
+            assert panel is not None
+            refuse_prep_closed(panel, tx.now)
             seat.planned_questions = list(questions)
-            seat.questions_planned_at = now
-            plan = await _plan(session, panel, seat, self.matcher)
-            session.add(
-                AuditEvent(
-                    panel_id=panel_id,
-                    actor_id=user_id,
-                    action=AUDIT_ACTION,
-                    detail={"questions": len(questions), "overlaps": len(plan.overlaps)},
-                    at=now,
-                )
-            )
+            seat.questions_planned_at = tx.now
+            plan = await _plan(tx.session, panel, seat, self.matcher)
+            detail = {"questions": len(questions), "overlaps": len(plan.overlaps)}
+            await tx.record(panel, Change(Action.QUESTIONS_PLANNED, user_id, detail))
         return plan
 
     async def coverage(self, panel: Panel) -> Coverage:

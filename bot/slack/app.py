@@ -7,18 +7,22 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.followup.service import FollowupService
+from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
 from bot.prep.service import PrepService
+from bot.questions.matcher import matcher_for
+from bot.questions.service import QuestionPlanner
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
+from bot.slack.metering import metered_requests
 from bot.slack.platform import SlackPlatform
 from scheduling.dispatcher import Dispatcher, call_timeout
-from scheduling.replan import PanelNudges
 
 
 @dataclass
@@ -36,19 +40,25 @@ class Services:
     dispatcher: Dispatcher
     followup: FollowupService
     prep: PrepService
+    questions: QuestionPlanner
+    pipeline: ChangePipeline
+    metrics: Metrics
 
 
 def build_services(
     settings: Settings, clock: Clock, db: Database, *, dispatch_timeout: float | None = None
 ) -> Services:
-    client = make_client(settings.slack_bot_token or "", settings.slack_api_url)
+    metrics = Metrics()
+    client = make_client(settings.slack_bot_token or "", settings.slack_api_url, metrics=metrics)
     directory = SlackDirectory(client)
     platform = SlackPlatform(client)
-    hook = PanelNudges(settings, directory)
-    panels = PanelService(db, clock, hook=hook)
+    pipeline = ChangePipeline(db, clock, settings, directory)
+    panels = PanelService(db, clock, pipeline)
     # The dispatcher's own client retries nothing itself: it decides when to try again
     # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
-    dispatch_client = make_client(settings.slack_bot_token or "", settings.slack_api_url, retries=0)
+    dispatch_client = make_client(
+        settings.slack_bot_token or "", settings.slack_api_url, retries=0, metrics=metrics
+    )
     # aiohttp takes float timeouts, whatever slack_sdk's annotation says.
     dispatch_client.timeout = call_timeout(  # type: ignore[assignment]
         settings.dispatch_lease, dispatch_timeout or REQUEST_TIMEOUT_SECONDS
@@ -59,7 +69,11 @@ def build_services(
         platform=SlackPlatform(dispatch_client),
         directory=directory,
         clock=clock,
+        replanner=pipeline,
+        metrics=metrics,
     )
+    # What a change queued goes out right after its commit, without waiting for a tick.
+    pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
     return Services(
         settings=settings,
         clock=clock,
@@ -68,10 +82,13 @@ def build_services(
         directory=directory,
         platform=platform,
         panels=panels,
-        flows=PanelFlows(panels, directory, platform),
+        flows=PanelFlows(panels, directory, settings),
         dispatcher=dispatcher,
-        followup=FollowupService(db, clock, settings, hook=hook),
-        prep=PrepService(db, clock, settings, directory),
+        followup=FollowupService(db, clock, settings, pipeline),
+        prep=PrepService(db, clock, settings, directory, pipeline),
+        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
+        pipeline=pipeline,
+        metrics=metrics,
     )
 
 
@@ -84,6 +101,8 @@ def build_app(services: Services) -> AsyncApp:
         client=services.client,  # carries the token and SLACK_API_URL
         # Ack first, then do slow work: Slack waits 3 seconds at most.
         process_before_response=False,
+        # Right after the signature check, so Bolt's own auth.test is metered too.
+        before_authorize=metered_requests(services.metrics, services.client),
     )
     register(app, services)
     return app

@@ -8,6 +8,9 @@ subclass, so callers decide by type (retry later, give up, tell someone) rather 
 from __future__ import annotations
 
 import asyncio
+import re
+import time
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientOSError, ServerConnectionError, ServerDisconnectedError
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -19,6 +22,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from slack_sdk.http_retry.jitter import RandomJitter
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 REQUEST_TIMEOUT_SECONDS = 10
 
@@ -60,10 +67,39 @@ _GONE = {
 }
 
 
-def make_client(token: str, base_url: str, *, retries: int = 3) -> AsyncWebClient:
-    """An ``AsyncWebClient`` for ``base_url`` (``SLACK_API_URL``) with retry handlers."""
+class MeteredWebClient(AsyncWebClient):
+    """An ``AsyncWebClient`` that counts and times each Web API call by method and outcome.
+
+    ``api_call`` is the one method every Web API method goes through, so this sees them all,
+    once each, after slack_sdk's retries (the latency is what the caller waited).
+    """
+
+    def __init__(self, *args: Any, metrics: Metrics | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metrics = metrics
+
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+        if self.metrics is None:
+            return await super().api_call(api_method, **kwargs)
+        started = time.perf_counter()
+        outcome = "ok"
+        try:
+            return await super().api_call(api_method, **kwargs)
+        except BaseException as exc:
+            outcome = call_outcome(exc)
+            raise
+        finally:
+            self.metrics.slack_call(api_method, outcome, time.perf_counter() - started)
+
+
+def make_client(
+    token: str, base_url: str, *, retries: int = 3, metrics: Metrics | None = None
+) -> MeteredWebClient:
+    """An ``AsyncWebClient`` for ``base_url`` (``SLACK_API_URL``) with retry handlers; its
+    calls are counted in ``metrics`` when given."""
     backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5, jitter=RandomJitter())
-    return AsyncWebClient(
+    return MeteredWebClient(
+        metrics=metrics,
         token=token,
         base_url=base_url,
         timeout=REQUEST_TIMEOUT_SECONDS,
@@ -102,3 +138,23 @@ def classify(method: str, exc: Exception) -> SlackError:
     if isinstance(exc, (SlackClientError, asyncio.TimeoutError, OSError, ServerConnectionError)):
         return SlackUnavailable(method, f"{type(exc).__name__}: {exc}")
     raise exc
+
+
+_ERROR_CODE = re.compile(r"[a-z0-9_]{1,50}")
+
+
+def call_outcome(exc: BaseException) -> str:
+    """A metric label for how a call failed: ``rate_limited``, ``unavailable``, Slack's own
+    error code (``channel_not_found``), ``cancelled`` or ``client_error``. Slack's error
+    codes are a fixed vocabulary; anything else odd-looking becomes ``error``."""
+    if not isinstance(exc, Exception):
+        return "cancelled"
+    try:
+        typed = classify("", exc)
+    except Exception:
+        return "client_error"
+    if isinstance(typed, SlackRateLimited):
+        return "rate_limited"
+    if isinstance(typed, SlackUnavailable):
+        return "unavailable"
+    return typed.error if _ERROR_CODE.fullmatch(typed.error) else "error"

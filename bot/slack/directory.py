@@ -23,18 +23,31 @@ class SlackDirectory:
         self._client = client
         self._ttl = ttl
         self._cache: dict[str, tuple[float, Person]] = {}
+        self._lookups: dict[str, asyncio.Task[Person]] = {}  # in flight, shared by callers
 
     async def person(self, user_id: str) -> Person:
         cached = self._cache.get(user_id)
         if cached and cached[0] > time.monotonic():
             return cached[1]
+        task = self._lookups.get(user_id)
+        if task is None:
+            task = self._lookups[user_id] = asyncio.ensure_future(self._look_up(user_id))
+            task.add_done_callback(lambda _t: self._lookups.pop(user_id, None))
+        # Shielded: a caller that stops waiting (a time budget) leaves the lookup running.
+        return await asyncio.shield(task)
+
+    async def _look_up(self, user_id: str) -> Person:
         try:
             response = await self._client.users_info(user=user_id)
         except Exception as exc:
             error = classify("users.info", exc)
             log.warning("could not look up %s: %s", user_id, error)
-            # Unknown people still render (as a mention-able id) but are not cached.
-            return Person(id=user_id, name=user_id, active=not _gone(error))
+            if _gone(error):  # a clear answer: nobody by that ID (cached like any answer)
+                person = Person(id=user_id, name=user_id, active=False)
+                self._cache[user_id] = (time.monotonic() + self._ttl, person)
+                return person
+            # Slack is down or slow: not cached, and marked as not known.
+            return Person(id=user_id, name=user_id, known=False)
         person = _person_from(response["user"])
         self._cache[user_id] = (time.monotonic() + self._ttl, person)
         return person
@@ -45,12 +58,28 @@ class SlackDirectory:
             return await asyncio.wait_for(self.person(user_id), within)
         except TimeoutError:
             log.warning("users.info for %s was slow; answering in UTC", user_id)
-            return Person(id=user_id, name=user_id)
+            return Person(id=user_id, name=user_id, known=False)
 
-    async def people(self, user_ids: list[str]) -> dict[str, Person]:
+    async def people(
+        self, user_ids: list[str], *, within: float | None = None
+    ) -> dict[str, Person]:
+        """Everyone at once (in parallel). With ``within``, whoever Slack has not answered for
+        by then comes back ``known=False``; their lookups go on and fill the cache."""
         unique = list(dict.fromkeys(user_ids))
-        found = await asyncio.gather(*(self.person(u) for u in unique))
-        return dict(zip(unique, found, strict=True))
+        if within is None:
+            found = await asyncio.gather(*(self.person(u) for u in unique))
+            return dict(zip(unique, found, strict=True))
+        tasks = {u: asyncio.ensure_future(self.person(u)) for u in unique}
+        if tasks:
+            await asyncio.wait(tasks.values(), timeout=within)
+        result = {}
+        for user_id, task in tasks.items():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                result[user_id] = task.result()
+            else:
+                task.cancel()  # only this caller's wait: the shielded lookup carries on
+                result[user_id] = Person(id=user_id, name=user_id, known=False)
+        return result
 
 
 def _gone(error: SlackError) -> bool:

@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from bot.changes.actions import label as action_label
+from bot.followup import visibility
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -22,12 +24,12 @@ from bot.followup.notices import (
 from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
 from bot.followup.service import FeedbackReading
 from bot.followup.vocabulary import (
-    ACTION_LABELS,
     OUTCOME_LABELS,
     RATING_LABELS,
     RECOMMENDATION_LABELS,
 )
 from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
+from bot.panels import bounds
 from bot.panels.request import MAX_LONG_TEXT
 from bot.panels.vocabulary import focus_label
 from bot.people import Person
@@ -270,14 +272,20 @@ def _(notice: CandidateWaiting, reader: Person) -> Rendered:
 # --------------------------------------------------------------------------- modals
 
 
-def _text_input(initial: str = "", *, multiline: bool = True, placeholder: str = "") -> dict:
+def _text_input(
+    initial: str = "",
+    *,
+    multiline: bool = True,
+    placeholder: str = "",
+    max_length: int = MAX_LONG_TEXT,
+) -> dict:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "multiline": multiline,
-        "max_length": MAX_LONG_TEXT,
+        "max_length": max_length,
     }
     if initial:
-        element["initial_value"] = initial[:MAX_LONG_TEXT]
+        element["initial_value"] = initial[:max_length]
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return element
@@ -358,7 +366,10 @@ def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) ->
         input_block(
             "reason",
             "Reason",
-            _text_input(placeholder="A sentence or two for the recruiter and the record"),
+            _text_input(
+                placeholder="A sentence or two for the recruiter and the record",
+                max_length=bounds.DECISION_REASON.max_length,
+            ),
         ),
         context("The recruiter is asked to update the candidate next."),
     ]
@@ -428,26 +439,31 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
     return f"{len(found)} stalled candidate(s)", blocks
 
 
-def _event_detail(event: AuditEvent) -> str:
+def _event_detail(event: AuditEvent, assessments: bool) -> str:
+    """``assessments``: whether the reader may read reasons and notes (``visibility``)."""
     d = event.detail or {}
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":
         outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
-        reason = f": {safe(str(d.get('reason', '')), 200)}" if d.get("reason") else ""
+        shown = d.get("reason") and assessments
+        reason = f": {safe(str(d.get('reason', '')), 200)}" if shown else ""
         return f" — *{outcome}*{reason}"
-    if event.action == "candidate_updated" and d.get("note"):
+    if event.action == "candidate_updated" and d.get("note") and assessments:
         return f": {safe(str(d['note']), 200)}"
     if event.action == "cancelled" and d.get("reason"):
         return f": {safe(str(d['reason']), 200)}"
     return ""
 
 
-def history(panel: Panel, events: Sequence[AuditEvent], reader: Person) -> Rendered:
-    """``/panel history``: who did what when, in the reader's zone, oldest first."""
+def history(
+    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool = False
+) -> Rendered:
+    """``/panel history``: who did what when, in the reader's zone, oldest first; reasons and
+    notes only when ``assessments`` (``bot.followup.visibility``)."""
     lines = [
         f"• {local_time(e.at, reader.tz)} · {mention(e.actor_id)}"
-        f" {ACTION_LABELS.get(e.action, e.action.replace('_', ' '))}{_event_detail(e)}"
+        f" {action_label(e.action)}{_event_detail(e, assessments)}"
         for e in events
     ]
     shown = lines[-MAX_HISTORY_LINES:]
@@ -493,7 +509,7 @@ def followup_status(
             f" {reading.submitted}/{reading.expected} in"
         ),
     ]
-    for b in blockers:
+    for b in visibility.blockers_for(blockers, reading.may_read_others):
         if b.kind is BlockerKind.FEEDBACK and may_excuse:
             blocks.append(
                 section(
@@ -509,7 +525,7 @@ def followup_status(
             section(
                 f"*Decision:* {OUTCOME_LABELS.get(d.outcome, d.outcome)} by"
                 f" {mention(d.decided_by)}, {local_time(d.decided_at, reader.tz)}"
-                + (f"\n>{safe(d.reason, 500)}" if d.reason else "")
+                + (f"\n>{safe(d.reason, 500)}" if d.reason and reading.may_read_others else "")
             )
         )
     focus = {p.user_id: focus_label(p.focus_area, p.focus_detail) for p in panel.panelists}

@@ -21,7 +21,7 @@ from bot.slack.blocks import (
     preformatted,
     section,
 )
-from bot.slack.text import escape, local_time, mention, safe
+from bot.slack.text import escape, link, local_time, mention, safe
 
 MAX_MESSAGE_BLOCKS = 50
 
@@ -42,10 +42,11 @@ Rendered = tuple[str, list[Block]]
 def usage(problem: str | None = None) -> Rendered:
     lines = "\n".join(f"{cmd}  {what}" for cmd, what in USAGE)
     blocks: list[Block] = []
-    if problem:
-        blocks.append(section(f":warning: {problem}"))
+    said = safe(problem, 500) if problem else ""  # plain text quoting what they typed
+    if said:
+        blocks.append(section(f":warning: {said}"))
     blocks.append(section(f"*HireBot runs your interview panels.*\n{lines}"))
-    return (f"{problem + ' ' if problem else ''}Usage: /panel new | list | status | ..."), blocks
+    return (f"{said + ' ' if said else ''}Usage: /panel new | list | status | ..."), blocks
 
 
 def _when(summary: PanelSummary, tz: str) -> str:
@@ -58,9 +59,7 @@ def panel_card(summary: PanelSummary, reader: Person) -> list[Block]:
     slot = summary.slot
     status = " · *CANCELLED*" if summary.cancelled else ""
     where = safe(summary.location, 500)
-    resume = (
-        f"<{escape(summary.resume_url)}|Résumé>" if summary.resume_url else "No résumé link yet"
-    )
+    resume = link(summary.resume_url, "Résumé") if summary.resume_url else "No résumé link yet"
     roster = "\n".join(
         f"• {mention(seat.person.id)}"
         f"{' — ' + safe(seat.person.title, 100) if seat.person.title else ''}:"
@@ -134,8 +133,20 @@ def _(notice: PanelRescheduled, reader: Person) -> Rendered:
     blocks = [
         section(f":calendar: *Rescheduled:* {text}"),
         *panel_card(s, reader),
+        *(composition_blocks(notice.warnings) if notice.warnings else []),
+        *_for_the_candidate(notice.candidate_message),
     ]
     return text, blocks
+
+
+def _for_the_candidate(message: str) -> list[Block]:
+    """The recruiter's ready-to-send note, when the notice carries one."""
+    if not message:
+        return []
+    return [
+        section("*Message for the candidate* (ready to copy into your email)"),
+        preformatted(message),
+    ]
 
 
 @render_notice.register
@@ -148,7 +159,8 @@ def _(notice: PanelCancelled, reader: Person) -> Rendered:
     )
     reason = f"\n>{safe(notice.reason, 500)}" if notice.reason else ""
     blocks = [section(f":x: *Cancelled:* {text}{reason}")]
-    if notice.by.id != reader.id:
+    blocks += _for_the_candidate(notice.candidate_message)
+    if notice.by.id != reader.id and not notice.candidate_message:
         blocks.append(context("Nothing to do: it's off your calendar as far as HireBot goes."))
     return text, blocks
 

@@ -13,9 +13,9 @@ from zoneinfo import available_timezones
 
 from bot.followup.rounds import EarlierCandidate
 from bot.models import PanelFormat
+from bot.panels import bounds
 from bot.panels.request import (
     MAX_DURATION,
-    MAX_LONG_TEXT,
     MAX_NAME,
     MAX_PANELISTS,
     MAX_ROUND,
@@ -161,7 +161,7 @@ def schedule_basics(*, candidate_name: str, coordinator_tz: str, now: datetime) 
         input_block(
             "responsibilities",
             "Role responsibilities",
-            _text_input(multiline=True, max_length=MAX_LONG_TEXT),
+            _text_input(multiline=True, max_length=bounds.RESPONSIBILITIES.max_length),
             hint="What the person in this role will own; every panelist's packet carries it.",
         ),
         input_block("round", "Round", _number(2, 1, MAX_ROUND)),
@@ -174,7 +174,10 @@ def schedule_basics(*, candidate_name: str, coordinator_tz: str, now: datetime) 
         input_block(
             "location",
             "Location or video link",
-            _text_input(max_length=500, placeholder="Room 4.2, or https://meet.example.com/abc"),
+            _text_input(
+                max_length=bounds.LOCATION.max_length,
+                placeholder="Room 4.2, or https://meet.example.com/abc",
+            ),
         ),
         input_block(
             "panelists",
@@ -200,13 +203,13 @@ def schedule_basics(*, candidate_name: str, coordinator_tz: str, now: datetime) 
         input_block(
             "prior_notes",
             "Round 1 notes",
-            _text_input(multiline=True, max_length=MAX_LONG_TEXT),
+            _text_input(multiline=True, max_length=bounds.PRIOR_NOTES.max_length),
             optional=True,
         ),
         input_block(
             "prior_questions",
             "Round 1 questions already asked",
-            _text_input(multiline=True, max_length=MAX_LONG_TEXT),
+            _text_input(multiline=True, max_length=bounds.PRIOR_QUESTIONS.max_length),
             optional=True,
             hint="One per line. Panelists see them as “covered already — don't repeat”.",
         ),
@@ -241,7 +244,7 @@ def schedule_focus(
             input_block(
                 detail_field,
                 "If other: which focus?",
-                _text_input(max_length=MAX_NAME),
+                _text_input(max_length=bounds.FOCUS_DETAIL.max_length),
                 optional=True,
             ),
             input_block(perspective_field, "Perspective", _static(PERSPECTIVE_LABELS)),
@@ -314,7 +317,10 @@ def cancel(summary: PanelSummary) -> dict[str, Any]:
         input_block(
             "reason",
             "Reason (shared with the panelists)",
-            _text_input(max_length=500, placeholder="e.g. The candidate withdrew"),
+            _text_input(
+                max_length=bounds.CANCEL_REASON.max_length,
+                placeholder="e.g. The candidate withdrew",
+            ),
             optional=True,
         ),
     ]
@@ -359,3 +365,11 @@ def metadata(view: dict[str, Any]) -> dict[str, Any]:
     except json.JSONDecodeError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def submission_key(view: dict[str, Any]) -> str | None:
+    """What names one submission of a modal: its view id and hash. Slack gives every view an
+    id and a new hash each time it changes, so the same submission posted twice carries the
+    same key, while a modal updated in place and submitted again does not."""
+    view_id, view_hash = view.get("id"), view.get("hash")
+    return f"view:{view_id}:{view_hash}" if view_id and view_hash else None

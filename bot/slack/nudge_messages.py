@@ -13,7 +13,7 @@ from bot.platform import Digest, NudgeFailed, PanelBrief, PrepEscalation, PrepRe
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, divider, fields, header, section
 from bot.slack.messages import MAX_MESSAGE_BLOCKS, Rendered, render_notice
-from bot.slack.text import FALLBACK_TEXT, escape, local_time, mention, safe, truncate
+from bot.slack.text import FALLBACK_TEXT, escape, link, local_time, mention, safe, truncate
 
 RESPONSIBILITIES_EXCERPT = 600
 
@@ -44,7 +44,7 @@ def _headline(brief: PanelBrief) -> str:
 
 def _logistics(brief: PanelBrief, reader: Person) -> Block:
     resume = (
-        f"<{escape(brief.resume_url)}|Open the résumé>"
+        link(brief.resume_url, "Open the résumé")
         if brief.resume_url
         else "No résumé link yet: ask the coordinator"
     )
@@ -125,7 +125,8 @@ def _(notice: NudgeFailed, reader: Person) -> Rendered:
         f" {escape(notice.error)}"
     )
     blocks: list[Block] = [
-        section(f":rotating_light: *Delivery failed:* {safe(text, 2500)}"),
+        # ``text`` is mrkdwn already (a mention, an escaped error): cut it, never escape it again.
+        section(f":rotating_light: *Delivery failed:* {truncate(text, 2500)}"),
         context(f"{_headline(b)} · {_when(b, reader)} · please reach them another way."),
     ]
     return truncate(text, FALLBACK_TEXT), blocks

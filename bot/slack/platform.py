@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people import Person
-from bot.platform import Delivery, Notice
+from bot.platform import Delivery, Notice, Posted
 from bot.prep.notices import CalendarInvite
 from bot.slack import (  # noqa: F401  (importing registers each module's notices)
     followup_messages,
@@ -14,6 +18,11 @@ from bot.slack import (  # noqa: F401  (importing registers each module's notice
 )
 from bot.slack.client import classify
 from bot.slack.messages import render_notice
+
+#: The metadata event type of HireBot's nudge messages.
+NUDGE_EVENT = "hirebot_nudge"
+#: Messages per ``conversations.history`` page (Slack allows up to 999; 200 is its advice).
+HISTORY_PAGE = 200
 
 
 class SlackPlatform:
@@ -32,9 +41,12 @@ class SlackPlatform:
             channel = self._dm_channels[user_id] = response["channel"]["id"]
         return channel
 
-    async def send_direct(self, recipient: Person, notice: Notice) -> Delivery:
+    async def send_direct(
+        self, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
+    ) -> Delivery:
         """Post to the user ID itself: Slack delivers it to the app's DM with that person in one
-        call, with no ``conversations.open`` first (which would double the calls per nudge)."""
+        call, with no ``conversations.open`` first (which would double the calls per nudge).
+        The message's metadata names ``nudge_ids`` (see ``posted_since``)."""
         if isinstance(notice, CalendarInvite):
             return await self._upload_invite(recipient, notice)
         text, blocks = render_notice(notice, recipient)
@@ -49,7 +61,11 @@ class SlackPlatform:
             return replaces
         try:
             response = await self._client.chat_postMessage(
-                channel=recipient.id, text=text, blocks=blocks, unfurl_links=False
+                channel=recipient.id,
+                text=text,
+                blocks=blocks,
+                unfurl_links=False,
+                metadata=nudge_metadata(nudge_ids),
             )
         except Exception as exc:
             raise classify("chat.postMessage", exc) from exc
@@ -77,3 +93,47 @@ class SlackPlatform:
             raise classify("files.completeUploadExternal", exc) from exc
         files = response.get("files") or [{}]
         return Delivery(channel=channel, message_id=str(files[0].get("id", "")))
+
+    async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
+        """HireBot's messages in its DM with ``recipient`` since ``since``, with the nudges
+        each names (message metadata) and the file each shared: ``conversations.history``
+        with ``include_all_metadata`` (scope ``im:history``), newest first, paged."""
+        channel = await self.dm_channel(recipient.id)
+        found: list[Posted] = []
+        cursor: str | None = None
+        while True:
+            try:
+                response = await self._client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    include_all_metadata=True,
+                    limit=HISTORY_PAGE,
+                    cursor=cursor,
+                )
+            except Exception as exc:
+                raise classify("conversations.history", exc) from exc
+            for message in response.get("messages") or []:
+                found.append(_posted(channel, message))
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or not cursor:
+                return found
+
+
+def _posted(channel: str, message: dict[str, Any]) -> Posted:
+    """What one history message says about HireBot's own sends."""
+    metadata = message.get("metadata") or {}
+    ids: tuple[int, ...] = ()
+    if metadata.get("event_type") == NUDGE_EVENT:
+        payload = metadata.get("event_payload") or {}
+        ids = tuple(int(i) for i in payload.get("nudge_ids") or [] if str(i).isdigit())
+    files = message.get("files") or [{}]
+    file_id = str(files[0].get("id") or "")
+    where = Delivery(channel, file_id if file_id and not ids else str(message.get("ts", "")))
+    return Posted(where, ids, str(files[0].get("name") or ""))
+
+
+def nudge_metadata(nudge_ids: Sequence[int]) -> dict[str, Any] | None:
+    """Slack message metadata naming the nudges a message carries (for a takeover's check)."""
+    if not nudge_ids:
+        return None
+    return {"event_type": NUDGE_EVENT, "event_payload": {"nudge_ids": list(nudge_ids)}}

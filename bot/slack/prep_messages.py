@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.panels import bounds
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
 from bot.platform import PanelBrief
@@ -35,7 +36,7 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.messages import Rendered, render_notice
-from bot.slack.text import SECTION_TEXT, escape, local_time, mention, safe
+from bot.slack.text import SECTION_TEXT, escape, link, local_time, mention, safe
 
 RESPONSIBILITIES_LIMIT = 1500
 #: Room kept in a section for the "cut to fit" line.
@@ -107,7 +108,7 @@ def _(notice: PrepPacket, reader: Person) -> Rendered:
             context(f"Coordinator: {mention(b.coordinator_id)}"),
         ]
     resume = (
-        f"<{escape(b.resume_url)}|Open the résumé>"
+        link(b.resume_url, "Open the résumé")
         if b.resume_url
         else "No résumé link yet: ask the coordinator"
     )
@@ -169,9 +170,17 @@ def _(notice: PrepPacket, reader: Person) -> Rendered:
         if notice.state == PacketState.CONFIRMED and notice.confirmed_at is not None:
             at = local_time(notice.confirmed_at, reader.tz)
             blocks.append(section(f":white_check_mark: *You've reviewed the materials* ({at})."))
-        else:
+        elif not notice.started:
             blocks.append(section("Please read the résumé and the role, then confirm below."))
-        blocks.append(_packet_actions(b.panel_id, notice.state))
+        if notice.started:
+            blocks.append(
+                section(
+                    ":hourglass_flowing_sand: *The panel has started*, so prep is closed."
+                    " HireBot asks for your feedback when it ends."
+                )
+            )
+        else:
+            blocks.append(_packet_actions(b.panel_id, notice.state))
     blocks.append(context(f"Coordinator: {mention(b.coordinator_id)} · a calendar invite follows"))
     text = (
         f"Prep packet for {b.reference}: {escape(b.candidate_name)}, {escape(b.role_title)},"
@@ -256,7 +265,7 @@ def decline_modal(brief: PanelBrief, message_ts: str | None) -> dict[str, Any]:
                 {
                     "type": "plain_text_input",
                     "multiline": True,
-                    "max_length": 500,
+                    "max_length": bounds.DECLINE_REASON.max_length,
                     "placeholder": plain("A clash, leave, a conflict of interest…", 150),
                 },
             ),

@@ -3,8 +3,10 @@ import pytest
 from bot.slack.text import escape, safe, truncate
 
 
-def test_escape_only_slack_control_characters():
-    assert escape("<!here> & <@U1> *bold*") == "&lt;!here&gt; &amp; &lt;@U1&gt; *bold*"
+def test_escape_control_characters_and_markup():
+    assert escape("<!here> & <@U1>") == "&lt;!here&gt; &amp; &lt;@U1&gt;"
+    # mrkdwn has no escape for its markup: look-alikes the parser does not read as markup.
+    assert escape("*b* _i_ ~s~ `c`") == "∗b∗ ˍiˍ ∼s∼ ˋcˋ"
 
 
 @pytest.mark.parametrize(

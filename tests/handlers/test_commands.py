@@ -47,10 +47,10 @@ async def test_help_shows_usage_only_to_the_caller(bot, text):
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("frobnicate", "I don't know `frobnicate`."),
-        ("status", "`status` needs a panel, for example `status P-12`."),
-        ("cancel twelve", "`twelve` is not a panel reference like `P-12`."),
-        ("list everything", "`list` takes no arguments."),
+        ("frobnicate", "I don't know “frobnicate”."),
+        ("status", "“status” needs a panel, for example “status P-12”."),
+        ("cancel twelve", "“twelve” is not a panel reference like “P-12”."),
+        ("list everything", "“list” takes no arguments."),
     ],
 )
 async def test_wrong_commands_get_usage_with_the_reason(bot, text, problem):
@@ -146,13 +146,19 @@ async def test_reschedule_moves_the_panel_and_tells_each_panelist_in_their_zone(
     assert response.status_code == 200 and response.content in (b"", b"null")
 
     notices = await bot.fake.wait_for(
-        "chat.postMessage", 4, where=lambda m: m["text"].startswith(("You moved", "<@URITA001>"))
+        "chat.postMessage", 5, where=lambda m: m["text"].startswith(("You moved", "<@URITA001>"))
     )
-    by_channel = {m["channel"]: m["text"] for m in notices}
-    assert "Tue 1 Dec 2026, 15:00 CET" in by_channel[bot.dm(PEER)]
-    assert "Tue 1 Dec 2026, 06:00 PST" in by_channel[bot.dm(CROSS)]
-    assert "from Fri 27 Nov 2026, 10:00 EST" in by_channel[bot.dm(LEADER)]
-    assert by_channel[bot.dm(RECRUITER)].startswith("You moved P-1")
+    by_channel = {m["channel"]: m for m in notices}
+    assert set(by_channel) == {bot.dm(u) for u in (PEER, CROSS, LEADER, HIRING_MANAGER, RECRUITER)}
+    assert "Tue 1 Dec 2026, 15:00 CET" in by_channel[bot.dm(PEER)]["text"]
+    assert "Tue 1 Dec 2026, 06:00 PST" in by_channel[bot.dm(CROSS)]["text"]
+    assert "from Fri 27 Nov 2026, 10:00 EST" in by_channel[bot.dm(LEADER)]["text"]
+    # The recruiter, who tells the candidate, gets the note to send with the new time.
+    recruiter = by_channel[bot.dm(RECRUITER)]
+    assert recruiter["text"].startswith("You moved P-1")
+    assert "Message for the candidate" in json.dumps(recruiter["blocks"])
+    assert "Tuesday 1 December 2026, 14:00" in json.dumps(recruiter["blocks"])
+    assert "Message for the candidate" not in json.dumps(by_channel[bot.dm(PEER)]["blocks"])
 
     async with bot.db.session() as session:
         panel = await session.get(Panel, 1)
@@ -175,12 +181,18 @@ async def test_cancel_asks_first_then_tells_the_panel(bot):
 
     await bot.wire.submit(HIRING_MANAGER, view, {"reason": "The candidate withdrew"})
     notices = await bot.fake.wait_for(
-        "chat.postMessage", 4, where=lambda m: "cancelled P-1" in m["text"]
+        "chat.postMessage", 5, where=lambda m: "cancelled P-1" in m["text"]
     )
     assert {m["channel"] for m in notices} == {
-        bot.dm(u) for u in (PEER, CROSS, LEADER, HIRING_MANAGER)
+        bot.dm(u) for u in (PEER, CROSS, LEADER, HIRING_MANAGER, RECRUITER)
     }
     assert all("The candidate withdrew" in json.dumps(m["blocks"]) for m in notices)
+    # Only the recruiter's copy carries a note for the candidate, without the internal reason.
+    to_candidate = [m for m in notices if "Message for the candidate" in json.dumps(m["blocks"])]
+    assert [m["channel"] for m in to_candidate] == [bot.dm(RECRUITER)]
+    note = next(b for b in to_candidate[0]["blocks"] if b["type"] == "rich_text")
+    assert "cancel your round 2 interview" in json.dumps(note)
+    assert "withdrew" not in json.dumps(note)
     async with bot.db.session() as session:
         assert (await session.get(Panel, 1)).status == "cancelled"
 

@@ -66,9 +66,15 @@ async def test_scheduling_stores_the_panel_and_confirms_to_the_coordinator(bot):
     assert await count(bot, PanelDraft) == 0
 
     dm = bot.fake.dms_to(COORDINATOR)[-1]
-    body = text_of(dm)
     assert "P-1" in dm["text"] and "Fri 27 Nov 2026, 10:00 EST" in dm["text"]
-    assert "Composition check" in body and "the panel looks well balanced" in body
+    # Balanced, but 10:00 in New York is 07:00 for Carlos in Los Angeles: the one warning.
+    check = next(
+        b["text"]["text"] for b in dm["blocks"] if "Composition check" in str(b.get("text"))
+    )
+    assert check.splitlines()[1:] == [
+        "• Outside working hours (09:00-17:00, their own time) for Carlos Cross"
+        " (Fri 07:00–08:00 PST): is there a time that suits everyone?"
+    ]
     # The candidate message: time in the panel's zone, everyone's name and Slack title.
     message = dm["blocks"][-2]["elements"][0]["elements"][0]["text"]
     assert "When: Friday 27 November 2026, 10:00–11:00 (America/New_York, UTC-05:00)" in message

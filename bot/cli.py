@@ -1,4 +1,4 @@
-"""The ``hirebot`` command: serve, demo, db upgrade, nudges list|run."""
+"""The ``hirebot`` command: serve, demo, db upgrade, nudges list|run, questions score."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +33,24 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
     run = nudges_sub.add_parser("run", help="deliver every nudge due as of --as-of once, then exit")
     run.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
+    questions = sub.add_parser("questions", help="the question-overlap check")
+    questions_sub = questions.add_subparsers(
+        dest="questions_command", required=True, metavar="ACTION"
+    )
+    score = questions_sub.add_parser(
+        "score",
+        help="score two questions, or a CSV of pairs (columns a,b[,repeat])",
+        description="Prints the score (0-1) and verdict for two questions; with --pairs,"
+        " writes a,b,score,repeat_predicted to stdout and, when the file has a repeat column,"
+        " precision/recall/F1/ROC AUC to stderr.",
+    )
+    score.add_argument("question", nargs="*", help='two questions: "<a>" "<b>"')
+    score.add_argument("--pairs", type=Path, metavar="FILE.csv", help="CSV with columns a,b")
+    score.add_argument(
+        "--matcher",
+        choices=("auto", "light", "semantic", "legacy"),
+        help="override HIREBOT_QUESTION_MATCHER (legacy: the scorer before issue 14)",
+    )
     return parser
 
 
@@ -78,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_db_upgrade(settings))
         if args.command == "nudges":
             return _nudges(settings, args.nudges_command, args.as_of)
+        if args.command == "questions":
+            return _questions_score(settings, args)
     except SettingsError as exc:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
@@ -122,6 +143,22 @@ def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _questions_score(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.questions import matcher as matchers
+    from bot.questions.score_cli import run
+
+    try:
+        if args.matcher:
+            model = settings.question_model
+            matcher = matchers.build(matchers.resolve(args.matcher, model), model)
+        else:
+            matcher = matchers.matcher_for(settings)
+    except matchers.MatcherUnavailable as exc:
+        print(f"hirebot: {exc}", file=sys.stderr)
+        return 2
+    return run(matcher, args.question, args.pairs)
 
 
 def _serve(settings: Settings) -> int:

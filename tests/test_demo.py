@@ -57,7 +57,7 @@ async def test_demo_tells_the_whole_story(capsys, private_tmp):
     assert "A calendar invite (P-1-invite.ics) follows each packet" in text
     assert "sees the same packet, updated in place" in text
     assert "✔ You've reviewed the materials" in text
-    assert "↳ repeats round 1: “Walk me through a pipeline you built”" in text  # overlap flagged
+    assert "↳ repeats round 1: “Why are you leaving your job?”" in text  # overlap flagged
     assert "@Pat Peer: ✔ confirmed · 3 questions planned" in text  # /panel status
     # 3c. the escalation names exactly who is unprepared (not Pat), with "Remind them now"
     assert (

@@ -1,90 +1,41 @@
-"""Precision and recall of the repeat check over thresholds, on the labelled question pairs.
+"""Precision and recall of each matcher over thresholds, on labelled question pairs.
 
-Run ``python -m bot.questions.calibrate [pairs.csv]`` (default: ``tests/data/question_pairs.csv``)
-to see why the threshold in ``bot.questions.similarity`` is what it is, and to check a change
-to the normaliser or the scorer before making it. ``--raw`` compares without normalising.
+Run ``python -m bot.questions.calibrate [pairs.csv]`` (default: the tuning pairs,
+``tests/data/questions/tuning.csv``) to see what a threshold would trade, before changing one
+with ``python -m bot.questions.train``. The scores here are in-sample for the light and
+semantic weights (they were fitted on the development pairs, tuning and v1 held-out);
+``train`` prints the cross-validated numbers, and ``bench/overlap.py`` the held-out ones.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from bot.questions.normalise import normalise
-from bot.questions.similarity import SCORER, SCORERS, THRESHOLD, Scorer
-
-DEFAULT_PAIRS = Path(__file__).resolve().parents[2] / "tests" / "data" / "question_pairs.csv"
-
-
-@dataclass(frozen=True)
-class Pair:
-    a: str
-    b: str
-    repeat: bool
-
-
-@dataclass(frozen=True)
-class Quality:
-    threshold: float
-    precision: float
-    recall: float
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
-
-
-def load_pairs(path: Path = DEFAULT_PAIRS) -> list[Pair]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            Pair(row["a"], row["b"], row["repeat"].strip() == "1") for row in csv.DictReader(handle)
-        ]
-
-
-def scores(pairs: Iterable[Pair], scorer: Scorer = SCORER, *, raw: bool = False) -> list[float]:
-    prepare = (lambda q: q.casefold()) if raw else normalise
-    return [scorer(prepare(p.a), prepare(p.b)) for p in pairs]
-
-
-def quality(pairs: list[Pair], pair_scores: list[float], threshold: float) -> Quality:
-    tp = sum(1 for p, s in zip(pairs, pair_scores, strict=True) if s >= threshold and p.repeat)
-    fp = sum(1 for p, s in zip(pairs, pair_scores, strict=True) if s >= threshold and not p.repeat)
-    fn = sum(1 for p, s in zip(pairs, pair_scores, strict=True) if s < threshold and p.repeat)
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    return Quality(threshold, precision, recall, tp, fp, fn)
-
-
-def curve(pairs: list[Pair], pair_scores: list[float], step: int = 5) -> list[Quality]:
-    return [quality(pairs, pair_scores, t) for t in range(40, 101, step)]
+from bot.questions import matcher as matchers
+from bot.questions.evaluate import TUNING, quality, read_pairs, roc_auc
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pairs", nargs="?", type=Path, default=DEFAULT_PAIRS)
-    parser.add_argument("--raw", action="store_true", help="compare without normalising")
-    parser.add_argument("--step", type=int, default=5)
+    parser.add_argument("pairs", nargs="?", type=Path, default=TUNING)
     args = parser.parse_args(argv)
-    pairs = load_pairs(args.pairs)
-    repeats = sum(p.repeat for p in pairs)
-    print(f"{len(pairs)} pairs: {repeats} repeats, {len(pairs) - repeats} different questions")
-    print(f"normalised: {not args.raw}; in use: {SCORER.__name__} at {THRESHOLD:g}\n")
-    for name, scorer in SCORERS.items():
-        pair_scores = scores(pairs, scorer, raw=args.raw)
-        points = curve(pairs, pair_scores, args.step)
-        best = max(points, key=lambda q: (q.f1, q.precision))
-        print(f"{name}  (best F1 {best.f1:.2f} at {best.threshold:g})")
+    pairs = [p for p in read_pairs(args.pairs) if p.repeat is not None]
+    labels = [bool(p.repeat) for p in pairs]
+    print(f"{args.pairs}: {len(pairs)} pairs, {sum(labels)} repeats\n")
+    for kind in matchers.KINDS:
+        if kind == "semantic" and not matchers.semantic_available():
+            print("semantic: not installed (pip install 'hirebot[semantic]')\n")
+            continue
+        m = matchers.build(kind)
+        m.prepare(q for p in pairs for q in (p.a, p.b))
+        scores = [m.score(p.a, p.b).score for p in pairs]
+        print(f"{kind} (in use at {m.threshold:.2f}; ROC AUC {roc_auc(labels, scores):.3f})")
         print("  threshold  precision  recall   F1    TP  FP  FN")
-        for q in points:
+        for t in sorted({round(x / 20, 2) for x in range(4, 20)} | {round(m.threshold, 2)}):
+            q = quality(labels, scores, t)
             print(
-                f"  {q.threshold:9g}  {q.precision:9.2f}  {q.recall:6.2f}  {q.f1:4.2f}"
+                f"  {t:9.2f}  {q.precision:9.2f}  {q.recall:6.2f}  {q.f1:4.2f}"
                 f"  {q.true_positives:3d} {q.false_positives:3d} {q.false_negatives:3d}"
             )
         print()

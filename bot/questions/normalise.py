@@ -92,8 +92,6 @@ _SYNONYMS = {
     "organization": "company",
     "greatest": "biggest",
     "largest": "biggest",
-    "deal": "handle",
-    "dealt": "handle",
     "manage": "handle",
     "five": "5",
     "ten": "10",
@@ -104,6 +102,8 @@ _SYNONYMS = {
 
 _PUNCTUATION_RE = re.compile(r"[^\w\s]")
 _ISE_RE = re.compile(r"(?<=\w)is(e|ed|es|ing|ation|ations)\b")
+# "deal with" is "handle"; "deal" alone is a sale ("your largest deal"), so only the phrase.
+_DEAL_WITH_RE = re.compile(r"\b(?:deal|deals|dealt|dealing) with\b")
 
 
 def stem(word: str) -> str:
@@ -116,15 +116,21 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=8192)
-def normalise(question: str) -> str:
-    """The question as the space-separated stems of its meaningful words."""
+@lru_cache(maxsize=16384)
+def clean(question: str) -> str:
+    """Lower case, contractions expanded, American spelling, no punctuation, single spaces."""
     text = question.casefold().replace("’", "'").replace("‘", "'")
     for short, full in _CONTRACTIONS.items():
         text = text.replace(short, full)
     text = _ISE_RE.sub(r"iz\1", text)
     text = _PUNCTUATION_RE.sub(" ", text.replace("'s ", " ").replace("s' ", "s "))
-    text = _FILLER_RE.sub(" ", " ".join(text.split()))
+    return _DEAL_WITH_RE.sub("handle", " ".join(text.split()))
+
+
+@lru_cache(maxsize=16384)
+def normalise(question: str) -> str:
+    """The question as the space-separated stems of its meaningful words."""
+    text = _FILLER_RE.sub(" ", clean(question))
     words = []
     for word in text.split():
         word = _SYNONYMS.get(word, word)

@@ -9,13 +9,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.panels.rounds import EarlierQuestion
-from bot.questions.normalise import normalise
-from bot.questions.similarity import THRESHOLD, matches
+from bot.questions.matcher import Matcher, default_matcher
 
 
 @dataclass(frozen=True)
 class Overlap:
-    """Planned question ``index`` (0-based, in the planner's order) repeats ``repeats``."""
+    """Planned question ``index`` (0-based, in the planner's order) repeats ``repeats``.
+
+    ``score`` is how sure HireBot is (0-1, ``confidence`` in words); ``topic`` names the
+    screening topic both ask about ("the start date"), when the matcher recognised one. A
+    flag is advice: the plan is saved either way.
+    """
 
     index: int
     question: str
@@ -24,10 +28,11 @@ class Overlap:
     round_number: int | None = None  # set when it repeats an earlier round's question
     panelist_id: str | None = None  # set when it repeats another panelist's plan
     planner_id: str = ""  # whose plan ``question`` is (set by the panel-wide check)
+    topic: str | None = None
 
-
-def _prepared(questions: Sequence[str]) -> list[str]:
-    return [normalise(q) for q in questions]
+    @property
+    def confidence(self) -> str:
+        return "very likely" if self.score >= 0.9 else "likely"
 
 
 def find_overlaps(
@@ -35,23 +40,26 @@ def find_overlaps(
     earlier: Sequence[EarlierQuestion],
     others: Mapping[str, Sequence[str]],
     *,
-    threshold: float = THRESHOLD,
+    matcher: Matcher | None = None,
 ) -> list[Overlap]:
-    """Every (planned question, earlier or other panelist's question) pair alike enough to
-    count as a repeat; per planned question the closest first, earlier rounds before
-    panelists on a tie."""
-    targets: list[tuple[str, str, int | None, str | None]] = [
-        (normalise(q.text), q.text, q.round_number, None) for q in earlier
+    """Every (planned question, earlier or other panelist's question) pair the matcher calls
+    a repeat; per planned question the surest first, earlier rounds before panelists on a
+    tie."""
+    matcher = matcher or default_matcher()
+    targets: list[tuple[str, int | None, str | None]] = [
+        (q.text, q.round_number, None) for q in earlier
     ]
     for user_id, questions in others.items():
-        targets.extend((normalise(q), q, None, user_id) for q in questions)
-    choices = [target[0] for target in targets]
+        targets.extend((q, None, user_id) for q in questions)
+    if not mine or not targets:
+        return []
     found: list[Overlap] = []
-    for index, (question, key) in enumerate(zip(mine, _prepared(mine), strict=True)):
+    hits = matcher.matches(list(mine), [target[0] for target in targets])
+    for index, (question, row) in enumerate(zip(mine, hits, strict=True)):
         repeats = [
-            Overlap(index, question, text, score, round_number, panelist_id)
-            for position, score in matches(key, choices, threshold)
-            for _, text, round_number, panelist_id in (targets[position],)
+            Overlap(index, question, text, m.score, round_number, panelist_id, topic=m.topic)
+            for position, m in row
+            for text, round_number, panelist_id in (targets[position],)
         ]
         repeats.sort(key=lambda o: (-o.score, o.panelist_id is not None))
         found.extend(repeats)
@@ -87,14 +95,14 @@ class Coverage:
 
 
 def panel_overlaps(
-    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, threshold: float = THRESHOLD
+    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
 ) -> list[Overlap]:
     """Every repeat across the panel: each seat against earlier rounds and the seats after it,
     so two panelists asking the same thing is reported once (under the one seated first)."""
     found: list[Overlap] = []
     for i, seat in enumerate(seats):
         later = {s.user_id: s.questions for s in seats[i + 1 :]}
-        for overlap in find_overlaps(seat.questions, earlier, later, threshold=threshold):
+        for overlap in find_overlaps(seat.questions, earlier, later, matcher=matcher):
             found.append(
                 Overlap(
                     overlap.index,
@@ -104,16 +112,17 @@ def panel_overlaps(
                     overlap.round_number,
                     overlap.panelist_id,
                     planner_id=seat.user_id,
+                    topic=overlap.topic,
                 )
             )
     return found
 
 
 def coverage(
-    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, threshold: float = THRESHOLD
+    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
 ) -> Coverage:
     """Per focus area: who covers it, how many questions they planned, how many repeat."""
-    overlaps = panel_overlaps(seats, earlier, threshold=threshold)
+    overlaps = panel_overlaps(seats, earlier, matcher=matcher)
     flagged = {(o.planner_id, o.index) for o in overlaps}
     areas: dict[str, list[Seat]] = {}
     for seat in seats:

@@ -7,6 +7,7 @@ anyone who may not see the panel is told it does not exist (``PanelNotFound``), 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from bot.panels.rounds import EarlierQuestion, earlier_rounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
 from bot.prep.service import refuse_prep_closed
+from bot.questions.matcher import Matcher, default_matcher
 from bot.questions.overlap import Coverage, Overlap, Seat, coverage, find_overlaps
 
 
@@ -44,10 +46,20 @@ class Plan:
 
 
 class QuestionPlanner:
-    def __init__(self, db: Database, clock: Clock, pipeline: ChangePipeline) -> None:
+    """``matcher`` decides what repeats (``bot.questions.matcher.matcher_for(settings)``;
+    by default the best one installed)."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        pipeline: ChangePipeline,
+        matcher: Matcher | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.pipeline = pipeline
+        self.matcher = matcher or default_matcher()
 
     async def plan_for(self, user_id: str, panel_id: int) -> Plan:
         """The person's current plan, checked; raises if they may not plan for this panel."""
@@ -56,7 +68,7 @@ class QuestionPlanner:
             seat = _seat(panel, user_id, panel_id)
             assert panel is not None
             refuse_prep_closed(panel, self.clock.now())
-            return await _plan(session, panel, seat)
+            return await _plan(session, panel, seat, self.matcher)
 
     async def save(self, user_id: str, panel_id: int, questions: Sequence[str]) -> Plan:
         """Store the plan (re-checking who may), record it and return it with its overlaps."""
@@ -67,7 +79,7 @@ class QuestionPlanner:
             refuse_prep_closed(panel, tx.now)
             seat.planned_questions = list(questions)
             seat.questions_planned_at = tx.now
-            plan = await _plan(tx.session, panel, seat)
+            plan = await _plan(tx.session, panel, seat, self.matcher)
             detail = {"questions": len(questions), "overlaps": len(plan.overlaps)}
             await tx.record(panel, Change(Action.QUESTIONS_PLANNED, user_id, detail))
         return plan
@@ -80,7 +92,15 @@ class QuestionPlanner:
             Seat(p.user_id, focus_label(p.focus_area, p.focus_detail), tuple(p.planned_questions))
             for p in _attending(panel)
         ]
-        return coverage(seats, earlier.questions)
+        await _prepared(self.matcher, [q.text for q in earlier.questions], *seats)
+        return coverage(seats, earlier.questions, matcher=self.matcher)
+
+
+async def _prepared(matcher: Matcher, *groups: Sequence[str] | Seat) -> None:
+    """Per-question work (the semantic matcher's embeddings of questions it has not seen)
+    off the event loop; the check itself then only compares."""
+    texts = [q for g in groups for q in (g.questions if isinstance(g, Seat) else g)]
+    await asyncio.to_thread(matcher.prepare, texts)
 
 
 def _attending(panel: Panel) -> list[Panelist]:
@@ -106,7 +126,7 @@ def _seat(panel: Panel | None, user_id: str, panel_id: int) -> Panelist:
     return seat
 
 
-async def _plan(session: AsyncSession, panel: Panel, seat: Panelist) -> Plan:
+async def _plan(session: AsyncSession, panel: Panel, seat: Panelist, matcher: Matcher) -> Plan:
     earlier = await earlier_rounds(session, panel)
     others = {
         p.user_id: list(p.planned_questions)
@@ -114,6 +134,7 @@ async def _plan(session: AsyncSession, panel: Panel, seat: Panelist) -> Plan:
         if p.user_id != seat.user_id and p.planned_questions
     }
     mine = tuple(seat.planned_questions)
+    await _prepared(matcher, mine, [q.text for q in earlier.questions], *others.values())
     return Plan(
         panel_id=panel.id,
         reference=panel.reference,
@@ -124,6 +145,6 @@ async def _plan(session: AsyncSession, panel: Panel, seat: Panelist) -> Plan:
         focus=focus_label(seat.focus_area, seat.focus_detail),
         questions=mine,
         earlier=earlier.questions,
-        overlaps=tuple(find_overlaps(mine, earlier.questions, others)),
+        overlaps=tuple(find_overlaps(mine, earlier.questions, others, matcher=matcher)),
         planned_at=seat.questions_planned_at,
     )

@@ -16,6 +16,7 @@ from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
 from bot.prep.service import PrepService
+from bot.questions.matcher import matcher_for
 from bot.questions.service import QuestionPlanner
 from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
 from bot.slack.directory import SlackDirectory
@@ -85,7 +86,7 @@ def build_services(
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, pipeline),
         prep=PrepService(db, clock, settings, directory, pipeline),
-        questions=QuestionPlanner(db, clock, pipeline),
+        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
         pipeline=pipeline,
         metrics=metrics,
     )

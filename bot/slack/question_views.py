@@ -24,10 +24,14 @@ def quote(question: str) -> str:
 
 
 def source(overlap: Overlap) -> str:
-    """What a flagged question repeats, in words: round 1's question or someone's plan."""
+    """What a flagged question repeats, in words: round 1's question or someone's plan, and
+    how sure HireBot is ("likely, 82%; both ask about the start date")."""
     if overlap.panelist_id is not None:
-        return f"{mention(overlap.panelist_id)}'s plan: {quote(overlap.repeats)}"
-    return f"round {overlap.round_number}: {quote(overlap.repeats)}"
+        where = f"{mention(overlap.panelist_id)}'s plan: {quote(overlap.repeats)}"
+    else:
+        where = f"round {overlap.round_number}: {quote(overlap.repeats)}"
+    topic = f"; both ask about {overlap.topic}" if overlap.topic else ""
+    return f"{where} _({overlap.confidence}, {overlap.score:.0%}{topic})_"
 
 
 def _flags(plan: Plan) -> list[Block]:
@@ -45,7 +49,7 @@ def _flags(plan: Plan) -> list[Block]:
     blocks: list[Block] = [
         section(
             f":warning: *{which} something already covered.* The candidate notices when a"
-            " panel asks the same thing twice."
+            " panel asks the same thing twice. This is advice: you decide."
         )
     ]
     for index, overlaps in sorted(by_question.items()):

@@ -4,6 +4,7 @@ and of another panelist flagged, editing clears the flag, and the coordinator's 
 from __future__ import annotations
 
 import json
+import re
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -163,16 +164,18 @@ async def test_a_repeat_of_round_1_is_flagged_and_the_plan_saved(bot):
 
 async def test_a_repeat_of_another_panelists_plan_is_flagged_and_editing_clears_it(bot):
     await scheduled(bot, COORDINATOR)
-    await plan_directly(bot, CROSS, ["When would you choose streaming over batch processing?"])
+    await plan_directly(bot, CROSS, ["What's your earliest possible start date?"])
     view = await open_plan(bot, PEER)
-    answer = await submit(
-        bot, PEER, view, "How do you decide between batch and streaming processing?"
-    )
+    answer = await submit(bot, PEER, view, "When could you start?")
     flagged = valid(answer["view"])
-    assert (
-        f"repeats <@{CROSS}>'s plan: “When would you choose streaming over batch processing?”"
-        in text_of(flagged)
+    # What it repeats, how sure HireBot is, and why; advice, not a block.
+    # "likely, 85%" with light, "very likely, 91%" with semantic: each score is calibrated.
+    assert re.search(
+        re.escape(f"repeats <@{CROSS}>'s plan: “What's your earliest possible start date?”")
+        + r" _\((?:very )?likely, (?:8|9)\d%; both ask about the start date\)_",
+        text_of(flagged),
     )
+    assert "This is advice: you decide." in text_of(flagged)
 
     # Edit in the same modal and save again: nothing repeats now.
     edited = "How do you test streaming pipelines?\nHow would you design an idempotent backfill?"
@@ -204,9 +207,9 @@ async def test_submit_rechecks_who_may_plan(bot):
 
 async def test_coordinators_status_shows_coverage_per_focus_area_and_overlaps_left(bot):
     await scheduled(bot, COORDINATOR)
-    await plan_directly(bot, CROSS, ["When would you choose streaming over batch processing?"])
+    await plan_directly(bot, CROSS, ["What's your earliest possible start date?"])
     view = await open_plan(bot, PEER)
-    await submit(bot, PEER, view, "How do you decide between batch and streaming processing?")
+    await submit(bot, PEER, view, "When could you start?")
 
     await bot.wire.command(COORDINATOR, "status P-1")
     status = (await bot.fake.wait_for("response_url"))[-1]
@@ -215,10 +218,7 @@ async def test_coordinators_status_shows_coverage_per_focus_area_and_overlaps_le
     assert f"• *Technical depth* (<@{PEER}>): 1 question planned · :warning: 1 repeat" in body
     assert f"• *Stakeholder alignment* (<@{CROSS}>): 1 question planned" in body
     assert f"• *Culture and values* (<@{LEADER}>): no questions planned yet" in body
-    assert (
-        f"• <@{PEER}>: “How do you decide between batch and streaming processing?” repeats"
-        f" <@{CROSS}>'s plan" in body
-    )
+    assert f"• <@{PEER}>: “When could you start?” repeats <@{CROSS}>'s plan" in body
 
     # Once edited, no overlap is left; panelists' own status has no coverage section.
     await submit(bot, PEER, view, "How do you test streaming pipelines?")
@@ -235,6 +235,8 @@ async def test_questions_are_escaped_and_cut_wherever_they_are_quoted(bot):
     await scheduled(bot, COORDINATOR)
     view = await open_plan(bot, PEER)
     sneaky = "Why are you leaving your job <!channel> & when? " + "really " * 30
+    # Another panelist planned the same question, so every matcher flags it.
+    await plan_directly(bot, CROSS, [sneaky])
     answer = await submit(bot, PEER, view, sneaky)
     flagged = valid(answer["view"])
     # mrkdwn quotes it escaped; the plain-text input gives it back exactly as typed.

@@ -11,7 +11,8 @@ set, on PostgreSQL. After every step:
    on it (but the news of the cancellation or the replacement itself);
 3. while the candidate's loop is open (no final decision followed by an update), something is
    always pending that will move it forward;
-4. nobody gets more than one message of a time-based kind per panel and local day;
+4. nobody gets more than one message of a time-based kind per panel and local day (but the
+   recruiter's request to pass a decision on: each decision is news);
 5. a refused change changes nothing; nothing due is left undelivered.
 
 ``HIREBOT_LIFECYCLE_EXAMPLES`` (default 12) and ``HIREBOT_LIFECYCLE_STEPS`` (default 30) set the
@@ -82,6 +83,9 @@ SEATS = ((PEER, "technical_depth", "peer"), (CROSS, "stakeholder_alignment", "cr
 STANDBY = (LEADER, PEER2, ROUND1, OUTSIDER)  # who may be brought in as a replacement
 OPEN = ("pending", "claimed")
 SETTLED = ("sent", "skipped", "failed")
+#: Time-based kinds that answer an event rather than repeat a situation: each decision is news
+#: the recruiter must pass on, so two decisions in a day ask twice (hold, then final).
+PER_DECISION = {NudgeKind.CANDIDATE_UPDATE_REQUEST}
 #: What still goes once a panel is cancelled (the news of it), or to someone replaced.
 CANCELLATION_NEWS = {NudgeKind.PANEL_CANCELLED, NudgeKind.PACKET_UPDATE, NudgeKind.PREP_INVITE}
 
@@ -365,7 +369,10 @@ class Lifecycle(RuleBasedStateMachine):
                 r.sent_at.astimezone(zone_or_utc(zones.get(r.recipient_id, "UTC"))).date(),
             )
             for r in rows
-            if r.status == "sent" and r.sent_at and r.kind in TIME_BASED_PLANNERS
+            if r.status == "sent"
+            and r.sent_at
+            and r.kind in TIME_BASED_PLANNERS
+            and r.kind not in PER_DECISION
         )
         twice = {key: n for key, n in sent_days.items() if n > 1}
         assert not twice, f"more than one message of a kind in a day: {twice}"

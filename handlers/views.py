@@ -9,18 +9,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_text
-from bot.models import Panel
 from bot.panels import bounds
 from bot.panels.request import (
     PanelBasics,
-    Slot,
     assignment_fields,
     check_assignments,
     check_basics,
     check_slot,
 )
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
-from bot.panels.summary import slot_of
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
 from bot.people import unusable
 from bot.slack import ids, modals
 from bot.slack.app import Services
@@ -102,20 +99,13 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
-            if unchanged(await services.panels.manageable(user_id, panel_id), checked.value):
-                # Also what a second press of the same submission finds: nobody is told twice.
-                await ack(
-                    response_action="errors",
-                    errors={"start_date": "That's when the panel already is: pick a new time."},
-                )
-                return
             panel, previous = await services.panels.reschedule(
                 user_id, panel_id, checked.value, submission=modals.submission_key(view)
             )
         except AlreadyApplied:
             await ack()
             return
-        except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
+        except (PanelNotFound, NotAllowed, PanelClosed, SlotUnchanged) as refusal:
             await ack(response_action="errors", errors={"start_date": refusal_text(refusal)})
             return
         await ack()
@@ -168,13 +158,6 @@ async def people_problems(services: Services, basics: PanelBasics) -> dict[str, 
         if problem:
             errors[field] = problem
     return errors
-
-
-def unchanged(panel: Panel, slot: Slot) -> bool:
-    """A "new" time that is the panel's own: same instant, same length (the zone it is shown
-    in changes nothing anyone would be told)."""
-    current = slot_of(panel)
-    return (current.starts_at, current.duration_minutes) == (slot.starts_at, slot.duration_minutes)
 
 
 def refusal_text(refusal: Exception) -> str:

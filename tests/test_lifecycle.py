@@ -60,7 +60,7 @@ from bot.followup.progress import Stage
 from bot.followup.service import FeedbackLocked
 from bot.models import AuditEvent, Nudge, Panel
 from bot.panels.request import Assignment, PanelBasics, Slot
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
 from bot.people import zone_or_utc
 from bot.prep.service import NotYourPacket, ReplacementProblem
 from scheduling.policy import TIME_BASED_PLANNERS, NudgeKind, plan
@@ -78,6 +78,7 @@ REFUSED = (
     PanelClosed,
     PanelNotFound,
     ReplacementProblem,
+    SlotUnchanged,
 )
 SEATS = ((PEER, "technical_depth", "peer"), (CROSS, "stakeholder_alignment", "cross_functional"))
 STANDBY = (LEADER, PEER2, ROUND1, OUTSIDER)  # who may be brought in as a replacement

@@ -52,6 +52,14 @@ class PanelClosed(ValueError):
     """The panel is cancelled, so it cannot be changed any more."""
 
 
+class SlotUnchanged(ValueError):
+    """A "new" time that is the panel's own (same instant, same length): nobody would be told
+    anything new, so it is refused (also what a second press of the same form finds)."""
+
+    def __init__(self) -> None:
+        super().__init__("That's when the panel already is: pick a new time.")
+
+
 @dataclass(frozen=True)
 class PanelLine:
     """One panel as a listing shows it."""
@@ -329,6 +337,11 @@ class PanelService:
                     " If it didn't take place, cancel it and schedule a new panel."
                 )
             before = Slot(panel.starts_at, panel.duration_minutes, panel.timezone)
+            if (before.starts_at, before.duration_minutes) == (
+                slot.starts_at,
+                slot.duration_minutes,
+            ):
+                raise SlotUnchanged()
             panel.starts_at = slot.starts_at
             panel.duration_minutes = slot.duration_minutes
             panel.timezone = slot.timezone

@@ -35,7 +35,7 @@ import secrets
 import socket
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -83,7 +83,11 @@ TAKEOVER_MARGIN = timedelta(seconds=5)
 class Replanner(Protocol):
     """Re-plans a panel's nudges from its current state (``bot.changes.pipeline``)."""
 
-    async def replan_panel(self, session: AsyncSession, panel_id: int) -> None: ...
+    async def zones(self, panel_id: int | None, people: Iterable[str]) -> dict[str, str]: ...
+
+    async def replan_panel(
+        self, session: AsyncSession, panel_id: int, tz_of: Mapping[str, str]
+    ) -> None: ...
 
 
 class EqualJitter(Jitter):
@@ -301,6 +305,7 @@ class Dispatcher:
         cancelled, a panelist confirmed) goes through re-planning, which cancels the nudge, and
         the renewal just before the send sees that.
         """
+        zones = await self._series_zones(batch)  # before the transaction: no lock held on Slack
         async with self.db.session() as session:
             panel_ids = {n.panel_id for n in batch}
             found = await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
@@ -333,7 +338,7 @@ class Dispatcher:
                 report.skipped += len(done)
                 self.metrics.count(self.metrics.nudges_skipped, batch, done)
                 renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
-            await self._renew_series(session, renew)
+            await self._renew_series(session, renew, zones)
         return sendable, panels
 
     # ------------------------------------------------------------------ one recipient
@@ -445,6 +450,7 @@ class Dispatcher:
             if file_name and message.file_name == file_name and len(nudges) == 1:
                 found.setdefault(nudges[0].id, message.delivery)
         done = [n for n in nudges if n.id in found]
+        zones = await self._series_zones(done)
         for delivery in dict.fromkeys(found[n.id] for n in done):
             group = [n for n in done if found[n.id] == delivery]
             async with self.db.session() as session:
@@ -462,7 +468,7 @@ class Dispatcher:
                 recorded = [n for n in group if n.id in settled]
                 await notices.after_sent(session, recorded, delivery)
                 await self._renew_series(
-                    session, {n.panel_id for n in recorded if n.kind in RENEWING}
+                    session, {n.panel_id for n in recorded if n.kind in RENEWING}, zones
                 )
             report.sent += len(settled)
             report.recovered += len(settled)
@@ -515,6 +521,7 @@ class Dispatcher:
             return
         self._slack_down = False
         self._next_send[recipient] = time.monotonic() + self.pace
+        zones = await self._series_zones(nudges)
         async with self.db.session() as session:  # the record and its follow-up commit together
             done = await outbox.settle(
                 session,
@@ -525,7 +532,9 @@ class Dispatcher:
             )
             sent = [n for n in nudges if n.id in done]
             await notices.after_sent(session, sent, delivery)
-            await self._renew_series(session, {n.panel_id for n in sent if n.kind in RENEWING})
+            await self._renew_series(
+                session, {n.panel_id for n in sent if n.kind in RENEWING}, zones
+            )
         report.messages += 1
         report.sent += len(done)
         self.metrics.messages_sent.inc()
@@ -602,13 +611,23 @@ class Dispatcher:
         )
 
     # ------------------------------------------------------------------ helpers
-    async def _renew_series(self, session: AsyncSession, panel_ids: set[int]) -> None:
+    async def _series_zones(self, nudges: Sequence[Nudge]) -> dict[int, dict[str, str]]:
+        """People's zones for the panels whose series a settle may renew, looked up before the
+        recording transaction opens (the directory may ask Slack: no lock is held meanwhile)."""
+        if self.replanner is None:
+            return {}
+        panel_ids = sorted({n.panel_id for n in nudges if n.kind in RENEWING})
+        return {p: await self.replanner.zones(p, ()) for p in panel_ids}
+
+    async def _renew_series(
+        self, session: AsyncSession, panel_ids: set[int], zones: Mapping[int, Mapping[str, str]]
+    ) -> None:
         """A repeating nudge went (or was skipped): re-plan its panel, in the transaction that
         records it, so the series plans its next occurrence for as long as the situation lasts."""
         if self.replanner is None:
             return
         for panel_id in sorted(panel_ids):
-            await self.replanner.replan_panel(session, panel_id)
+            await self.replanner.replan_panel(session, panel_id, zones.get(panel_id, {}))
 
     async def _settle(self, ids: Sequence[int], outcome: Outcome) -> list[int]:
         async with self.db.session() as session:

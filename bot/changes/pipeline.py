@@ -142,12 +142,14 @@ class ChangePipeline:
         tx.changed.append(panel.id)
         return event
 
-    async def replan_panel(self, session: AsyncSession, panel_id: int) -> None:
-        """Re-plan one panel outside any change (a renewing nudge was just sent or skipped)."""
+    async def replan_panel(
+        self, session: AsyncSession, panel_id: int, tz_of: Mapping[str, str]
+    ) -> None:
+        """Re-plan one panel outside any change (a renewing nudge was just sent or skipped);
+        ``tz_of`` was looked up before the caller's transaction opened."""
         panel = await session.get(Panel, panel_id)
         if panel is None:
             return
-        tz_of = await self.zones(panel_id, ())
         state = await current_state(session, panel)
         await replan(session, state, self.settings, tz_of, self.clock.now())
 

@@ -13,7 +13,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from bot.db import Database
+from bot.devtools.fake_slack import FakeSlack
+from bot.devtools.outbox_seed import fake_users, recipient_ids, seed_due_nudges
+from bot.devtools.people import seed
 
 BOT_TOKEN = "xoxb-hirebot-processes"
 
@@ -76,3 +82,22 @@ async def hirebot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 6
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode is not None
     return Finished(process.returncode, stdout.decode(), stderr.decode())
+
+
+async def seeded(
+    url: str, count: int, *, due_at: datetime, latency: float = 0.0, each: int = 1
+) -> tuple[FakeSlack, list[str]]:
+    """``each`` nudges due at ``due_at`` (on as many panels) for each of ``count`` people, in a
+    freshly upgraded database, and a started fake Slack that knows them all."""
+    db = Database(url)
+    try:
+        await db.upgrade()
+        people = recipient_ids(count)
+        await seed_due_nudges(db, people * each, due_at=due_at, now=due_at)
+    finally:
+        await db.dispose()
+    fake = seed(FakeSlack(latency=latency))
+    for user in fake_users(people):
+        fake.add_user(user)
+    await fake.start()
+    return fake, people

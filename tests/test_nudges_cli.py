@@ -12,14 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.devtools.fake_slack import FakeSlack
 from bot.devtools.harness import Harness
-from bot.devtools.outbox_seed import fake_users, recipient_ids, seed_due_nudges
-from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER, seed
+from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.models import Nudge
 from tests.conftest import BACKENDS, NOW
 from tests.factories import scheduled
-from tests.processes import environment, hirebot, process_database, start_hirebot
+from tests.processes import environment, hirebot, process_database, seeded, start_hirebot
 
 
 @pytest.fixture(params=BACKENDS)
@@ -105,14 +103,9 @@ async def test_bad_arguments_and_missing_settings_get_one_line(bot, tmp_path):
 async def test_serve_ticks_the_dispatcher_and_stops_cleanly(backend, tmp_path):
     """``hirebot serve`` runs APScheduler's tick in its lifespan: due nudges go out unprompted."""
     async with process_database(backend, tmp_path) as url:
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        fake, _people = await seeded(url, 5, due_at=due)
         db = Database(url)
-        await db.upgrade()
-        people = recipient_ids(5)
-        await seed_due_nudges(db, people, due_at=datetime.now(UTC) - timedelta(minutes=1), now=NOW)
-        fake = seed(FakeSlack())
-        for user in fake_users(people):
-            fake.add_user(user)
-        await fake.start()
         env = environment(
             url,
             fake.base_url,
@@ -143,14 +136,10 @@ async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(b
     what was claimed but not started is pending again (not left claimed until its lease runs
     out), and the process exits 0. Its log lines are JSON, as ``HIREBOT_LOG_FORMAT`` asked."""
     async with process_database(backend, tmp_path) as url:
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        # Every send is in flight for a while.
+        fake, people = await seeded(url, 12, due_at=due, latency=0.3)
         db = Database(url)
-        await db.upgrade()
-        people = recipient_ids(12)
-        await seed_due_nudges(db, people, due_at=datetime.now(UTC) - timedelta(minutes=1), now=NOW)
-        fake = seed(FakeSlack(latency=0.3))  # every send is in flight for a while
-        for user in fake_users(people):
-            fake.add_user(user)
-        await fake.start()
         env = environment(
             url,
             fake.base_url,

@@ -540,8 +540,9 @@ def test_naive_now_is_refused():
 
 def test_at_the_start_every_attending_packet_loses_its_buttons():
     snapshot = panel("2026-06-17T14:00-04:00", panelist("U1"), panelist("U2", declined=True))
-    closing = [n for n in plan(snapshot, settings(), ALL_NY, NOW) if n.kind is not REMIND]
-    closing = [n for n in closing if n.kind is NudgeKind.PACKET_CLOSED]
+    closing = [
+        n for n in plan(snapshot, settings(), ALL_NY, NOW) if n.kind is NudgeKind.PACKET_CLOSED
+    ]
     assert [(n.recipient_id, n.due_at, n.urgent) for n in closing] == [
         ("U1", at("2026-06-17T14:00-04:00"), True)
     ]

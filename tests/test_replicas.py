@@ -18,11 +18,10 @@ import pytest
 
 from bot.db import Database
 from bot.devtools.fake_slack import FakeSlack, dm_channel
-from bot.devtools.outbox_seed import fake_users, recipient_ids, seed_due_nudges
-from bot.devtools.people import seed
 from bot.models import NudgeStatus
 from tests.conftest import BACKENDS, NOW
 from tests.processes import environment, hirebot, process_database, start_hirebot
+from tests.processes import seeded as seed_processes
 
 AS_OF = (NOW + timedelta(minutes=1)).isoformat()
 CONCURRENCY = 8
@@ -35,20 +34,7 @@ needs_postgresql = pytest.mark.skipif(
 async def seeded(
     url: str, count: int, *, latency: float, each: int = 1
 ) -> tuple[FakeSlack, list[str]]:
-    """``each`` due nudges (on as many panels) for each of ``count`` people, and a fake Slack
-    that knows them all."""
-    db = Database(url)
-    try:
-        await db.upgrade()
-        people = recipient_ids(count)
-        await seed_due_nudges(db, people * each, due_at=NOW, now=NOW)
-    finally:
-        await db.dispose()
-    fake = seed(FakeSlack(latency=latency))
-    for user in fake_users(people):
-        fake.add_user(user)
-    await fake.start()
-    return fake, people
+    return await seed_processes(url, count, due_at=NOW, latency=latency, each=each)
 
 
 def messages_per_person(fake: FakeSlack) -> Counter[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +25,9 @@ from scheduling import outbox
 from scheduling.policy import NudgeKind, PanelSnapshot, PlannedNudge, event_key, event_nudges
 from scheduling.replan import zone_payload
 
+if TYPE_CHECKING:  # the pipeline imports this module to announce its changes
+    from bot.changes.pipeline import Change
+
 
 @dataclass(frozen=True)
 class Moment:
@@ -33,7 +36,7 @@ class Moment:
     session: AsyncSession
     panel: Panel
     state: PanelSnapshot
-    change: Any  # bot.changes.pipeline.Change (not imported: the pipeline imports this module)
+    change: Change
     event_id: str
     now: datetime
     tz_of: Mapping[str, str]

@@ -453,23 +453,7 @@ class Dispatcher:
         zones = await self._series_zones(done)
         for delivery in dict.fromkeys(found[n.id] for n in done):
             group = [n for n in done if found[n.id] == delivery]
-            async with self.db.session() as session:
-                settled = await outbox.settle(
-                    session,
-                    [n.id for n in group],
-                    Outcome(
-                        NudgeStatus.SENT,
-                        channel=delivery.channel,
-                        message_ts=delivery.message_id,
-                    ),
-                    worker=self.worker,
-                    now=self.clock.now(),
-                )
-                recorded = [n for n in group if n.id in settled]
-                await notices.after_sent(session, recorded, delivery)
-                await self._renew_series(
-                    session, {n.panel_id for n in recorded if n.kind in RENEWING}, zones
-                )
+            settled = await self._record_sent(group, delivery, zones)
             report.sent += len(settled)
             report.recovered += len(settled)
         if done:
@@ -521,11 +505,27 @@ class Dispatcher:
             return
         self._slack_down = False
         self._next_send[recipient] = time.monotonic() + self.pace
-        zones = await self._series_zones(nudges)
-        async with self.db.session() as session:  # the record and its follow-up commit together
+        done = await self._record_sent(nudges, delivery, await self._series_zones(nudges))
+        report.messages += 1
+        report.sent += len(done)
+        self.metrics.messages_sent.inc()
+        self.metrics.count(self.metrics.nudges_sent, nudges, done)
+        if len(done) < len(ids):
+            report.lost_lease += len(ids) - len(done)
+            log.warning("sent %s after another sender took some of them over", ids)
+
+    async def _record_sent(
+        self,
+        nudges: Sequence[Nudge],
+        delivery: Delivery,
+        zones: Mapping[int, Mapping[str, str]],
+    ) -> list[int]:
+        """Record ``nudges`` as delivered at ``delivery`` (those this sender still holds), with
+        their after-send work and a renewing series' next occurrence, in one transaction."""
+        async with self.db.session() as session:
             done = await outbox.settle(
                 session,
-                ids,
+                [n.id for n in nudges],
                 Outcome(NudgeStatus.SENT, channel=delivery.channel, message_ts=delivery.message_id),
                 worker=self.worker,
                 now=self.clock.now(),
@@ -535,13 +535,7 @@ class Dispatcher:
             await self._renew_series(
                 session, {n.panel_id for n in sent if n.kind in RENEWING}, zones
             )
-        report.messages += 1
-        report.sent += len(done)
-        self.metrics.messages_sent.inc()
-        self.metrics.count(self.metrics.nudges_sent, nudges, done)
-        if len(done) < len(ids):
-            report.lost_lease += len(ids) - len(done)
-            log.warning("sent %s after another sender took some of them over", ids)
+        return done
 
     # ------------------------------------------------------------------ failures
     def _trip(self, exc: SlackError) -> None:

@@ -37,6 +37,25 @@ async def seeded(
     return await seed_processes(url, count, due_at=NOW, latency=latency, each=each)
 
 
+async def drain_with_replicas(url: str, fake: FakeSlack, replicas: int, tmp_path) -> list[int]:
+    """``hirebot nudges run`` in ``replicas`` processes at once; each one's share of the sends
+    (the fake Slack is stopped afterwards, its record kept)."""
+    try:
+        env = environment(url, fake.base_url, HIREBOT_DISPATCH_CONCURRENCY=str(CONCURRENCY))
+        runs = await asyncio.gather(
+            *(
+                hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
+                for _ in range(replicas)
+            )
+        )
+    finally:
+        await fake.stop()
+    assert all(r.returncode == 0 for r in runs), [r.stderr[-2000:] for r in runs]
+    shares = [sent_count(r.stdout) for r in runs]
+    print(f"\nnudges sent by each of {replicas} replicas: {shares}")
+    return shares
+
+
 def messages_per_person(fake: FakeSlack) -> Counter[str]:
     return Counter(c.args["channel"] for c in fake.calls if c.method == "chat.postMessage" and c.ok)
 
@@ -65,19 +84,7 @@ def sent_count(stdout: str) -> int:
 async def test_three_replicas_drain_2000_nudges_each_exactly_once(tmp_path):
     async with process_database("postgresql", tmp_path) as url:
         fake, people = await seeded(url, 2000, latency=0.01)
-        try:
-            env = environment(url, fake.base_url, HIREBOT_DISPATCH_CONCURRENCY=str(CONCURRENCY))
-            runs = await asyncio.gather(
-                *(
-                    hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
-                    for _ in range(3)
-                )
-            )
-        finally:
-            await fake.stop()
-        assert all(r.returncode == 0 for r in runs), [r.stderr[-2000:] for r in runs]
-        shares = [sent_count(r.stdout) for r in runs]
-        print(f"\nnudges sent by each of 3 replicas: {shares}")
+        shares = await drain_with_replicas(url, fake, 3, tmp_path)
         assert sum(shares) == 2000
         assert sum(1 for s in shares if s) >= 2, "the replicas did not overlap"
         assert messages_per_person(fake) == Counter({dm_channel(p): 1 for p in people})
@@ -90,19 +97,7 @@ async def test_two_replicas_send_each_person_one_digest_for_nudges_due_together(
     nudges are claimed together (one replica, one digest), never split into two messages."""
     async with process_database("postgresql", tmp_path) as url:
         fake, people = await seeded(url, 300, latency=0.01, each=3)
-        try:
-            env = environment(url, fake.base_url, HIREBOT_DISPATCH_CONCURRENCY=str(CONCURRENCY))
-            runs = await asyncio.gather(
-                *(
-                    hirebot("nudges", "run", "--as-of", AS_OF, env=env, cwd=tmp_path)
-                    for _ in range(2)
-                )
-            )
-        finally:
-            await fake.stop()
-        assert all(r.returncode == 0 for r in runs), [r.stderr[-2000:] for r in runs]
-        shares = [sent_count(r.stdout) for r in runs]
-        print(f"\nnudges sent by each of 2 replicas: {shares}")
+        shares = await drain_with_replicas(url, fake, 2, tmp_path)
         assert sum(shares) == 900
         assert all(shares), "the replicas did not overlap"
         assert messages_per_person(fake) == Counter({dm_channel(p): 1 for p in people})

@@ -22,7 +22,8 @@ from bot.changes.actions import Action
 from bot.models import Panel, PriorRound
 from bot.panels.rounds import packet_rounds
 from scheduling import outbox
-from scheduling.policy import NudgeKind, PanelSnapshot, PlannedNudge, event_key, event_nudges
+from scheduling.nudges import NudgeKind, PanelSnapshot, PlannedNudge, event_key
+from scheduling.policy import event_nudges
 from scheduling.replan import zone_payload
 
 if TYPE_CHECKING:  # the pipeline imports this module to announce its changes

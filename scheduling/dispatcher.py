@@ -54,7 +54,7 @@ from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Digest, Notice, deliver
 from scheduling import kinds, outbox
 from scheduling.composers import ComposeContext, reader
-from scheduling.nudges import NudgeKind
+from scheduling.nudges import NudgeKind, event_nudge
 from scheduling.outbox import Outcome
 
 log = logging.getLogger(__name__)
@@ -569,21 +569,22 @@ class Dispatcher:
     ) -> None:
         if nudge.kind == NudgeKind.NUDGE_FAILED or nudge.recipient_id == panel.coordinator_id:
             return  # the coordinator is the one we cannot reach: nobody left to tell
-        await outbox.enqueue_notice(
-            session,
-            kind=NudgeKind.NUDGE_FAILED,
-            panel_id=panel.id,
+        # The event is the failed nudge: one alert per nudge given up on.
+        alert = event_nudge(
+            NudgeKind.NUDGE_FAILED,
+            panel.id,
+            f"n{nudge.id}",
+            panel.coordinator_id,
+            now,
             subject_id=nudge.recipient_id,
-            recipient_id=panel.coordinator_id,
-            dedupe_key=f"{NudgeKind.NUDGE_FAILED}:p{panel.id}:n{nudge.id}",
-            payload={
-                "kind": nudge.kind,
-                "what": kinds.label(nudge.kind),
-                "recipient": nudge.recipient_id,
-                "error": error,
-            },
-            now=now,
         )
+        what = {
+            "kind": nudge.kind,
+            "what": kinds.label(nudge.kind),
+            "recipient": nudge.recipient_id,
+            "error": error,
+        }
+        await outbox.enqueue(session, [alert], now=now, payload=lambda _: what)
 
     # ------------------------------------------------------------------ helpers
     async def _series_zones(self, nudges: Sequence[Nudge]) -> dict[int, dict[str, str]]:

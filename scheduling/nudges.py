@@ -173,6 +173,27 @@ def event_key(kind: NudgeKind, panel_id: int, event_id: str, recipient_id: str) 
     return f"{kind}:p{panel_id}:e{event_id}:{recipient_id}"
 
 
+def event_nudge(
+    kind: NudgeKind,
+    panel_id: int,
+    event_id: str,
+    recipient_id: str,
+    now: datetime,
+    *,
+    subject_id: str | None = None,
+) -> PlannedNudge:
+    """A one-off notice of an event: urgent, due now, once per event and recipient."""
+    return PlannedNudge(
+        kind=kind,
+        panel_id=panel_id,
+        subject_id=subject_id,
+        recipient_id=recipient_id,
+        due_at=now,
+        urgent=True,
+        dedupe_key=event_key(kind, panel_id, event_id, recipient_id),
+    )
+
+
 def kind_of_key(key: str) -> NudgeKind | None:
     """The kind a dedupe key was made for, or None for a key this module did not make."""
     try:

@@ -62,36 +62,6 @@ async def enqueue(
     await _insert(session, rows)
 
 
-async def enqueue_notice(
-    session: AsyncSession,
-    *,
-    kind: str,
-    panel_id: int,
-    subject_id: str | None,
-    recipient_id: str,
-    dedupe_key: str,
-    payload: Mapping[str, Any],
-    now: datetime,
-) -> None:
-    """Queue one urgent notice the policy does not plan (a delivery failure), due ``now``."""
-    await _insert(
-        session,
-        [
-            _row(
-                kind=kind,
-                panel_id=panel_id,
-                subject_id=subject_id,
-                recipient_id=recipient_id,
-                due_at=now,
-                urgent=True,
-                dedupe_key=dedupe_key,
-                payload=payload,
-                now=now,
-            )
-        ],
-    )
-
-
 def _row(*, payload: Mapping[str, Any], now: datetime, **columns: Any) -> dict[str, Any]:
     return {
         **columns,

@@ -20,7 +20,7 @@ from scheduling.nudges import (
     PanelSnapshot,
     PlanContext,
     PlannedNudge,
-    event_key,
+    event_nudge,
     kind_of_key,
 )
 from scheduling.planners import Planner
@@ -52,16 +52,7 @@ def event_nudges(
         raise ValueError(f"{kind} is not an event notice")
     due = require_aware(now)
     return _unique(
-        PlannedNudge(
-            kind=kind,
-            panel_id=panel.panel_id,
-            subject_id=None,
-            recipient_id=user_id,
-            due_at=due,
-            urgent=True,
-            dedupe_key=event_key(kind, panel.panel_id, event_id, user_id),
-        )
-        for user_id in recipients(panel)
+        event_nudge(kind, panel.panel_id, event_id, user_id, due) for user_id in recipients(panel)
     )
 
 

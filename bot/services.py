@@ -56,7 +56,7 @@ def build_services(
     metrics = Metrics()
     slack = slack_adapter(settings, metrics, dispatch_timeout=dispatch_timeout)
     pipeline = ChangePipeline(db, clock, settings, slack.directory)
-    panels = PanelService(db, clock, pipeline)
+    panels = PanelService(db, clock, pipeline, coordinators=settings.is_coordinator)
     dispatcher = Dispatcher(
         db=db,
         settings=settings,

@@ -17,7 +17,13 @@ from bot.panels.request import (
     check_basics,
     check_slot,
 )
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
+from bot.panels.service import (
+    NotACoordinator,
+    NotAllowed,
+    PanelClosed,
+    PanelNotFound,
+    SlotUnchanged,
+)
 from bot.people import unusable
 from bot.services import Services
 from bot.slack import ids, modals
@@ -29,11 +35,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.SCHEDULE_STEP1)
     async def schedule_basics(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        if not services.settings.is_coordinator(user_id):
-            await ack(
-                response_action="errors",
-                errors={"candidate": "Only coordinators can schedule panels."},
-            )
+        if not services.panels.may_schedule(user_id):
+            await ack(response_action="errors", errors={"candidate": str(NotACoordinator())})
             return
         checked = check_basics(modals.form_values(view), services.clock.now())
         if not checked.errors:
@@ -58,7 +61,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="clear")
             log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
             return
-        if basics is None or not services.settings.is_coordinator(user_id):
+        if basics is None or not services.panels.may_schedule(user_id):
             first = next(iter(view.get("state", {}).get("values", {})), "")
             await ack(
                 response_action="errors",

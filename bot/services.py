@@ -79,7 +79,7 @@ def build_services(
         flows=PanelFlows(panels, slack.directory, settings),
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, pipeline),
-        prep=PrepService(db, clock, settings, slack.directory, pipeline),
+        prep=PrepService(db, clock, settings, slack.directory, pipeline, panels),
         questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
         pipeline=pipeline,
         slack=slack,

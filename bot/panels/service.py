@@ -19,7 +19,6 @@ from bot.changes.actions import Action
 from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
 from bot.clock import Clock, as_utc
 from bot.db import Database
-from bot.followup.rounds import EarlierCandidate, earlier_candidate
 from bot.models import (
     Candidate,
     Panel,
@@ -31,6 +30,7 @@ from bot.models import (
     Submission,
 )
 from bot.panels import access
+from bot.panels.candidates import EarlierCandidate, earlier_candidate
 from bot.panels.request import Assignment, PanelBasics, Slot
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -158,7 +158,7 @@ class PanelService:
         schedule.
 
         ``candidate_id``: an earlier round's candidate this panel joins (see
-        ``bot.followup.rounds``); its round becomes at least the one after theirs."""
+        ``bot.panels.candidates``); its round becomes at least the one after theirs."""
         self.require_coordinator(coordinator_id)
         people = [
             coordinator_id,

@@ -15,6 +15,7 @@ from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
@@ -47,6 +48,7 @@ class Services:
     questions: QuestionPlanner
     pipeline: ChangePipeline
     status: StatusQuery
+    reports: FollowupReports
     slack: SlackAdapter
 
 
@@ -88,5 +90,6 @@ def build_services(
         questions=questions,
         pipeline=pipeline,
         status=StatusQuery(panels, flows, followup, questions, clock, settings),
+        reports=FollowupReports(followup, clock, settings),
         slack=slack,
     )

@@ -15,8 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
 from bot.followup.service import FeedbackLocked
+from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
-from bot.panels.vocabulary import focus_label
 from bot.services import Services
 from bot.slack import followup_messages, ids, modals
 from bot.slack.messages import Rendered

@@ -12,6 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.changes.actions import label as action_label
+from bot.followup.labels import (
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    RECOMMENDATION_LABELS,
+)
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -22,17 +27,12 @@ from bot.followup.notices import (
 )
 from bot.followup.progress import Blocker, BlockerKind, Stage
 from bot.followup.reports import HistoryEntry, PanelHistory, StalledCandidates
-from bot.followup.vocabulary import (
-    OUTCOME_LABELS,
-    RATING_LABELS,
-    RECOMMENDATION_LABELS,
-)
 from bot.models import DecisionOutcome, Feedback, Panel
 from bot.panels import bounds
+from bot.panels.labels import focus_label
 from bot.panels.notices import PanelBrief, PanelSummary
 from bot.panels.request import MAX_LONG_TEXT
 from bot.panels.status import AfterThePanel
-from bot.panels.vocabulary import focus_label
 from bot.people import Person
 from bot.slack import ids
 from bot.slack.blocks import (

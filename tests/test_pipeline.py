@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.devtools.fake_slack import Fault
 from bot.devtools.people import (
@@ -25,14 +25,10 @@ from bot.devtools.people import (
 from bot.models import Decision, Panel, Panelist
 from bot.slack import ids
 from tests.factories import BALANCED, basics, scheduled
-from tests.followup.kit import END, START, dms, ended_panel, give_feedback, open_modal
-from tests.prep.test_readiness import action_ids, click_packet, packet_of, seats, text_of
-
-
-async def count(bot, model) -> int:
-    async with bot.db.session() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-
+from tests.followup.kit import END, START, ended_panel, give_feedback, open_modal
+from tests.prep.kit import click_packet, packet_of, seats
+from tests.support.messages import action_ids, dms, text_of
+from tests.support.store import count
 
 # --- stages -------------------------------------------------------------------------------
 

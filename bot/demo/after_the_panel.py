@@ -30,7 +30,7 @@ class AfterThePanel(Story):
             self.t.view(view, values=values)
         answer = await self.submit(user_id, view, values)
         self.expect(not answer.get("errors"), f"feedback should be accepted: {answer}")
-        await self.settle()
+        await self.h.unclaimed()
         self.tally.feedback += 1
 
     async def feedback(self) -> None:
@@ -101,7 +101,7 @@ class AfterThePanel(Story):
         t.view(view, values=values)
         answer = await self.submit(hm, view, values)
         self.expect(not answer.get("errors"), f"the decision should be recorded: {answer}")
-        await self.settle()
+        await self.h.unclaimed()
         self.tally.decided += 1
         t.note("Rita is asked to tell Ada, once her working day starts in Chicago.")
         await self.run_until("candidate_update_request", RECRUITER)
@@ -120,7 +120,7 @@ class AfterThePanel(Story):
         t.view(view, values=values)
         answer = await self.submit(recruiter, view, values)
         self.expect(not answer.get("errors"), f"the update should be recorded: {answer}")
-        await self.settle()
+        await self.h.unclaimed()
         self.tally.updated += 1
         history = await self.reply(HIRING_MANAGER, "history P-1")
         t.sees(HIRING_MANAGER, "a private reply")
@@ -155,7 +155,7 @@ class AfterThePanel(Story):
         values = {"recommendation": "yes", "rating": "3", "evidence": "Good modelling answers."}
         view = await self.click_and_open(PEER, ids.FEEDBACK_OPEN, str(panel.id), "Submit feedback")
         await self.submit(PEER, view, values)
-        await self.settle()
+        await self.h.unclaimed()
         self.tally.feedback += 1
 
         await self.run_until("candidate_update_overdue", recruiter)

@@ -7,7 +7,6 @@ the stories in order on one stage.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,14 +143,6 @@ class Story:
         self.t.act(user_id, f"presses [{label}]")
         await self.h.wire.click(user_id, action_id, value)
         return (await self.fake.wait_for("views.open", before + 1))[-1]["view"]
-
-    async def settle(self) -> None:
-        """Wait (up to about 2 s) until no nudge is claimed: what listeners deliver after their
-        ack has been recorded."""
-        for _ in range(100):
-            if not await self.h.nudges(status="claimed"):
-                return
-            await asyncio.sleep(0.02)
 
 
 def local(moment: datetime, user_id: str, harness: Harness) -> str:

@@ -43,3 +43,12 @@ async def scheduled(
     return await bot.schedule(
         coordinator, basics(bot, **changes), seats or BALANCED, confirmed=confirmed
     )
+
+
+def seat_values(seats: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The scheduling form's second step filled in: each panelist's focus area and perspective."""
+    values: dict[str, str] = {}
+    for user_id, (focus, perspective) in seats.items():
+        values[f"focus:{user_id}"] = focus
+        values[f"perspective:{user_id}"] = perspective
+    return values

@@ -33,7 +33,7 @@ from bot.devtools.wire import sign
 from bot.models import AuditEvent, Candidate, Nudge, Panel, PanelDraft
 from bot.slack import ids
 from handlers.errors import CANT_SAVE
-from tests.factories import BALANCED, basics, scheduled
+from tests.factories import BALANCED, basics, scheduled, seat_values
 from tests.followup.kit import END, decide, give_feedback, open_modal
 from tests.support.messages import private_answer, text_of
 from tests.support.store import count
@@ -48,14 +48,6 @@ async def step_one(bot: Harness, **changes: Any):
     )
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def seat_values(seats: dict[str, tuple[str, str]]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for user_id, (focus, perspective) in seats.items():
-        values[f"focus:{user_id}"] = focus
-        values[f"perspective:{user_id}"] = perspective
-    return values
 
 
 def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:

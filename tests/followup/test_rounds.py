@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.models import Candidate, Panel
 from bot.panels.rounds import earlier_rounds
-from tests.factories import BALANCED, basics
+from tests.factories import BALANCED, basics, seat_values
 from tests.followup.kit import ended_panel, give_feedback
 
 ROUND3_START = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
@@ -56,9 +56,7 @@ async def test_a_different_person_with_the_same_name_gets_a_record_of_their_own(
     step1 = await bot.wire.submit(
         COORDINATOR, view, {"panelists": list(BALANCED), **basics(bot, ROUND3_START)}
     )
-    values: dict = {"same_candidate": "new"}
-    for user_id, (focus, perspective) in BALANCED.items():
-        values |= {f"focus:{user_id}": focus, f"perspective:{user_id}": perspective}
+    values = {"same_candidate": "new", **seat_values(BALANCED)}
     done = await bot.wire.submit(COORDINATOR, step1.json()["view"], values)
     assert done.json() == {"response_action": "clear"}
     panel = await panel_by_id(bot, 2)
@@ -78,9 +76,7 @@ async def test_a_forged_candidate_choice_cannot_attach_to_someone_else(bot):
     )
     focus_view = step1.json()["view"]
     assert "Same candidate as before?" not in json.dumps(focus_view)
-    values: dict = {}
-    for user_id, (focus, perspective) in BALANCED.items():
-        values |= {f"focus:{user_id}": focus, f"perspective:{user_id}": perspective}
+    values = seat_values(BALANCED)
     # A hand-made block claiming Ada's record is ignored: the names differ.
     forged = {**focus_view, "blocks": [*focus_view["blocks"], _radio("reuse:1")]}
     await bot.wire.submit(COORDINATOR, forged, values)

@@ -94,10 +94,12 @@ class Served:
 
 @asynccontextmanager
 async def serving(
-    fake: FakeSlack, env: dict[str, str], cwd: Path, *, stop_within: float
+    url: str, fake: FakeSlack, cwd: Path, *, stop_within: float, **settings: str
 ) -> AsyncIterator[Served]:
-    """``hirebot serve`` in a process of its own. On leaving: SIGTERM, as a deploy sends it; its
-    exit awaited (``stop_within`` seconds at most) and its log kept; the fake Slack stopped."""
+    """``hirebot serve`` in a process of its own on any free port, with ``settings``. On
+    leaving: SIGTERM, as a deploy sends it; its exit awaited (``stop_within`` seconds at most)
+    and its log kept; the fake Slack stopped."""
+    env = environment(url, fake.base_url, SLACK_SIGNING_SECRET="secret", PORT="0", **settings)
     served = Served(await start_hirebot("serve", env=env, cwd=cwd))
     try:
         yield served

@@ -12,7 +12,6 @@ import logging
 import time
 from os import remove
 from os.path import exists
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -20,7 +19,6 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.devtools.fake_slack import FakeUser, Fault
-from bot.devtools.harness import Harness
 from bot.devtools.people import (
     COORDINATOR,
     CROSS,
@@ -33,21 +31,10 @@ from bot.devtools.wire import sign
 from bot.models import AuditEvent, Candidate, Nudge, Panel, PanelDraft
 from bot.slack import ids
 from handlers.errors import CANT_SAVE
-from tests.factories import BALANCED, basics, scheduled, seat_values
+from tests.factories import BALANCED, basics, scheduled, seat_values, step_one
 from tests.followup.kit import END, decide, give_feedback, open_modal
 from tests.support.messages import private_answer, text_of
 from tests.support.store import count
-
-
-async def step_one(bot: Harness, **changes: Any):
-    """Submit the first step of ``/panel new``; returns Slack's answer (push or errors)."""
-    view = await bot.open_scheduler(COORDINATOR)
-    seats = changes.pop("seats", BALANCED)
-    response = await bot.wire.submit(
-        COORDINATOR, view, {"panelists": list(seats), **basics(bot, **changes)}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:

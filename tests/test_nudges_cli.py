@@ -104,14 +104,9 @@ async def test_serve_ticks_the_dispatcher_and_stops_cleanly(backend, tmp_path):
         due = datetime.now(UTC) - timedelta(minutes=1)
         fake, _people = await seeded(url, 5, due_at=due)
         db = Database(url)
-        env = environment(
-            url,
-            fake.base_url,
-            SLACK_SIGNING_SECRET="secret",
-            PORT="0",
-            HIREBOT_DISPATCH_INTERVAL="PT0.2S",
-        )
-        async with serving(fake, env, tmp_path, stop_within=30) as serve:
+        async with serving(
+            url, fake, tmp_path, stop_within=30, HIREBOT_DISPATCH_INTERVAL="PT0.2S"
+        ) as serve:
             await fake.wait_for("chat.postMessage", 5, timeout=30)
         log = serve.stderr
         assert serve.process.returncode == 0, log[-2000:]
@@ -133,15 +128,8 @@ async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(b
         # Every send is in flight for a while.
         fake, people = await seeded(url, 12, due_at=due, latency=0.3)
         db = Database(url)
-        env = environment(
-            url,
-            fake.base_url,
-            SLACK_SIGNING_SECRET="secret",
-            PORT="0",
-            HIREBOT_DISPATCH_CONCURRENCY="2",
-            HIREBOT_LOG_FORMAT="json",
-        )
-        async with serving(fake, env, tmp_path, stop_within=60) as serve:
+        settings = {"HIREBOT_DISPATCH_CONCURRENCY": "2", "HIREBOT_LOG_FORMAT": "json"}
+        async with serving(url, fake, tmp_path, stop_within=60, **settings) as serve:
             await fake.wait_for("chat.postMessage", 1, timeout=30)
         lines = serve.stderr.splitlines()
         assert serve.process.returncode == 0, lines[-20:]

@@ -24,7 +24,7 @@ from bot.devtools.people import (
 )
 from bot.models import Decision, Panel, Panelist
 from bot.slack import ids
-from tests.factories import BALANCED, basics, scheduled, seat_values
+from tests.factories import BALANCED, scheduled, seat_values, step_one
 from tests.followup.kit import END, START, ended_panel, give_feedback, open_modal
 from tests.prep.kit import click_packet, packet_of, seats
 from tests.support.messages import action_ids, dms, text_of
@@ -98,9 +98,7 @@ async def test_no_replacing_and_no_moving_once_the_panel_has_started(bot):
 
 
 async def test_the_scheduling_form_posted_three_times_at_once_makes_one_panel(bot):
-    view = await bot.open_scheduler(COORDINATOR, "new Ada Lovelace")
-    step1 = await bot.wire.submit(COORDINATOR, view, {"panelists": list(BALANCED), **basics(bot)})
-    focus = step1.json()["view"]
+    focus = (await step_one(bot, command="new Ada Lovelace"))["view"]
     values = seat_values(BALANCED)
     answers = await asyncio.gather(*(bot.wire.submit(COORDINATOR, focus, values) for _ in range(3)))
     assert [a.json() for a in answers] == [{"response_action": "clear"}] * 3

@@ -42,10 +42,11 @@ class AfterThePanel(Story):
             "The simulated clock moves to the end of Ada's panel, Tuesday 10 March, 11:15 in"
             " New York. (The prep reminders that fell due before it went out too; not shown.)"
         )
-        asks = [m for m in self.fake.dms_to(PEER) if "Your feedback" in m.get("text", "")]
-        self.expect(asks, "Pat should be asked for feedback at the panel's end")
+        ask = self.latest_dm(
+            PEER, "Your feedback", "Pat should be asked for feedback at the panel's end"
+        )
         t.sees(PEER, "a DM")
-        t.message(asks[-1])
+        t.message(ask)
         await self._give(
             PEER,
             {
@@ -74,10 +75,9 @@ class AfterThePanel(Story):
         t = self.t
         self.banner("Priya's feedback is late: a reminder in her working hours")
         await self.run_until("feedback_reminder", PEER2)
-        reminders = [m for m in self.fake.dms_to(PEER2) if "Reminder: your feedback" in m["text"]]
-        self.expect(reminders, "Priya should be reminded")
+        reminder = self.latest_dm(PEER2, "Reminder: your feedback", "Priya should be reminded")
         t.sees(PEER2, "a DM")
-        t.message(reminders[-1])
+        t.message(reminder)
         t.note("Only Priya: the others' reminders were cancelled when their feedback arrived.")
         values = {
             "recommendation": "yes",
@@ -91,10 +91,9 @@ class AfterThePanel(Story):
         t, hm = self.t, HIRING_MANAGER
         self.banner("Hank gets the summary and decides")
         await self.run_until("decision_request", hm)
-        asks = [m for m in self.fake.dms_to(hm) if "Ready for your decision" in m["text"]]
-        self.expect(asks, "Hank should get the decision summary")
+        ask = self.latest_dm(hm, "Ready for your decision", "Hank should get the decision summary")
         t.sees(hm, "a DM")
-        t.message(asks[-1])
+        t.message(ask)
         view = await self.click_and_open(hm, ids.DECISION_OPEN, "1:offer", "Make offer")
         values = {"reason": "Strong on every focus area; the streaming gap is coachable."}
         t.sees(hm, "a modal")
@@ -105,10 +104,11 @@ class AfterThePanel(Story):
         self.tally.decided += 1
         t.note("Rita is asked to tell Ada, once her working day starts in Chicago.")
         await self.run_until("candidate_update_request", RECRUITER)
-        asks = [m for m in self.fake.dms_to(RECRUITER) if "update the candidate" in m["text"]]
-        self.expect(asks, "Rita should be asked to update the candidate")
+        ask = self.latest_dm(
+            RECRUITER, "update the candidate", "Rita should be asked to update the candidate"
+        )
         t.sees(RECRUITER, "a DM")
-        t.message(asks[-1])
+        t.message(ask)
 
     async def candidate_told(self) -> None:
         t, recruiter = self.t, RECRUITER
@@ -159,21 +159,21 @@ class AfterThePanel(Story):
         self.tally.feedback += 1
 
         await self.run_until("candidate_update_overdue", recruiter)
-        waiting = [m for m in self.fake.dms_to(recruiter) if "hasn't heard" in m["text"]]
-        self.expect(waiting, "Rita should be told Alan is waiting")
+        waiting = self.latest_dm(recruiter, "hasn't heard", "Rita should be told Alan is waiting")
         t.sees(recruiter, "a DM")
-        t.message(waiting[-1])
+        t.message(waiting)
         t.note(
             "Three business days after the panel Alan has heard nothing: Rita and Hank are told"
             " what blocks, by name, and Rita gets a holding message she can send. This repeats"
             " once a business day, never twice in a day."
         )
         await self.run_until("candidate_update_escalation", coordinator)
-        escalated = [m for m in self.fake.dms_to(coordinator) if "hasn't heard" in m["text"]]
-        self.expect(escalated, "Cora should hear of the stalled candidate")
+        escalated = self.latest_dm(
+            coordinator, "hasn't heard", "Cora should hear of the stalled candidate"
+        )
         self.tally.escalated += 1
         t.sees(coordinator, "a DM")
-        t.message(escalated[-1])
+        t.message(escalated)
         stalled = await self.reply(recruiter, "stalled")
         t.sees(recruiter, "a private reply")
         t.message(stalled)

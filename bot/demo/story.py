@@ -111,6 +111,13 @@ class Story:
     def dm_counts(self, *user_ids: str) -> dict[str, int]:
         return {u: len(self.fake.dms_to(u)) for u in user_ids}
 
+    def latest_dm(self, user_id: str, containing: str, problem: str) -> dict[str, Any]:
+        """The latest DM ``user_id`` received whose fallback text has ``containing`` in it; the
+        story fails with ``problem`` if there is none."""
+        found = [m for m in self.fake.dms_to(user_id) if containing in m.get("text", "")]
+        self.expect(found, problem)
+        return found[-1]
+
     async def new_dms(self, before: Mapping[str, int]) -> dict[str, dict[str, Any]]:
         """The next DM each person receives (listeners send after the ack: wait for them)."""
         received = {}

@@ -1,6 +1,6 @@
-"""The after-the-panel nudge policy, table by table (pure, like tests/test_policy.py): who is
-nudged when for feedback, the decision and the candidate-update clock, and the keys that keep
-daily nudges from doubling."""
+"""The after-the-panel nudge policy, table by table (pure, like tests/scheduling/test_policy.py):
+who is nudged when for feedback, the decision and the candidate-update clock, and the keys that
+keep daily nudges from doubling."""
 
 from __future__ import annotations
 

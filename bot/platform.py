@@ -163,6 +163,22 @@ class ChatPlatform(Protocol):
         message names ``nudge_ids`` where the platform can carry such data."""
         ...
 
+    async def send_file(
+        self,
+        recipient: Person,
+        name: str,
+        content: bytes,
+        *,
+        title: str = "",
+        comment: str = "",
+    ) -> Delivery:
+        """Share a file privately with ``recipient`` (a résumé); the delivery names the file."""
+        ...
+
+    async def delete_file(self, delivery: Delivery) -> None:
+        """Remove a file shared with ``send_file`` (already gone is fine)."""
+        ...
+
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         """What the bot posted to ``recipient`` since ``since`` (to tell after a crash whether
         a send went through)."""

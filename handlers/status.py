@@ -24,7 +24,27 @@ async def panel_status(services: Services, user_id: str, panel_id: int) -> Rende
     text, blocks = messages.status(
         summary, warnings, reader, readiness=readiness, followup=after or None
     )
-    return text, blocks + await status_section(services, panel, user_id)
+    return text, blocks + await status_section(services, panel, user_id) + await _ats(
+        services, panel, reader
+    )
+
+
+async def _ats(services: Services, panel: Panel, reader: Person) -> list[Block]:
+    """A panel that came from the ATS says so (and who there could not be found in chat)."""
+    if services.ats is None:
+        return []
+    link = await services.ats.link_of(panel.id)
+    if link is None:
+        return []
+    from bot.slack import ats_messages
+    from bot.slack.text import local_time
+
+    return ats_messages.status_blocks(
+        services.ats.label,
+        link.candidate_url,
+        list(link.unmatched or []),
+        local_time(link.ats_updated_at, reader.tz),
+    )
 
 
 async def followup_blocks(services: Services, panel: Panel, reader: Person) -> list[Block]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
@@ -43,6 +44,7 @@ class Services:
     questions: QuestionPlanner
     pipeline: ChangePipeline
     metrics: Metrics
+    ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
 
 def build_services(
@@ -74,7 +76,7 @@ def build_services(
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -90,6 +92,11 @@ def build_services(
         pipeline=pipeline,
         metrics=metrics,
     )
+    if settings.ats:
+        from bot.ats.build import build_ats
+
+        services.ats = build_ats(services)
+    return services
 
 
 def build_app(services: Services) -> AsyncApp:

@@ -440,8 +440,15 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
 
 
 def _event_detail(event: AuditEvent, assessments: bool) -> str:
-    """``assessments``: whether the reader may read reasons and notes (``visibility``)."""
+    """``assessments``: whether the reader may read reasons and notes (``visibility``); a
+    change that came from an ATS says so ("in Ashby")."""
     d = event.detail or {}
+    if d.get("via"):
+        rest = _event_detail(
+            AuditEvent(action=event.action, detail={k: v for k, v in d.items() if k != "via"}),
+            assessments,
+        )
+        return f" in {safe(str(d['via']), 40)}{rest}"
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":

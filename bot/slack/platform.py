@@ -12,6 +12,7 @@ from bot.people import Person
 from bot.platform import Delivery, Notice, Posted
 from bot.prep.notices import CalendarInvite
 from bot.slack import (  # noqa: F401  (importing registers each module's notices)
+    ats_messages,
     followup_messages,
     nudge_messages,
     prep_messages,
@@ -93,6 +94,42 @@ class SlackPlatform:
             raise classify("files.completeUploadExternal", exc) from exc
         files = response.get("files") or [{}]
         return Delivery(channel=channel, message_id=str(files[0].get("id", "")))
+
+    async def send_file(
+        self,
+        recipient: Person,
+        name: str,
+        content: bytes,
+        *,
+        title: str = "",
+        comment: str = "",
+    ) -> Delivery:
+        """Share a file in the person's DM (the résumé), with the external upload flow
+        (``files.getUploadURLExternal``, the upload, ``files.completeUploadExternal``; scope
+        ``files:write``). The delivery's message id is the file's id, for ``delete_file``."""
+        channel = await self.dm_channel(recipient.id)
+        try:
+            response = await self._client.files_upload_v2(
+                channel=channel,
+                content=content,
+                filename=name,
+                title=title or name,
+                initial_comment=comment or None,
+                request_file_info=False,
+            )
+        except Exception as exc:
+            raise classify("files.completeUploadExternal", exc) from exc
+        files = response.get("files") or [{}]
+        return Delivery(channel=channel, message_id=str(files[0].get("id", "")))
+
+    async def delete_file(self, delivery: Delivery) -> None:
+        """Remove a file this app shared (``files.delete``); one already gone is no error."""
+        try:
+            await self._client.files_delete(file=delivery.message_id)
+        except Exception as exc:
+            error = classify("files.delete", exc)
+            if error.error != "file_not_found":
+                raise error from exc
 
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         """HireBot's messages in its DM with ``recipient`` since ``since``, with the nudges

@@ -1,0 +1,255 @@
+"""Ashby through both wires: signed webhooks in, the fake Slack's DMs and files out, the fake
+Ashby's recorded calls back, and the database."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.ats.store import AtsLink, AtsResume, AtsTask
+from bot.devtools.fake_ashby import AshbyFault
+from bot.devtools.people import (
+    COORDINATOR,
+    CROSS,
+    HIRING_MANAGER,
+    LEADER,
+    PEER,
+    PEER2,
+    RECRUITER,
+    ROUND1,
+)
+from bot.models import AuditEvent, Panel, PriorRound
+from tests.ats.conftest import PANEL, RESUME, START, AshbyWorld
+
+
+async def panels(world: AshbyWorld) -> list[Panel]:
+    async with world.bot.db.session() as session:
+        return list(await session.scalars(select(Panel).order_by(Panel.id)))
+
+
+async def audit(world: AshbyWorld) -> list[tuple[str, str, str]]:
+    async with world.bot.db.session() as session:
+        rows = await session.scalars(select(AuditEvent).order_by(AuditEvent.id))
+        return [(e.action, e.actor_id, (e.detail or {}).get("via", "")) for e in rows]
+
+
+def resumes_in(world: AshbyWorld, user_id: str, *, include_deleted: bool = False) -> list[dict]:
+    shared = world.bot.fake.files_in(world.bot.dm(user_id), include_deleted=include_deleted)
+    return [f for f in shared if str(f.get("title", "")).startswith("Résumé")]
+
+
+async def scheduled(world: AshbyWorld, interviewers=PANEL) -> dict:
+    schedule = world.schedule(interviewers)
+    response = await world.deliver("interviewScheduleCreate", schedule)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"ok": True, "queued": True}
+    await world.settle()
+    return schedule
+
+
+async def test_a_panel_scheduled_in_ashby_reaches_every_panelist_with_resume_and_round_one(world):
+    await scheduled(world)
+    (panel,) = await panels(world)
+    assert (panel.candidate.name, panel.role.title) == ("Ada Lovelace", "Senior Data Engineer")
+    assert panel.role.responsibilities == "Own the ingestion pipelines and mentor two engineers."
+    assert panel.starts_at == START and panel.duration_minutes == 60
+    assert (panel.coordinator_id, panel.hiring_manager_id, panel.recruiter_id) == (
+        COORDINATOR,
+        HIRING_MANAGER,
+        RECRUITER,
+    )
+    assert [p.user_id for p in panel.panelists] == [PEER, CROSS, LEADER]
+    assert panel.location == "https://meet.example.com/panel"
+    assert panel.timezone == "America/New_York"  # the coordinator's zone in Slack
+
+    for user in (PEER, CROSS, LEADER):
+        (packet,) = [m for m in world.bot.fake.dms_to(user) if "P-1" in m["text"]]
+        shown = json.dumps(packet["blocks"])
+        assert "Tell me about yourself" in shown  # round 1, from Ashby's scorecard
+        assert "Strong on SQL" in shown
+        (resume,) = resumes_in(world, user)
+        assert resume["name"] == "Ada Lovelace - CV.pdf" and resume["bytes"] == RESUME
+    assert resumes_in(world, COORDINATOR) == []  # only panelists get the file
+
+    async with world.bot.db.session() as session:
+        (prior,) = await session.scalars(select(PriorRound))
+        assert prior.interviewer_ids == [ROUND1]
+        (link,) = await session.scalars(select(AtsLink))
+        assert (link.source, link.panel_id, link.status) == ("ashby", 1, "panel")
+        assert set(link.people) == {
+            *PANEL,
+            "cora@acme.example",
+            "hank@acme.example",
+            "rita@acme.example",
+        }
+        stored = json.dumps(link.refs)
+        assert "Ada" not in stored and "PDF" not in stored  # ids only, no candidate data
+    assert ("scheduled", COORDINATOR, "Ashby") in await audit(world)
+    looked_up = {c["email"] for c in world.bot.fake.calls_to("users.lookupByEmail")}
+    assert set(PANEL) <= looked_up
+    assert world.ashby.calls_to("file.info") and world.ashby.downloads == 3
+
+
+async def test_status_and_history_say_the_panel_came_from_ashby(world):
+    await scheduled(world)
+    response = await world.bot.wire.command(COORDINATOR, "history P-1")
+    assert response.status_code == 200
+    (answer,) = await world.bot.fake.wait_for("response_url")
+    assert "scheduled the panel in Ashby" in json.dumps(answer)
+    await world.bot.wire.command(COORDINATOR, "status P-1")
+    answers = await world.bot.fake.wait_for("response_url", 2)
+    assert "From Ashby" in json.dumps(answers[-1])
+
+
+async def test_a_bad_or_missing_signature_gets_401_and_changes_nothing(world):
+    schedule = world.schedule(PANEL)
+    wrong = await world.deliver("interviewScheduleCreate", schedule, secret="not-the-secret")
+    assert wrong.status_code == 401
+    body, headers = world.ashby.webhook("interviewScheduleCreate", schedule)
+    del headers["Ashby-Signature"]
+    missing = await world.bot.http.post("/ats/ashby/webhook", content=body, headers=headers)
+    assert missing.status_code == 401
+    tampered = body.replace(b"Scheduled", b"Cancelled")
+    _, good = world.ashby.webhook("interviewScheduleCreate", schedule)
+    forged = await world.bot.http.post("/ats/ashby/webhook", content=tampered, headers=good)
+    assert forged.status_code == 401
+    await world.settle()
+    assert await panels(world) == []
+    async with world.bot.db.session() as session:
+        assert list(await session.scalars(select(AtsTask))) == []
+    assert world.ashby.calls == []
+
+
+async def test_a_duplicate_delivery_changes_nothing_twice(world):
+    schedule = await scheduled(world)
+    again = await world.deliver("interviewScheduleCreate", schedule)
+    assert again.json() == {"ok": True, "queued": False}
+    await world.settle()
+    assert len(await panels(world)) == 1
+    assert len(resumes_in(world, PEER)) == 1
+    assert [a for a, *_ in await audit(world)].count("scheduled") == 1
+
+
+async def test_a_move_in_ashby_reschedules_the_panel_and_an_older_delivery_is_ignored(world):
+    schedule = await scheduled(world)
+    created = json.loads(json.dumps(schedule))
+    moved = world.ashby.move(schedule["id"], START + timedelta(days=1), 90, at=world.later())
+    assert (await world.deliver("interviewScheduleUpdate", moved)).status_code == 200
+    await world.settle()
+    (panel,) = await panels(world)
+    assert panel.starts_at == START + timedelta(days=1) and panel.duration_minutes == 90
+    assert ("rescheduled", COORDINATOR, "Ashby") in await audit(world)
+    moved_notice = [m for m in world.bot.fake.dms_to(PEER) if "moved" in m["text"]]
+    assert moved_notice
+    # The create arriving late (out of order) is older than what was applied: nothing moves.
+    late = await world.deliver("interviewScheduleCreate", created)
+    assert late.json()["queued"] is False
+    await world.settle()
+    (panel,) = await panels(world)
+    assert panel.starts_at == START + timedelta(days=1)
+
+
+async def test_a_cancellation_in_ashby_cancels_the_panel_and_deletes_the_resumes(world):
+    schedule = await scheduled(world)
+    cancelled = world.ashby.cancel(schedule["id"], at=world.later())
+    await world.deliver("interviewScheduleUpdate", cancelled)
+    await world.settle()
+    (panel,) = await panels(world)
+    assert panel.is_cancelled
+    assert ("cancelled", COORDINATOR, "Ashby") in await audit(world)
+    for user in (PEER, CROSS, LEADER):
+        assert resumes_in(world, user) == []
+        (gone,) = resumes_in(world, user, include_deleted=True)
+        assert gone["deleted"]
+    assert len(world.bot.fake.calls_to("files.delete")) == 3
+    async with world.bot.db.session() as session:
+        assert all(r.deleted_at for r in await session.scalars(select(AtsResume)))
+
+
+async def test_a_cancellation_arriving_before_the_creation_makes_no_panel(world):
+    schedule = world.schedule(PANEL)
+    created = json.loads(json.dumps(schedule))
+    cancelled = world.ashby.cancel(schedule["id"], at=world.later())
+    await world.deliver("interviewScheduleUpdate", cancelled)
+    await world.settle()
+    await world.deliver("interviewScheduleCreate", created)
+    await world.settle()
+    assert await panels(world) == []
+
+
+async def test_a_swapped_interviewer_gets_the_resume_and_the_one_leaving_loses_it(world):
+    schedule = await scheduled(world)
+    swapped = world.ashby.swap_interviewer(
+        schedule["id"],
+        world.users["carlos@acme.example"],
+        world.users["priya@acme.example"],
+        at=world.later(),
+    )
+    await world.deliver("interviewScheduleUpdate", swapped)
+    await world.settle()
+    (panel,) = await panels(world)
+    assert [p.user_id for p in panel.panelists] == [PEER, PEER2, LEADER]
+    assert resumes_in(world, CROSS) == []
+    assert len(resumes_in(world, PEER2)) == 1
+
+
+async def test_someone_ashby_names_but_slack_does_not_know_is_named_to_the_coordinator(world):
+    await scheduled(world, [*PANEL, "nora@contractor.example"])
+    (panel,) = await panels(world)
+    assert [p.user_id for p in panel.panelists] == [PEER, CROSS, LEADER]
+    (note,) = [m for m in world.bot.fake.dms_to(COORDINATOR) if "couldn't be found" in m["text"]]
+    assert "nora@contractor.example" in json.dumps(note["blocks"])
+
+
+async def test_an_interview_in_another_stage_is_not_a_panel(world):
+    world.ashby.stages[world.ashby.applications[world.application]["currentInterviewStage"]["id"]][
+        "title"
+    ] = "Phone screen"
+    world.ashby.interviews[world.onsite]["title"] = "Phone screen"
+    schedule = world.schedule(PANEL)
+    await world.deliver("interviewScheduleCreate", schedule)
+    await world.settle()
+    assert await panels(world) == []
+
+
+async def test_an_expired_resume_link_is_fetched_afresh(world):
+    world.ashby.expire_next_links = 1  # the first link has expired by the time it is used
+    await scheduled(world)
+    for user in (PEER, CROSS, LEADER):
+        assert [r["bytes"] for r in resumes_in(world, user)] == [RESUME]
+    # Three panelists, one link each, and one more for the link that had expired.
+    assert len(world.ashby.calls_to("file.info")) == 4
+    assert world.ashby.downloads == 3
+
+
+async def test_an_ashby_outage_delays_the_panel_and_loses_nothing(world):
+    world.ashby.down = True
+    schedule = world.schedule(PANEL)
+    response = await world.deliver("interviewScheduleCreate", schedule)
+    assert response.status_code == 200  # taken: Ashby won't resend what we acknowledged
+    await world.settle()
+    assert await panels(world) == []
+    async with world.bot.db.session() as session:
+        (task,) = await session.scalars(select(AtsTask))
+        assert (task.status, task.attempts) == ("pending", 1)
+    world.ashby.down = False
+    await world.bot.services.ats.run_tasks(world.bot.clock.now() + timedelta(minutes=20))
+    await world.settle()
+    assert len(await panels(world)) == 1
+    assert len(resumes_in(world, PEER)) == 1
+
+
+async def test_a_rate_limited_call_waits_for_retry_after_without_spending_an_attempt(world):
+    world.ashby.fail_next("application.info", AshbyFault(429, retry_after=30))
+    schedule = world.schedule(PANEL)
+    await world.deliver("interviewScheduleCreate", schedule)
+    await world.settle()
+    async with world.bot.db.session() as session:
+        (task,) = await session.scalars(select(AtsTask))
+        assert (task.status, task.attempts) == ("pending", 0)
+        assert task.due_at == world.bot.clock.now() + timedelta(seconds=30)
+    await world.bot.services.ats.run_tasks(world.bot.clock.now() + timedelta(seconds=30))
+    await world.settle()
+    assert len(await panels(world)) == 1

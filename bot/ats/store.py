@@ -10,7 +10,8 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.models import Base, UTCDateTime
@@ -106,3 +107,21 @@ class AtsState(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+async def scorecard_elsewhere(session: AsyncSession, panel_id: int) -> tuple[str, str] | None:
+    """(ATS name, scorecard URL) when this panel came from an ATS that keeps scorecards
+    itself (no API to write them): its feedback ask links there."""
+    row = (
+        await session.execute(
+            select(AtsLink.source, AtsLink.scorecard_url, AtsLink.refs).where(
+                AtsLink.panel_id == panel_id
+            )
+        )
+    ).first()
+    if row is None or not row.scorecard_url or not (row.refs or {}).get("scorecards_in_ats"):
+        return None
+    return SOURCE_LABELS.get(row.source, row.source), row.scorecard_url
+
+
+SOURCE_LABELS = {"ashby": "Ashby", "greenhouse": "Greenhouse"}

@@ -32,6 +32,9 @@ class FeedbackAsk:
     focus_area: str
     focus_detail: str
     reminder: bool = False
+    #: Where the panelist writes their scorecard when the ATS keeps it and has no API to
+    #: write it (Greenhouse): the ask links there instead of HireBot's form.
+    scorecard: tuple[str, str] | None = None  # (ATS name, URL)
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,14 @@ async def _progress(ctx: SendContext, panel: Panel) -> PanelProgress:
 
 async def _feedback_ask(nudge: Nudge, panel: Panel, ctx: SendContext) -> FeedbackAsk:
     seat = next(p for p in panel.panelists if p.user_id == nudge.subject_id)
+    from bot.ats.store import scorecard_elsewhere  # the ATS side is optional
+
     return FeedbackAsk(
         ctx.brief,
         seat.focus_area,
         seat.focus_detail,
         reminder=nudge.kind == "feedback_reminder",
+        scorecard=await scorecard_elsewhere(ctx.session, panel.id),
     )
 
 

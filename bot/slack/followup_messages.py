@@ -50,7 +50,7 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.messages import MAX_MESSAGE_BLOCKS, Rendered, render_notice
-from bot.slack.text import escape, local_time, mention, safe, truncate
+from bot.slack.text import escape, link, local_time, mention, safe, truncate
 
 EVIDENCE_EXCERPT = 700
 MAX_HISTORY_LINES = 40
@@ -98,6 +98,19 @@ def _(notice: FeedbackAsk, reader: Person) -> Rendered:
         f"{lead} on {b.reference}, {escape(b.candidate_name)}'s interview for"
         f" {escape(b.role_title)}."
     )
+    if notice.scorecard is not None:  # the ATS keeps scorecards: write it there
+        source, url = notice.scorecard
+        return text, [
+            section(f":memo: *{lead}* — {_headline(b)}\nYour focus was *{focus}*."),
+            section(
+                f"Write your scorecard in {escape(source)}: {link(url, 'open your scorecard')}."
+                " Include the questions you actually asked, so the next round won't repeat them."
+            ),
+            context(
+                f"HireBot sees it once it's in {escape(source)} and stops reminding you;"
+                " you'll then see the other panelists' feedback here."
+            ),
+        ]
     blocks: list[Block] = [
         section(f":memo: *{lead}* — {_headline(b)}\nYour focus was *{focus}*."),
         section(

@@ -22,6 +22,7 @@ from bot.devtools.people import (
 )
 from bot.models import AuditEvent, Panel, PriorRound
 from tests.ats.conftest import PANEL, RESUME, START, AshbyWorld
+from tests.followup.kit import FEEDBACK, give_feedback
 
 
 async def panels(world: AshbyWorld) -> list[Panel]:
@@ -253,3 +254,50 @@ async def test_a_rate_limited_call_waits_for_retry_after_without_spending_an_att
     await world.bot.services.ats.run_tasks(world.bot.clock.now() + timedelta(seconds=30))
     await world.settle()
     assert len(await panels(world)) == 1
+
+
+async def test_feedback_given_in_slack_is_written_back_to_the_interviews_ashby_form(world):
+    schedule = await scheduled(world)
+    await world.bot.run_nudges(START + timedelta(hours=1))  # the panel ends: feedback asked
+    await give_feedback(world.bot, PEER)
+    await world.settle()
+    (submitted,) = world.ashby.calls_to("applicationFeedback.submit")
+    assert submitted["applicationId"] == world.application
+    assert submitted["userId"] == world.users["pat@acme.example"]
+    assert submitted["interviewEventId"] == schedule["interviewEvents"][0]["id"]
+    form = submitted["feedbackForm"]
+    assert form["formDefinitionId"] == world.form
+    values = {f["path"]: f["value"] for f in form["fieldSubmissions"]}
+    assert values["overall_recommendation"] == {"score": 3}  # "yes"
+    assert values["questions_asked"] == FEEDBACK["questions_asked"]
+    assert values["notes"] == {"type": "PlainText", "value": FEEDBACK["evidence"]}
+    assert values["concerns"] == FEEDBACK["concerns"]
+    # Ashby now holds it as the interview's feedback, by Pat, on this interview event.
+    (row,) = [f for f in world.ashby.feedback if f["interviewEventId"]]
+    assert row["submittedByUser"]["email"] == "pat@acme.example"
+
+
+async def test_feedback_write_back_survives_an_ashby_outage(world):
+    await scheduled(world)
+    await world.bot.run_nudges(START + timedelta(hours=1))
+    world.ashby.down = True
+    await give_feedback(world.bot, PEER)
+    await world.settle()
+    assert world.ashby.calls_to("applicationFeedback.submit") == []
+    world.ashby.down = False
+    await world.bot.services.ats.run_tasks(world.bot.clock.now() + timedelta(minutes=20))
+    assert len(world.ashby.calls_to("applicationFeedback.submit")) == 1
+
+
+async def test_feedback_ashby_refuses_is_handed_to_the_coordinator(world):
+    await scheduled(world)
+    await world.bot.run_nudges(START + timedelta(hours=1))
+    del world.ashby.forms[world.form]  # the form was archived in Ashby meanwhile
+    await give_feedback(world.bot, PEER)
+    await world.settle()
+    notes = [m for m in world.bot.fake.dms_to(COORDINATOR) if "didn't reach Ashby" in m["text"]]
+    assert len(notes) == 1
+    assert "copy it there" in json.dumps(notes[0]["blocks"])
+    async with world.bot.db.session() as session:
+        (task,) = await session.scalars(select(AtsTask).where(AtsTask.kind == "feedback"))
+        assert task.status == "failed"

@@ -385,7 +385,7 @@ class AtsService:
                         "lines": lines
                         + (
                             [
-                                "They were left out; the panel was created for everyone else. Add them in chat with Replace, or fix their email."
+                                "They were left out; the panel was created for everyone else."
                             ]
                             if unmatched
                             else []

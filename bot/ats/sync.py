@@ -384,9 +384,7 @@ class AtsService:
                         "people": list(unmatched),
                         "lines": lines
                         + (
-                            [
-                                "They were left out; the panel was created for everyone else."
-                            ]
+                            ["They were left out; the panel was created for everyone else."]
                             if unmatched
                             else []
                         ),

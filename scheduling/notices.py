@@ -111,7 +111,9 @@ async def _rescheduled(
         )
     # The receipt to whoever moved it checks the new time against everyone's working hours.
     warnings = hours_check(summary, panel, settings) if nudge.recipient_id == by.id else []
-    return PanelRescheduled(summary, slot, by, note, tuple(warnings))
+    return PanelRescheduled(
+        summary, slot, by, note, tuple(warnings), via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def _cancelled(nudge: Nudge, panel: Panel, directory: Directory, _now: datetime) -> Notice:
@@ -124,7 +126,9 @@ async def _cancelled(nudge: Nudge, panel: Panel, directory: Directory, _now: dat
             role_title=summary.role_title,
             round_number=summary.round_number,
         )
-    return PanelCancelled(summary, by, nudge.payload.get("reason", ""), note)
+    return PanelCancelled(
+        summary, by, nudge.payload.get("reason", ""), note, via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def _failed(nudge: Nudge, panel: Panel, _directory: Directory, _now: datetime) -> Notice:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -10,6 +11,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 
 from bot.ats.connector import AtsRejected, AtsUnavailable
+
+#: httpx logs every request's URL at INFO: a résumé's signed download URL is a short-lived
+#: credential, so those lines stay out of the log.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 #: Seconds an ATS call may take: short, since the task queue tries again later anyway.
 TIMEOUT_SECONDS = 10.0

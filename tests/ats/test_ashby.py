@@ -142,8 +142,10 @@ async def test_a_move_in_ashby_reschedules_the_panel_and_an_older_delivery_is_ig
     (panel,) = await panels(world)
     assert panel.starts_at == START + timedelta(days=1) and panel.duration_minutes == 90
     assert ("rescheduled", COORDINATOR, "Ashby") in await audit(world)
-    moved_notice = [m for m in world.bot.fake.dms_to(PEER) if "moved" in m["text"]]
-    assert moved_notice
+    (moved_notice,) = [m for m in world.bot.fake.dms_to(PEER) if "moved" in m["text"]]
+    assert moved_notice["text"].startswith("Ashby moved P-1")
+    (receipt,) = [m for m in world.bot.fake.dms_to(COORDINATOR) if "moved" in m["text"]]
+    assert receipt["text"].startswith("Ashby moved P-1")  # not "You moved": Cora didn't
     # The create arriving late (out of order) is older than what was applied: nothing moves.
     late = await world.deliver("interviewScheduleCreate", created)
     assert late.json()["queued"] is False
@@ -301,3 +303,21 @@ async def test_feedback_ashby_refuses_is_handed_to_the_coordinator(world):
     async with world.bot.db.session() as session:
         (task,) = await session.scalars(select(AtsTask).where(AtsTask.kind == "feedback"))
         assert task.status == "failed"
+
+
+async def test_no_secret_or_signed_link_reaches_the_log(world, caplog):
+    import base64
+    import logging
+
+    from bot.devtools.fake_ashby import API_KEY, WEBHOOK_SECRET
+
+    caplog.set_level(logging.DEBUG)
+    world.ashby.fail_next("candidate.info", AshbyFault(503))  # a retry, logged
+    await scheduled(world)
+    await world.bot.services.ats.run_tasks(world.bot.clock.now() + timedelta(minutes=20))
+    await world.deliver("interviewScheduleCreate", world.schedule(PANEL), secret="wrong")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    basic = base64.b64encode(f"{API_KEY}:".encode()).decode()
+    for secret in (API_KEY, WEBHOOK_SECRET, basic, "X-Amz-Expires", "/files/"):
+        assert secret not in logged
+    assert "bad signature" in logged  # the refusal itself is logged, without the secret

@@ -166,6 +166,7 @@ class AtsService:
         self.backoff = BackoffRetryIntervalCalculator(BACKOFF_FACTOR, jitter=EqualJitter())
         self._runs: set[asyncio.Task[Any]] = set()
         self._running = asyncio.Lock()
+        self._applying = asyncio.Lock()  # one interview applied at a time in this process
         pipeline.observe(self.observe, after_commit=lambda _panel_id: self.kick())
 
     @property
@@ -248,7 +249,15 @@ class AtsService:
 
     # ------------------------------------------------------------------ one interview
     async def apply(self, interview: Interview) -> str:
-        """Create, move or cancel the interview's panel; returns what happened."""
+        """Create, move or cancel the interview's panel; returns what happened.
+
+        One at a time in a process (a webhook's import and a sync may meet on the same
+        interview); across processes, the link's unique key and the check in ``_create``'s
+        transaction keep one panel per interview."""
+        async with self._applying:
+            return await self._apply(interview)
+
+    async def _apply(self, interview: Interview) -> str:
         async with self.db.session() as session:
             link = await _link(session, interview.source, interview.id)
         if link is not None and link.ats_updated_at >= interview.updated_at:
@@ -366,6 +375,8 @@ class AtsService:
 
         async def stored(session: AsyncSession, panel: Panel) -> None:
             row = await _link(session, interview.source, interview.id)
+            if row is not None and row.status == LinkStatus.PANEL and row.panel_id is not None:
+                raise _Linked()  # another process made its panel meanwhile: roll this back
             if row is None:
                 row = _new_link(interview, panel.id, LinkStatus.PANEL, now)
                 session.add(row)
@@ -405,7 +416,7 @@ class AtsService:
                 via=self.label,
                 on_stored=stored,
             )
-        except AlreadyApplied:
+        except (AlreadyApplied, _Linked):
             return "unchanged"
         except IntegrityError:
             return "unchanged"  # another process linked it meanwhile
@@ -971,6 +982,10 @@ class AtsService:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+class _Linked(Exception):
+    """The interview got its panel in another transaction first."""
 
 
 async def _link(session: AsyncSession, source: str, external_id: str) -> AtsLink | None:

@@ -321,3 +321,29 @@ async def test_no_secret_or_signed_link_reaches_the_log(world, caplog):
     for secret in (API_KEY, WEBHOOK_SECRET, basic, "X-Amz-Expires", "/files/"):
         assert secret not in logged
     assert "bad signature" in logged  # the refusal itself is logged, without the secret
+
+
+async def test_the_sync_catches_up_on_a_webhook_that_never_arrived(world):
+    world.schedule(PANEL)  # scheduled in Ashby; its webhook was lost
+    report = await world.bot.services.ats.sync()
+    await world.settle()
+    assert report.created == 1, report
+    assert len(resumes_in(world, PEER)) == 1
+    again = await world.bot.services.ats.sync()  # and a later webhook for it changes nothing
+    assert again.created == 0 and again.unchanged == 1
+    assert len(await panels(world)) == 1
+
+
+async def test_a_webhook_and_a_sync_meeting_on_one_interview_make_one_panel(world):
+    import asyncio
+
+    schedule = world.schedule(PANEL)
+    body, headers = world.ashby.webhook("interviewScheduleCreate", schedule)
+    await asyncio.gather(
+        world.bot.http.post("/ats/ashby/webhook", content=body, headers=headers),
+        world.bot.services.ats.sync(),
+        world.bot.services.ats.sync(),
+    )
+    await world.settle()
+    assert len(await panels(world)) == 1
+    assert len(resumes_in(world, PEER)) == 1

@@ -357,8 +357,7 @@ class AtsService:
             round_number=2,
             slot=Slot(interview.starts_at, max(15, min(480, minutes)), zone),
             format=PanelFormat.CONVERSATION,
-            location=_bounded(interview.video_url or interview.location, bounds.LOCATION)
-            or "See the calendar invite",
+            location=_bounded(_where(interview), bounds.LOCATION) or "See the calendar invite",
             panelist_ids=tuple(panelists),
             hiring_manager_id=user(interview.hiring_manager) or coordinator,
             recruiter_id=user(interview.recruiter) or coordinator,
@@ -1097,6 +1096,14 @@ def _gone(source: str, external_id: str, last_seen: datetime) -> Interview:
         starts_at=last_seen,
         ends_at=last_seen,
     )
+
+
+def _where(interview: Interview) -> str:
+    """The video link, with the room too when the ATS has both (a hybrid panel)."""
+    video, room = interview.video_url.strip(), interview.location.strip()
+    if video and room and room != video:
+        return f"{video} · {room}"
+    return video or room
 
 
 def _named(person: AtsPerson, role: str) -> str:

@@ -145,3 +145,86 @@ async def test_demo_ats_shows_a_panel_arriving_and_feedback_going_back(source, c
         assert "questions_asked: How would you backfill a year of events?" in out
     else:
         assert "Write your scorecard in Greenhouse" in out
+
+
+async def test_serve_syncs_greenhouse_on_its_own_tick_and_stops_cleanly(tmp_path):
+    import signal
+    import socket
+
+    import httpx
+
+    slack = seed(FakeSlack())
+    gh = FakeGreenhouse()
+    await slack.start()
+    await gh.start()
+    try:
+        users = seed_cast(gh)
+        application = gh.add_application(
+            first="Grace",
+            last="Hopper",
+            job="Staff Compiler Engineer",
+            description_html="<p>Compilers.</p>",
+            hiring_team={"coordinators": [users["cora@acme.example"]]},
+            resume=("grace.pdf", b"%PDF grace"),
+        )
+        onsite = gh.add_job_interview(application, "Onsite", "Panel")
+        now = datetime.now(UTC)
+        gh.schedule(
+            application,
+            onsite,
+            now + timedelta(days=2),
+            60,
+            [users["pat@acme.example"]],
+            organizer=None,
+            at=now,
+        )
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        variables = {
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith(("SLACK_", "HIREBOT_", *ATS_ENV))
+            },
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+            "SLACK_BOT_TOKEN": "xoxb-serve",
+            "SLACK_SIGNING_SECRET": "secret",
+            "SLACK_API_URL": slack.base_url,
+            "PORT": str(port),
+            "HIREBOT_ATS": "greenhouse",
+            "HIREBOT_ATS_PANEL_STAGES": "onsite",  # any case
+            "GREENHOUSE_CLIENT_ID": CLIENT_ID,
+            "GREENHOUSE_CLIENT_SECRET": CLIENT_SECRET,
+            "GREENHOUSE_API_URL": gh.base_url,
+            "GREENHOUSE_TOKEN_URL": gh.token_url,
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "serve",
+            env=variables,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(150):
+                await asyncio.sleep(0.1)
+                if [f for f in slack.files_in(dm_channel(PEER)) if f["name"] == "grace.pdf"]:
+                    break
+            else:
+                raise AssertionError("serve's first sync did not bring the panel")
+            async with httpx.AsyncClient() as client:
+                health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, _ = await asyncio.wait_for(process.communicate(), 40)
+        assert process.returncode == 0, out.decode()[-2000:]
+        assert "Greenhouse sync: 1 interview(s) seen: 1 new panel(s)" in out.decode()
+        assert CLIENT_SECRET not in out.decode()
+    finally:
+        await gh.stop()
+        await slack.stop()

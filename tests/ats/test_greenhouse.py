@@ -140,7 +140,7 @@ async def test_the_sync_turns_a_greenhouse_interview_into_a_panel_with_resume_an
         RECRUITER,
     )
     assert [p.user_id for p in panel.panelists] == [PEER, CROSS, LEADER]
-    assert panel.location == "https://zoom.example.com/j/123"
+    assert panel.location == "https://zoom.example.com/j/123 · Berlin office, room 3"
     for user in (PEER, CROSS, LEADER):
         (packet,) = [m for m in gworld.bot.fake.dms_to(user) if "P-1" in m["text"]]
         assert "What is your notice period?" in json.dumps(packet["blocks"])

@@ -226,12 +226,7 @@ class AtsService:
             _count(report, outcome)
             seen_up_to = max(seen_up_to or interview.updated_at, interview.updated_at)
         if seen_up_to is not None:
-            async with self.db.session() as session:
-                state = await session.get(AtsState, key)
-                if state is None:
-                    session.add(AtsState(key=key, value=seen_up_to.isoformat(), updated_at=now))
-                elif datetime.fromisoformat(state.value) < seen_up_to:
-                    state.value, state.updated_at = seen_up_to.isoformat(), now
+            await self._advance(key, seen_up_to, now)
         try:
             report.cancelled += await self._deleted_in_ats()
             if not self.connector.writes_feedback:
@@ -246,6 +241,22 @@ class AtsService:
         )
         report.problems += tasks.problems
         return report
+
+    async def _advance(self, key: str, seen_up_to: datetime, now: datetime) -> None:
+        """Move the sync's cursor forward (never back: two syncs may finish in any order)."""
+        async with self.db.session() as session:
+            state = await session.get(AtsState, key, with_for_update=True)
+            if state is None:
+                try:
+                    async with session.begin_nested():
+                        session.add(AtsState(key=key, value=seen_up_to.isoformat(), updated_at=now))
+                    return
+                except IntegrityError:  # another sync created it meanwhile
+                    state = await session.get(
+                        AtsState, key, with_for_update=True, populate_existing=True
+                    )
+            if state is not None and datetime.fromisoformat(state.value) < seen_up_to:
+                state.value, state.updated_at = seen_up_to.isoformat(), now
 
     # ------------------------------------------------------------------ one interview
     async def apply(self, interview: Interview) -> str:

@@ -140,7 +140,7 @@ async def _db_upgrade(settings: Settings) -> int:
 
 
 def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
-    from scheduling import commands
+    from bot import nudges_cli as commands
 
     try:
         as_of = commands.parse_as_of(as_of_text)
@@ -191,7 +191,7 @@ def _ats_sync(settings: Settings) -> int:
     async def run() -> int:
         from bot.clock import SystemClock
         from bot.db import Database
-        from bot.slack.app import build_services
+        from bot.services import build_services
 
         db = Database(settings.database_url)
         try:

@@ -9,7 +9,7 @@ from bot.ats.sync import AtsService
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.services import Services
 
 
 def connector_for(settings: Settings) -> AtsConnector:
@@ -41,7 +41,7 @@ def build_ats(services: Services) -> AtsService:
         pipeline=services.pipeline,
         prep=services.prep,
         followup=services.followup,
-        people=services.directory,
+        people=services.slack.directory,  # users.lookupByEmail
         directory=services.directory,
         platform=services.platform,
     )

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,15 +43,15 @@ from bot.changes.pipeline import AlreadyApplied, ChangePipeline
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
+from bot.delivery import Delivery, DeliveryError, FileToShare, PlatformUnavailable, RateLimited
 from bot.followup.forms import FeedbackInput
 from bot.models import Feedback, FocusArea, Panel, PanelFormat, Perspective
 from bot.panels import bounds
 from bot.panels.request import MAX_PANELISTS, Assignment, PanelBasics, Slot
 from bot.panels.service import NotAllowed, PanelClosed, PanelService, SlotUnchanged
 from bot.people import Directory, Person
-from bot.platform import Delivery
-from bot.slack.client import SlackError, SlackRateLimited, SlackUnavailable
-from scheduling.dispatcher import BACKOFF_CAP, BACKOFF_FACTOR, EqualJitter
+from bot.platform import ChatPlatform
+from scheduling.dispatcher import BACKOFF_CAP, BACKOFF_FACTOR, backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -78,18 +77,6 @@ class EmailDirectory(Protocol):
     """Chat users by email (Slack ``users.lookupByEmail``; Teams through Graph)."""
 
     async def by_email(self, email: str) -> Person | None: ...
-
-
-class FilePlatform(Protocol):
-    async def send_file(
-        self, recipient: Person, name: str, content: bytes, *, title: str = "", comment: str = ""
-    ) -> Delivery: ...
-
-    async def delete_file(self, delivery: Delivery) -> None: ...
-
-    async def send_direct(
-        self, recipient: Person, notice: Any, *, nudge_ids: Sequence[int] = ()
-    ) -> Delivery: ...
 
 
 class Followup(Protocol):
@@ -148,7 +135,7 @@ class AtsService:
         followup: Followup,
         people: EmailDirectory,
         directory: Directory,
-        platform: FilePlatform,
+        platform: ChatPlatform,
         wall: Clock | None = None,
     ) -> None:
         self.connector = connector
@@ -163,7 +150,6 @@ class AtsService:
         self.directory = directory
         self.platform = platform
         self.wall = wall or SystemClock()
-        self.backoff = BackoffRetryIntervalCalculator(BACKOFF_FACTOR, jitter=EqualJitter())
         self._runs: set[asyncio.Task[Any]] = set()
         self._running = asyncio.Lock()
         self._applying = asyncio.Lock()  # one interview applied at a time in this process
@@ -215,7 +201,7 @@ class AtsService:
             report.seen += 1
             try:
                 outcome = await self.apply(interview)
-            except (AtsUnavailable, SlackUnavailable, SlackRateLimited) as exc:
+            except (AtsUnavailable, PlatformUnavailable, RateLimited) as exc:
                 report.problems.append(str(exc))
                 log.warning("ATS sync stopped at %s (tried again next time): %s", interview.id, exc)
                 break  # the cursor stays before this interview: nothing is skipped
@@ -764,11 +750,11 @@ class AtsService:
         }[TaskKind(task.kind)]
         try:
             skipped = await handler(task.payload)
-        except (AtsUnavailable, SlackUnavailable, SlackRateLimited) as exc:
+        except (AtsUnavailable, PlatformUnavailable, RateLimited) as exc:
             wait = getattr(exc, "retry_after", None)
             await self._retry_or_fail(task, str(exc), wait, report)
             return
-        except (AtsRejected, SlackError) as exc:
+        except (AtsRejected, DeliveryError) as exc:
             await self._fail(task, str(exc), report)
             return
         except Exception as exc:  # a bug: retried like an outage, then given up loudly
@@ -815,9 +801,7 @@ class AtsService:
         if task.attempts + 1 >= self.settings.dispatch_max_attempts:
             await self._fail(task, error, report, attempt=True)
             return
-        delay = min(
-            timedelta(seconds=self.backoff.calculate_sleep_duration(task.attempts + 1)), BACKOFF_CAP
-        )
+        delay = backoff_delay(task.attempts + 1, BACKOFF_FACTOR, BACKOFF_CAP)
         await self._settle(task, TaskStatus.PENDING, error, due_at=now + delay, attempt=True)
         report.tasks_retry += 1
         log.info("ATS task %s (%s) put off: %s", task.id, task.kind, error)
@@ -888,10 +872,16 @@ class AtsService:
         person = Person(id=user_id, name=user_id)
         delivery = await self.platform.send_file(
             person,
-            resume.name,
-            resume.content,
-            title=f"Résumé: {panel.candidate.name} ({panel.reference})",
-            comment=f"The résumé of {panel.candidate.name} for {panel.reference}, from {self.label}. It is yours to read for this panel only: it is removed if you leave it or the panel is cancelled.",
+            FileToShare(
+                name=resume.name,
+                content=resume.content,
+                title=f"Résumé: {panel.candidate.name} ({panel.reference})",
+                comment=(
+                    f"The résumé of {panel.candidate.name} for {panel.reference}, from"
+                    f" {self.label}. It is yours to read for this panel only: it is removed if"
+                    " you leave the panel or it is cancelled."
+                ),
+            ),
         )
         now = self.clock.now()
         async with self.db.session() as session:

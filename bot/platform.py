@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.ats.notices import AtsNote
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.followup.notices import (
     CandidateUpdateAsk,
@@ -56,6 +57,7 @@ Notice = (
     | DecisionAsk
     | CandidateUpdateAsk
     | CandidateWaiting
+    | AtsNote
     | Digest
 )
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,6 +69,9 @@ SYNC_OVERLAP = timedelta(minutes=1)
 #: On the first sync, changes this far back are read (older interviews are long past).
 FIRST_SYNC = timedelta(days=14)
 TASK_LEASE = timedelta(minutes=2)
+#: Tasks done or skipped are kept this long (to read what happened), then dropped by the sync;
+#: failed ones stay until someone looks.
+KEEP_DONE = timedelta(days=30)
 TASK_BATCH = 50
 SCORE_TO_RATING = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
 
@@ -219,6 +222,13 @@ class AtsService:
                 await self._scorecards()
         except AtsError as exc:
             report.problems.append(str(exc))
+        async with self.db.session() as session:
+            await session.execute(
+                delete(AtsTask).where(
+                    AtsTask.status.in_([TaskStatus.DONE, TaskStatus.SKIPPED]),
+                    AtsTask.updated_at < now - KEEP_DONE,
+                )
+            )
         tasks = await self.run_tasks()
         report.tasks_done, report.tasks_retry, report.tasks_failed = (
             tasks.tasks_done,

@@ -347,3 +347,14 @@ async def test_a_webhook_and_a_sync_meeting_on_one_interview_make_one_panel(worl
     await world.settle()
     assert len(await panels(world)) == 1
     assert len(resumes_in(world, PEER)) == 1
+
+
+async def test_done_tasks_are_dropped_after_thirty_days(world):
+    await scheduled(world)
+    async with world.bot.db.session() as session:
+        kinds = {t.kind: t.status for t in await session.scalars(select(AtsTask))}
+    assert kinds == {"import": "done", "resume": "done"}
+    world.bot.clock.set(world.bot.clock.now() + timedelta(days=31))
+    await world.bot.services.ats.sync()
+    async with world.bot.db.session() as session:
+        assert list(await session.scalars(select(AtsTask))) == []

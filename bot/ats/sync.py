@@ -270,6 +270,8 @@ class AtsService:
         if link is not None and link.ats_updated_at >= interview.updated_at:
             return "unchanged"  # a duplicate, or older than what was applied
         if interview.cancelled:
+            if link is None and not in_panel_stages(interview, self.settings.ats_panel_stages):
+                return "ignored"  # not a panel, never was one: nothing to remember
             return await self._cancelled(interview, link)
         if link is None or link.status != LinkStatus.PANEL or link.panel_id is None:
             if not in_panel_stages(interview, self.settings.ats_panel_stages):
@@ -294,10 +296,10 @@ class AtsService:
                     )
         async with self.db.session() as session:
             row = await _link(session, interview.source, interview.id)
-            if row is None:  # cancelled before HireBot saw it scheduled: remembered, so a late
-                session.add(
-                    _new_link(interview, None, LinkStatus.CANCELLED, now)
-                )  # "created" stays out
+            if row is None:
+                # Cancelled before HireBot saw it scheduled: remembered, so that a late
+                # "created" delivery (older) stays out.
+                session.add(_new_link(interview, None, LinkStatus.CANCELLED, now))
             else:
                 row.status, row.ats_updated_at, row.updated_at = (
                     LinkStatus.CANCELLED,
@@ -512,7 +514,13 @@ class AtsService:
                     lines.append(f"{self.label} moved the interview, but {exc}")
             lines += await self._roster(interview, link, panel)
         now = self.clock.now()
-        matched, missing = await self._match(interview.interviewers)
+        owners = [
+            interview.coordinator,
+            interview.organiser,
+            interview.recruiter,
+            interview.hiring_manager,
+        ]
+        matched, missing = await self._match([*interview.interviewers, *(p for p in owners if p)])
         async with self.db.session() as session:
             row = await _link(session, interview.source, interview.id)
             assert row is not None
@@ -523,7 +531,7 @@ class AtsService:
                 now,
                 panel_id=row.panel_id,
                 people=people,
-                unmatched=tuple(_named(p, "interviewer") for p in missing),
+                unmatched=tuple(_named(p, _role_of(p, interview)) for p in missing),
             )
             if lines:
                 await _enqueue(

@@ -20,6 +20,7 @@ from bot.followup.service import FollowupService
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
+from bot.panels.status import StatusQuery
 from bot.people import Directory
 from bot.platform import ChatPlatform
 from bot.prep.service import PrepService
@@ -46,6 +47,7 @@ class Services:
     prep: PrepService
     questions: QuestionPlanner
     pipeline: ChangePipeline
+    status: StatusQuery
     slack: SlackAdapter
     ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
@@ -70,6 +72,9 @@ def build_services(
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
+    flows = PanelFlows(panels, slack.directory, settings)
+    followup = FollowupService(db, clock, settings, pipeline)
+    questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
     services = Services(
         settings=settings,
         clock=clock,
@@ -78,12 +83,13 @@ def build_services(
         directory=slack.directory,
         platform=slack.platform,
         panels=panels,
-        flows=PanelFlows(panels, slack.directory, settings),
+        flows=flows,
         dispatcher=dispatcher,
-        followup=FollowupService(db, clock, settings, pipeline),
+        followup=followup,
         prep=PrepService(db, clock, settings, slack.directory, pipeline, panels),
-        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
+        questions=questions,
         pipeline=pipeline,
+        status=StatusQuery(panels, flows, followup, questions, clock, settings),
         slack=slack,
     )
     if settings.ats:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.changes.actions import label as action_label
-from bot.followup import visibility
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -22,7 +21,6 @@ from bot.followup.notices import (
     FeedbackLine,
 )
 from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
-from bot.followup.service import FeedbackReading
 from bot.followup.vocabulary import (
     OUTCOME_LABELS,
     RATING_LABELS,
@@ -30,8 +28,9 @@ from bot.followup.vocabulary import (
 )
 from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
 from bot.panels import bounds
-from bot.panels.notices import PanelBrief
+from bot.panels.notices import PanelBrief, PanelSummary
 from bot.panels.request import MAX_LONG_TEXT
+from bot.panels.status import AfterThePanel
 from bot.panels.vocabulary import focus_label
 from bot.people import Person
 from bot.slack import ids
@@ -508,20 +507,10 @@ def history(
     return f"History of {panel.reference}: {len(events)} event(s)", blocks[:MAX_MESSAGE_BLOCKS]
 
 
-def followup_status(
-    panel: Panel,
-    progress: PanelProgress,
-    reading: FeedbackReading,
-    blockers: Sequence[Blocker],
-    reader: Person,
-    *,
-    may_excuse: bool,
-    now_stage: Stage,
-) -> list[Block]:
+def followup_status(summary: PanelSummary, after: AfterThePanel, reader: Person) -> list[Block]:
     """The after-the-panel part of ``/panel status``: stage, blockers, feedback the reader
     may see, and an Excuse button next to each missing name for owners."""
-    if now_stage in (Stage.UPCOMING, Stage.CANCELLED):
-        return []
+    progress, reading, now_stage = after.progress, after.reading, after.stage
     blocks: list[Block] = [
         divider(),
         section(
@@ -529,12 +518,14 @@ def followup_status(
             f" {reading.submitted}/{reading.expected} in"
         ),
     ]
-    for b in visibility.blockers_for(blockers, reading.may_read_others):
-        if b.kind is BlockerKind.FEEDBACK and may_excuse:
+    for b in after.blockers:
+        if b.kind is BlockerKind.FEEDBACK and after.may_excuse:
             blocks.append(
                 section(
                     f"• {blocker_text(b)}",
-                    accessory=button("Excuse", ids.FEEDBACK_EXCUSE, f"{panel.id}:{b.owner_id}"),
+                    accessory=button(
+                        "Excuse", ids.FEEDBACK_EXCUSE, f"{summary.panel_id}:{b.owner_id}"
+                    ),
                 )
             )
         else:
@@ -548,7 +539,7 @@ def followup_status(
                 + (f"\n>{safe(d.reason, 500)}" if d.reason and reading.may_read_others else "")
             )
         )
-    focus = {p.user_id: focus_label(p.focus_area, p.focus_detail) for p in panel.panelists}
+    focus = {s.person.id: focus_label(s.focus_area, s.focus_detail) for s in summary.seats}
     room = MAX_MESSAGE_BLOCKS - 12 - len(blocks)
     for f in reading.visible[: max(room, 0)]:
         blocks.append(feedback_line_blocks(f, focus.get(f.author_id, "")))

@@ -16,6 +16,7 @@ from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
@@ -48,6 +49,7 @@ class Services:
     questions: QuestionPlanner
     pipeline: ChangePipeline
     status: StatusQuery
+    reports: FollowupReports
     slack: SlackAdapter
     ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
@@ -90,6 +92,7 @@ def build_services(
         questions=questions,
         pipeline=pipeline,
         status=StatusQuery(panels, flows, followup, questions, clock, settings),
+        reports=FollowupReports(followup, clock, settings),
         slack=slack,
     )
     if settings.ats:

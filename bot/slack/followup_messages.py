@@ -7,11 +7,17 @@ platform does). All user text goes through ``safe``; times are in the reader's z
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
 
 from bot.changes.actions import label as action_label
+from bot.followup.labels import (
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    RECOMMENDATION_LABELS,
+)
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -20,18 +26,14 @@ from bot.followup.notices import (
     FeedbackEscalation,
     FeedbackLine,
 )
-from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
-from bot.followup.vocabulary import (
-    OUTCOME_LABELS,
-    RATING_LABELS,
-    RECOMMENDATION_LABELS,
-)
-from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
+from bot.followup.progress import Blocker, BlockerKind, Stage
+from bot.followup.reports import HistoryEntry, PanelHistory, StalledCandidates
+from bot.models import DecisionOutcome, Feedback, Panel
 from bot.panels import bounds
+from bot.panels.labels import focus_label
 from bot.panels.notices import PanelBrief, PanelSummary
 from bot.panels.request import MAX_LONG_TEXT
 from bot.panels.status import AfterThePanel
-from bot.panels.vocabulary import focus_label
 from bot.people import Person
 from bot.slack import ids
 from bot.slack.blocks import (
@@ -430,15 +432,20 @@ STAGE_LABELS = {
 }
 
 
-def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: Person) -> Rendered:
+#: Candidates ``/panel stalled`` lists; the rest are counted.
+STALLED_SHOWN = MAX_MESSAGE_BLOCKS - 2
+
+
+def stalled(found: StalledCandidates, reader: Person) -> Rendered:
     """``/panel stalled``: each stalled candidate, how late, and what blocks, by name."""
-    if not found:
+    if not found.total:
         text = "No candidate is waiting past an SLA on your panels."
         return text, [section(f":white_check_mark: {text}")]
-    blocks: list[Block] = [section(f"*{len(found)} candidate(s) waiting past an SLA*")]
-    for progress, blockers, days in found[: MAX_MESSAGE_BLOCKS - 2]:
+    blocks: list[Block] = [section(f"*{found.total} candidate(s) waiting past an SLA*")]
+    for c in found.shown[:STALLED_SHOWN]:
+        progress, days = c.progress, c.days_past
         late = f"{_days(days)} past the update deadline" if days else "update due now"
-        what = "; ".join(blocker_text(x) for x in blockers) or "nothing internal: tell them"
+        what = "; ".join(blocker_text(x) for x in c.blockers) or "nothing internal: tell them"
         blocks.append(
             section(
                 f"*{progress.reference}* · {safe(progress.candidate_name, 100)},"
@@ -446,51 +453,48 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
                 f" {local_time(progress.clock_started_at, reader.tz)} ({late})\n{what}"
             )
         )
-    if len(found) > MAX_MESSAGE_BLOCKS - 2:
-        blocks.append(context(f"…and {len(found) - (MAX_MESSAGE_BLOCKS - 2)} more."))
-    return f"{len(found)} stalled candidate(s)", blocks
+    if found.total > STALLED_SHOWN:
+        blocks.append(context(f"…and {found.total - STALLED_SHOWN} more."))
+    return f"{found.total} stalled candidate(s)", blocks
 
 
-def _event_detail(event: AuditEvent, assessments: bool) -> str:
-    """``assessments``: whether the reader may read reasons and notes (``visibility``); a
-    change that came from an ATS says so ("in Ashby")."""
-    d = event.detail or {}
+def _event_detail(event: HistoryEntry) -> str:
+    """What the entry adds to its line; reasons and notes the reader may not read were left
+    out of it by the core (``bot.followup.reports``). A change that came from an ATS says so
+    ("in Ashby")."""
+    d = event.detail
     if d.get("via"):
         rest = _event_detail(
-            AuditEvent(action=event.action, detail={k: v for k, v in d.items() if k != "via"}),
-            assessments,
+            dataclasses.replace(event, detail={k: v for k, v in d.items() if k != "via"})
         )
         return f" in {safe(str(d['via']), 40)}{rest}"
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":
         outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
-        shown = d.get("reason") and assessments
-        reason = f": {safe(str(d.get('reason', '')), 200)}" if shown else ""
+        reason = f": {safe(str(d['reason']), 200)}" if d.get("reason") else ""
         return f" — *{outcome}*{reason}"
-    if event.action == "candidate_updated" and d.get("note") and assessments:
+    if event.action == "candidate_updated" and d.get("note"):
         return f": {safe(str(d['note']), 200)}"
     if event.action == "cancelled" and d.get("reason"):
         return f": {safe(str(d['reason']), 200)}"
     return ""
 
 
-def history(
-    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool = False
-) -> Rendered:
-    """``/panel history``: who did what when, in the reader's zone, oldest first; reasons and
-    notes only when ``assessments`` (``bot.followup.visibility``)."""
+def history(found: PanelHistory, reader: Person) -> Rendered:
+    """``/panel history``: who did what when, in the reader's zone, oldest first."""
+    events = found.entries
     lines = [
         f"• {local_time(e.at, reader.tz)} · {mention(e.actor_id)}"
-        f" {action_label(e.action)}{_event_detail(e, assessments)}"
+        f" {action_label(e.action)}{_event_detail(e)}"
         for e in events
     ]
     shown = lines[-MAX_HISTORY_LINES:]
     more = len(lines) - len(shown)
     blocks: list[Block] = [
         section(
-            f"*History of {panel.reference}* · {safe(panel.candidate.name, 200)},"
-            f" {safe(panel.role.title, 200)}"
+            f"*History of {found.reference}* · {safe(found.candidate_name, 200)},"
+            f" {safe(found.role_title, 200)}"
         )
     ]
     # One section holds at most 3,000 characters: split the lines across sections.
@@ -504,7 +508,7 @@ def history(
         blocks.append(section("\n".join(chunk)))
     if more:
         blocks.append(context(f"{more} earlier event(s) not shown."))
-    return f"History of {panel.reference}: {len(events)} event(s)", blocks[:MAX_MESSAGE_BLOCKS]
+    return f"History of {found.reference}: {len(events)} event(s)", blocks[:MAX_MESSAGE_BLOCKS]
 
 
 def followup_status(summary: PanelSummary, after: AfterThePanel, reader: Person) -> list[Block]:

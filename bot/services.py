@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.ats.build import connector_for
+from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
@@ -50,6 +52,7 @@ class Services:
     status: StatusQuery
     reports: FollowupReports
     slack: SlackAdapter
+    ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
 
 def build_services(
@@ -75,7 +78,7 @@ def build_services(
     flows = PanelFlows(panels, slack.directory, settings)
     followup = FollowupService(db, clock, settings, pipeline)
     questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -93,3 +96,18 @@ def build_services(
         reports=FollowupReports(followup, clock, settings),
         slack=slack,
     )
+    if settings.ats:
+        services.ats = AtsService(
+            connector=connector_for(settings),
+            db=db,
+            clock=clock,
+            settings=settings,
+            panels=panels,
+            pipeline=pipeline,
+            prep=services.prep,
+            followup=followup,
+            people=slack.directory,  # users.lookupByEmail
+            directory=slack.directory,
+            platform=slack.platform,
+        )
+    return services

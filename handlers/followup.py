@@ -17,6 +17,7 @@ from bot.followup.forms import check_feedback, check_reason, check_update_note, 
 from bot.followup.service import FeedbackLocked
 from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import brief
 from bot.services import Services
 from bot.slack import followup_messages, ids, modals
 from bot.slack.messages import Rendered
@@ -57,7 +58,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         focus = focus_label(form.seat.focus_area, form.seat.focus_detail)
-        view = followup_messages.feedback_modal(form.panel, focus, form.existing)
+        view = followup_messages.feedback_modal(brief(form.panel), focus, form.existing)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.DECISION_OPEN)
@@ -75,7 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except Refusal as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        view = followup_messages.decision_modal(panel, outcome, progress.feedback_owed)
+        view = followup_messages.decision_modal(brief(panel), outcome, progress.feedback_owed)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.CANDIDATE_UPDATED_OPEN)
@@ -89,7 +90,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except Refusal as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        view = followup_messages.candidate_updated_modal(panel)
+        view = followup_messages.candidate_updated_modal(brief(panel))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.FEEDBACK_EXCUSE)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.changes.actions import label as action_label
+from bot.followup.forms import FeedbackInput
 from bot.followup.labels import (
     OUTCOME_LABELS,
     RATING_LABELS,
@@ -28,7 +29,7 @@ from bot.followup.notices import (
 )
 from bot.followup.progress import Blocker, BlockerKind, Stage
 from bot.followup.reports import HistoryEntry, PanelHistory, StalledCandidates
-from bot.models import DecisionOutcome, Feedback, Panel
+from bot.models import DecisionOutcome
 from bot.panels import bounds
 from bot.panels.labels import focus_label
 from bot.panels.notices import PanelBrief, PanelSummary
@@ -153,7 +154,7 @@ def _(notice: FeedbackEscalation, reader: Person) -> Rendered:
     return text, blocks
 
 
-def feedback_line_blocks(line: FeedbackLine | Feedback, focus: str) -> Block:
+def feedback_line_blocks(line: FeedbackLine, focus: str) -> Block:
     recommendation = RECOMMENDATION_LABELS.get(line.recommendation, line.recommendation)
     author = line.author_id
     evidence = "\n".join(f">{x}" for x in safe(line.evidence, EVIDENCE_EXCERPT).splitlines())
@@ -316,12 +317,12 @@ def _select(labels: dict[str, str], initial: str | None) -> dict[str, Any]:
     return element
 
 
-def feedback_modal(panel: Panel, focus: str, existing: Feedback | None) -> dict[str, Any]:
+def feedback_modal(panel: PanelBrief, focus: str, existing: FeedbackInput | None) -> dict[str, Any]:
     """Recommendation, rating on the focus area, evidence, concerns, questions asked."""
     blocks: list[Block] = [
         section(
-            f"*{panel.reference}* · {safe(panel.candidate.name, 200)} for"
-            f" {safe(panel.role.title, 200)}\nYour focus: *{safe(focus, 200)}*"
+            f"*{panel.reference}* · {safe(panel.candidate_name, 200)} for"
+            f" {safe(panel.role_title, 200)}\nYour focus: *{safe(focus, 200)}*"
         ),
         input_block(
             "recommendation",
@@ -359,11 +360,13 @@ def feedback_modal(panel: Panel, focus: str, existing: Feedback | None) -> dict[
         blocks,
         callback_id=ids.FEEDBACK_SUBMIT,
         submit="Save" if existing else "Submit",
-        private_metadata=json.dumps({"panel": panel.id}),
+        private_metadata=json.dumps({"panel": panel.panel_id}),
     )
 
 
-def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) -> dict[str, Any]:
+def decision_modal(
+    panel: PanelBrief, outcome: str | None, missing: Sequence[str]
+) -> dict[str, Any]:
     """The reason for ``outcome``; without one, the decision is chosen in the modal too."""
     label = OUTCOME_LABELS.get(outcome, outcome) if outcome else "Decision"
     note = (
@@ -374,8 +377,8 @@ def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) ->
     hold = " A hold keeps the decision open; you'll be asked again." if outcome == "hold" else ""
     blocks: list[Block] = [
         section(
-            f"*{label}* for *{safe(panel.candidate.name, 200)}* ({panel.reference},"
-            f" {safe(panel.role.title, 200)}).{hold}{note}"
+            f"*{label}* for *{safe(panel.candidate_name, 200)}* ({panel.reference},"
+            f" {safe(panel.role_title, 200)}).{hold}{note}"
         ),
         input_block(
             "reason",
@@ -389,7 +392,7 @@ def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) ->
     ]
     if outcome is None:
         blocks.insert(1, input_block("outcome", "Decision", _select(OUTCOME_LABELS, None)))
-    meta: dict[str, Any] = {"panel": panel.id, **({"outcome": outcome} if outcome else {})}
+    meta: dict[str, Any] = {"panel": panel.panel_id, **({"outcome": outcome} if outcome else {})}
     return modal(
         truncate(f"{label}: {panel.reference}", 24),
         blocks,
@@ -399,10 +402,10 @@ def decision_modal(panel: Panel, outcome: str | None, missing: Sequence[str]) ->
     )
 
 
-def candidate_updated_modal(panel: Panel) -> dict[str, Any]:
+def candidate_updated_modal(panel: PanelBrief) -> dict[str, Any]:
     blocks: list[Block] = [
         section(
-            f"What did you tell *{safe(panel.candidate.name, 200)}* ({panel.reference})?"
+            f"What did you tell *{safe(panel.candidate_name, 200)}* ({panel.reference})?"
             " This resets their update clock."
         ),
         input_block(
@@ -416,7 +419,7 @@ def candidate_updated_modal(panel: Panel) -> dict[str, Any]:
         blocks,
         callback_id=ids.CANDIDATE_UPDATED_SUBMIT,
         submit="Save",
-        private_metadata=json.dumps({"panel": panel.id}),
+        private_metadata=json.dumps({"panel": panel.panel_id}),
     )
 
 
@@ -543,10 +546,9 @@ def followup_status(summary: PanelSummary, after: AfterThePanel, reader: Person)
                 + (f"\n>{safe(d.reason, 500)}" if d.reason and reading.may_read_others else "")
             )
         )
-    focus = {s.person.id: focus_label(s.focus_area, s.focus_detail) for s in summary.seats}
     room = MAX_MESSAGE_BLOCKS - 12 - len(blocks)
-    for f in reading.visible[: max(room, 0)]:
-        blocks.append(feedback_line_blocks(f, focus.get(f.author_id, "")))
+    for line in reading.visible[: max(room, 0)]:
+        blocks.append(feedback_line_blocks(line, focus_label(line.focus_area, line.focus_detail)))
     if not reading.may_read_others and reading.submitted > len(reading.visible):
         blocks.append(context("Others' feedback is shown to you once you've submitted yours."))
     return blocks

@@ -97,6 +97,11 @@ def create_asgi(
     ]
     if http_events:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    teams = services.teams
+    if teams is not None:  # TEAMS_APP_ID is set: Bot Framework posts to /api/messages
+        routes.append(teams.route())
+        on_startup = [teams.start, *(on_startup or [])]
+        on_shutdown = [*(on_shutdown or []), teams.stop]
     return Starlette(routes=routes, lifespan=lifespan)
 
 

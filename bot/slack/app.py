@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -43,6 +44,8 @@ class Services:
     questions: QuestionPlanner
     pipeline: ChangePipeline
     metrics: Metrics
+    #: Teams (``bot.teams.runtime.TeamsRuntime``) when ``TEAMS_APP_ID`` is set.
+    teams: Any = None
 
 
 def build_services(
@@ -52,7 +55,16 @@ def build_services(
     client = make_client(settings.slack_bot_token or "", settings.slack_api_url, metrics=metrics)
     directory = SlackDirectory(client)
     platform = SlackPlatform(client)
-    pipeline = ChangePipeline(db, clock, settings, directory)
+    # The core looks people up, and the dispatcher delivers, on the platform each person is on.
+    teams = None
+    core_directory: Any = directory
+    if settings.teams_enabled:
+        from bot.teams.routing import RoutingDirectory
+        from bot.teams.runtime import build_teams
+
+        teams = build_teams(settings, db, clock)
+        core_directory = RoutingDirectory(directory, teams.directory)
+    pipeline = ChangePipeline(db, clock, settings, core_directory)
     panels = PanelService(db, clock, pipeline)
     # The dispatcher's own client retries nothing itself: it decides when to try again
     # (Retry-After per recipient, backoff across runs) without holding a send slot meanwhile.
@@ -63,18 +75,23 @@ def build_services(
     dispatch_client.timeout = call_timeout(  # type: ignore[assignment]
         settings.dispatch_lease, dispatch_timeout or REQUEST_TIMEOUT_SECONDS
     )
+    dispatch_platform: Any = SlackPlatform(dispatch_client)
+    if teams is not None:
+        from bot.teams.routing import RoutingPlatform
+
+        dispatch_platform = RoutingPlatform(dispatch_platform, teams.platform)
     dispatcher = Dispatcher(
         db=db,
         settings=settings,
-        platform=SlackPlatform(dispatch_client),
-        directory=directory,
+        platform=dispatch_platform,
+        directory=core_directory,
         clock=clock,
         replanner=pipeline,
         metrics=metrics,
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -82,14 +99,20 @@ def build_services(
         directory=directory,
         platform=platform,
         panels=panels,
-        flows=PanelFlows(panels, directory, settings),
+        flows=PanelFlows(panels, core_directory, settings),
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, pipeline),
-        prep=PrepService(db, clock, settings, directory, pipeline),
+        prep=PrepService(db, clock, settings, core_directory, pipeline),
         questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
         pipeline=pipeline,
         metrics=metrics,
+        teams=teams,
     )
+    if teams is not None:
+        from handlers.teams.listeners import TeamsHandlers
+
+        teams.handlers = TeamsHandlers(services, teams)
+    return services
 
 
 def build_app(services: Services) -> AsyncApp:

@@ -1,0 +1,109 @@
+"""Conversation references: how HireBot reaches each person in Teams.
+
+Stored when the app is installed for a person (``installationUpdate``) or a team
+(``conversationUpdate`` with members added), and refreshed from every activity a person sends.
+A person is their tenant and Azure AD object id; the reference keeps the ``serviceUrl`` their
+tenant's traffic uses, the bot's and the person's Bot Framework ids, and the 1:1 chat once known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.models import Platform, TeamsConversation, Workspace
+
+
+@dataclass(frozen=True)
+class Member:
+    aad_object_id: str
+    user_id: str  # the Bot Framework id, "29:…"
+
+
+async def workspace_for(session: Any, platform: str, external_id: str, now: datetime) -> Workspace:
+    found = await session.scalar(
+        select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        )
+    )
+    if found is None:
+        found = Workspace(platform=platform, external_id=external_id, name="", created_at=now)
+        session.add(found)
+        await session.flush()
+    return found
+
+
+def tenant_of(activity: dict[str, Any]) -> str:
+    channel_data = activity.get("channelData") or {}
+    return str(
+        ((channel_data.get("tenant") or {}).get("id"))
+        or (activity.get("conversation") or {}).get("tenantId")
+        or ""
+    ).lower()
+
+
+def personal_conversation(activity: dict[str, Any]) -> str | None:
+    conversation = activity.get("conversation") or {}
+    if conversation.get("conversationType") == "personal":
+        return str(conversation.get("id") or "") or None
+    return None
+
+
+class References:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def remember(
+        self,
+        *,
+        tenant_id: str,
+        members: list[Member],
+        service_url: str,
+        bot_id: str,
+        conversation_id: str | None,
+        source: str,
+        now: datetime,
+    ) -> int:
+        """Store or refresh each member's reference; returns how many were stored."""
+        stored = 0
+        async with self.db.session() as session:
+            workspace = await workspace_for(session, Platform.TEAMS, tenant_id, now)
+            for member in members:
+                if not member.aad_object_id:
+                    continue
+                row = await session.get(TeamsConversation, (tenant_id, member.aad_object_id))
+                if row is None:
+                    row = TeamsConversation(
+                        tenant_id=tenant_id,
+                        aad_object_id=member.aad_object_id,
+                        workspace_id=workspace.id,
+                    )
+                    session.add(row)
+                row.user_id = member.user_id
+                row.service_url = service_url
+                row.bot_id = bot_id
+                row.source = source
+                row.updated_at = now
+                if conversation_id:
+                    row.conversation_id = conversation_id
+                stored += 1
+        return stored
+
+    async def find(self, aad_object_id: str) -> TeamsConversation | None:
+        async with self.db.session() as session:
+            return await session.scalar(
+                select(TeamsConversation)
+                .where(TeamsConversation.aad_object_id == aad_object_id)
+                .order_by(TeamsConversation.updated_at.desc())
+                .limit(1)
+            )
+
+    async def set_conversation(self, row: TeamsConversation, conversation_id: str) -> None:
+        async with self.db.session() as session:
+            stored = await session.get(TeamsConversation, (row.tenant_id, row.aad_object_id))
+            if stored is not None:
+                stored.conversation_id = conversation_id

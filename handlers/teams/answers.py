@@ -1,0 +1,166 @@
+"""Command answers as Adaptive Cards: usage, list, status, history, stalled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.changes.actions import label as action_label
+from bot.followup.vocabulary import OUTCOME_LABELS
+from bot.models import AuditEvent, Panel
+from bot.panels.composition import CompositionWarning
+from bot.panels.service import PanelListing
+from bot.people import Person
+from bot.platform import PanelSummary
+from bot.prep.notices import PacketState, PanelReadiness
+from bot.teams.cards import (
+    Card,
+    Element,
+    bullets,
+    card,
+    heading,
+    local_time,
+    mention,
+    note,
+    open_dialog,
+    plain,
+    text,
+)
+from bot.teams.notices import blocker_text, summary_body
+
+USAGE = [
+    ("new [candidate name]", "schedule a panel (opens a form)"),
+    ("list", "your upcoming and recent panels"),
+    ("status P-12", "readiness and details of one panel"),
+    ("reschedule P-12", "move a panel to a new time"),
+    ("cancel P-12", "cancel a panel; panelists are told"),
+    ("stalled", "candidates waiting past an SLA"),
+    ("history P-12", "who did what, when, on one panel"),
+    ("help", "this message"),
+]
+MAX_HISTORY_LINES = 60
+
+
+def usage(problem: str | None = None) -> Card:
+    body: list[Element] = []
+    if problem:
+        body.append(text(f"⚠️ {plain(problem, 500)}"))
+    body.append(heading("HireBot runs your interview panels"))
+    body.append(text("Type one of these here (with or without a leading “panel”):"))
+    body.append(text("\n".join(f"- **{command}**: {what}" for command, what in USAGE)))
+    return card(body)
+
+
+def listing(found: PanelListing, reader: Person) -> Card:
+    def line(p) -> str:
+        status = " · cancelled" if p.cancelled else ""
+        return (
+            f"**{p.reference}** {plain(p.candidate_name, 200)}, {plain(p.role_title, 200)}"
+            f" (round {p.round_number}) · {local_time(p.starts_at, reader.tz)}{status}"
+        )
+
+    body: list[Element] = [heading("Your panels")]
+    if not found.upcoming and not found.recent:
+        body.append(text("No panels yet. Type **new** to schedule one."))
+    body += bullets([line(p) for p in found.upcoming], "Upcoming")
+    if found.more_upcoming:
+        body.append(note(f"…and {found.more_upcoming} more upcoming."))
+    body += bullets([line(p) for p in found.recent], "The last two weeks")
+    return card(body)
+
+
+def status(
+    summary: PanelSummary,
+    warnings: Sequence[CompositionWarning],
+    readiness: PanelReadiness,
+    reader: Person,
+) -> Card:
+    states = {
+        PacketState.OPEN: "not yet confirmed",
+        PacketState.CONFIRMED: "✅ reviewed the materials",
+        PacketState.DECLINED: "⛔ can't attend",
+    }
+    seats = [
+        f"{mention(s.user_id)}: {states.get(s.state, s.state)}"
+        f"{' · ' + str(s.planned_questions) + ' question(s) planned' if s.planned_questions else ''}"
+        for s in readiness.seats
+    ]
+    body = [heading(f"Status of {summary.reference}"), *summary_body(summary, reader)]
+    body += bullets(seats, "Readiness")
+    body += bullets([plain(w.message, 500) for w in warnings], "⚠️ Composition check")
+    return card(body)
+
+
+def change_prompt(summary: PanelSummary, what: str) -> Card:
+    title = {"reschedule": "Move", "cancel": "Cancel"}[what]
+    return card(
+        [
+            heading(f"{title} {summary.reference}?"),
+            text(f"{plain(summary.candidate_name, 200)}, {plain(summary.role_title, 200)}"),
+        ],
+        [open_dialog(f"{title} {summary.reference}…", what, {"panel": summary.panel_id})],
+    )
+
+
+def schedule_prompt(candidate: str) -> Card:
+    return card(
+        [
+            heading("Schedule a panel"),
+            text("Open the form to set the candidate, the time and the panel."),
+        ],
+        [open_dialog("Schedule a panel…", "schedule", {"candidate": candidate[:200]})],
+    )
+
+
+def _detail(event: AuditEvent, assessments: bool) -> str:
+    d = event.detail or {}
+    if event.action == "excused" and d.get("panelist"):
+        return f" ({mention(str(d['panelist']))})"
+    if event.action == "decided":
+        outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
+        reason = (
+            f": {plain(str(d.get('reason', '')), 200)}" if d.get("reason") and assessments else ""
+        )
+        return f": **{outcome}**{reason}"
+    if event.action == "candidate_updated" and d.get("note") and assessments:
+        return f": {plain(str(d['note']), 200)}"
+    if event.action == "cancelled" and d.get("reason"):
+        return f": {plain(str(d['reason']), 200)}"
+    return ""
+
+
+def history(
+    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool
+) -> Card:
+    lines = [
+        f"{local_time(e.at, reader.tz)} · {mention(e.actor_id)} {action_label(e.action)}{_detail(e, assessments)}"
+        for e in events
+    ]
+    shown = lines[-MAX_HISTORY_LINES:]
+    body = [
+        heading(f"History of {panel.reference}"),
+        text(f"{plain(panel.candidate.name, 200)}, {plain(panel.role.title, 200)}"),
+        *bullets(shown),
+    ]
+    if len(lines) > len(shown):
+        body.append(note(f"{len(lines) - len(shown)} earlier event(s) not shown."))
+    return card(body)
+
+
+def stalled(found, reader: Person) -> Card:
+    body: list[Element] = [heading("Stalled candidates")]
+    if not found:
+        body.append(text("Nobody is waiting past an SLA on your panels. 🎉"))
+    for progress, blockers, days in found:
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "items": [
+                    text(
+                        f"**{progress.reference}** {plain(progress.candidate_name, 200)}: {days} business day(s) past the update SLA"
+                    ),
+                    *bullets([blocker_text(b) for b in blockers]),
+                ],
+            }
+        )
+    return card(body)

@@ -172,6 +172,9 @@ class FakeTeams:
         "activities.update", "graph", or "*"."""
         self._faults.setdefault(method, []).extend([fault or Fault()] * times)
 
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
     def _fault(self, method: str) -> web.Response | None:
         for key in (method, "*"):
             queue = self._faults.get(key)

@@ -94,7 +94,7 @@ def _resume(b: PanelBrief | PanelSummary) -> list[Element]:
 def _warnings(warnings: tuple[CompositionWarning, ...]) -> list[Element]:
     if not warnings:
         return [text("✅ The panel's composition looks balanced.")]
-    return bullets([plain(w.message, 500) for w in warnings], "⚠️ Composition check")
+    return bullets([plain(w.text, 500) for w in warnings], "⚠️ Composition check")
 
 
 def summary_body(summary: PanelSummary, reader: Person) -> list[Element]:

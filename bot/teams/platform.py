@@ -36,7 +36,7 @@ class TeamsPlatform:
 
     async def activity_for(self, notice: Notice, reader: Person) -> dict:
         summary, content = render(notice, reader)
-        ids = mentioned(json.dumps(content))
+        ids = mentioned(json.dumps(content, ensure_ascii=False))
         if ids:
             people = await self.directory.people(ids, within=NAME_BUDGET)
             names = {i: p.name for i, p in people.items() if p.known}

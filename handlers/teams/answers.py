@@ -86,7 +86,7 @@ def status(
     ]
     body = [heading(f"Status of {summary.reference}"), *summary_body(summary, reader)]
     body += bullets(seats, "Readiness")
-    body += bullets([plain(w.message, 500) for w in warnings], "⚠️ Composition check")
+    body += bullets([plain(w.text, 500) for w in warnings], "⚠️ Composition check")
     return card(body)
 
 

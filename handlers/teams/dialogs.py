@@ -24,7 +24,7 @@ def _input(
         "label": label,
         "value": value,
         "isMultiline": bound.multiline,
-        "maxLength": bound.limit,
+        "maxLength": bound.max_length,
         "isRequired": required,
     }
     if required:

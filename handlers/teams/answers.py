@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.changes.actions import label as action_label
-from bot.followup.vocabulary import OUTCOME_LABELS
+from bot.followup.vocabulary import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.models import AuditEvent, Panel
 from bot.panels.composition import CompositionWarning
 from bot.panels.service import PanelListing
@@ -68,11 +68,30 @@ def listing(found: PanelListing, reader: Person) -> Card:
     return card(body)
 
 
+def feedback_section(reading) -> list[Element]:
+    """The feedback this reader may read (``bot.followup.visibility``): none before their own."""
+    if reading is None or not reading.expected:
+        return []
+    body: list[Element] = [text(f"**Feedback**: {reading.submitted} of {reading.expected} in")]
+    if not reading.may_read_others:
+        body.append(note("Yours first: the others' feedback shows once yours is in."))
+        return body
+    for f in reading.visible:
+        body.append(
+            text(
+                f"- {mention(f.author_id)}: {RECOMMENDATION_LABELS.get(f.recommendation, f.recommendation)},"
+                f" {f.rating}/4. {plain(f.evidence, 600)}"
+            )
+        )
+    return body
+
+
 def status(
     summary: PanelSummary,
     warnings: Sequence[CompositionWarning],
     readiness: PanelReadiness,
     reader: Person,
+    reading=None,
 ) -> Card:
     states = {
         PacketState.OPEN: "not yet confirmed",
@@ -87,6 +106,7 @@ def status(
     body = [heading(f"Status of {summary.reference}"), *summary_body(summary, reader)]
     body += bullets(seats, "Readiness")
     body += bullets([plain(w.text, 500) for w in warnings], "⚠️ Composition check")
+    body += feedback_section(reading)
     return card(body)
 
 

@@ -201,9 +201,9 @@ class TeamsHandlers:
             if parsed.name == "status":
                 panel = await services.panels.visible(user_id, parsed.panel_id)
                 summary, warnings = await services.flows.review(panel)
-                return answers.status(
-                    summary, warnings, prep_readiness(panel), reader
-                ), f"Status of {panel.reference}"
+                reading = await services.followup.reading(user_id, panel)
+                content = answers.status(summary, warnings, prep_readiness(panel), reader, reading)
+                return content, f"Status of {panel.reference}"
             if parsed.name == "history":
                 panel, events = await services.followup.history(user_id, parsed.panel_id)
                 reading = await services.followup.reading(user_id, panel)

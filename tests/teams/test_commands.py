@@ -42,6 +42,17 @@ async def install_everyone(teams) -> None:
 
 
 async def schedule(teams) -> Panel:
+    return await schedule_people(teams, (PEER, CROSS, LEADER))
+
+
+FOCUS = {
+    PEER: ("technical_depth", "peer"),
+    CROSS: ("stakeholder_alignment", "cross_functional"),
+    LEADER: ("culture_values", "leadership"),
+}
+
+
+async def schedule_people(teams, panelists: tuple[str, ...]) -> Panel:
     bot = teams.bot
     start = bot.clock.now() + timedelta(days=2)
     basics = PanelBasics(
@@ -52,16 +63,12 @@ async def schedule(teams) -> Panel:
         slot=Slot(start.replace(minute=0, second=0, microsecond=0), 60, "America/New_York"),
         format="conversation",
         location="https://meet.example.com/ada",
-        panelist_ids=(PEER, CROSS, LEADER),
+        panelist_ids=panelists,
         hiring_manager_id=HIRING_MANAGER,
         recruiter_id=RECRUITER,
         resume_url="https://files.example.com/ada.pdf",
     )
-    seats = (
-        Assignment(PEER, "technical_depth", "peer"),
-        Assignment(CROSS, "stakeholder_alignment", "cross_functional"),
-        Assignment(LEADER, "culture_values", "leadership"),
-    )
+    seats = tuple(Assignment(p, *FOCUS[p]) for p in panelists)
     panel = await bot.services.panels.schedule(COORDINATOR, basics, seats)
     await bot.services.pipeline.drain()
     await bot.settled()

@@ -82,3 +82,35 @@ async def test_slack_and_healthz_still_served_next_to_teams(teams):
     assert refused.status_code == 401
     async with teams.bot.db.session() as session:
         assert await session.scalar(select(func.count()).select_from(TeamsConversation)) == 0
+
+
+async def test_slow_signing_keys_do_not_stall_the_event_loop(teams):
+    """The trap: the SDK's key fetch blocks the loop. HireBot's is async: while the first
+    activity waits on slow keys, /healthz answers at once."""
+    import asyncio
+    import time
+
+    teams.fake.keys_delay = 1.5
+    first = asyncio.ensure_future(teams.wire.install(PEER))
+    await asyncio.sleep(0.2)  # the activity is now waiting on the keys
+    began = time.monotonic()
+    health = await teams.bot.http.get("/healthz")
+    waited = time.monotonic() - began
+    assert health.status_code == 200
+    assert waited < 0.5, f"/healthz took {waited:.2f}s while the keys were fetched"
+    assert not first.done()
+    assert (await first).status_code == 200
+    assert len(await _references(teams.bot)) == 1
+
+
+async def test_keys_are_fetched_before_traffic_and_a_new_key_is_picked_up(teams):
+    validator = teams.bot.services.teams.validator
+    await validator.refresh()  # what start-up does, before the first request
+    fetched = len(teams.fake.calls_to("openid.keys"))
+    assert (await teams.wire.install(PEER)).status_code == 200
+    assert len(teams.fake.calls_to("openid.keys")) == fetched  # no fetch on the request path
+    # Microsoft rolls its keys: a token signed by a key not yet known refreshes them (once).
+    teams.fake.kid = "fake-key-2"
+    validator._last_forced = -1e9  # the one-a-minute cooldown has passed
+    assert (await teams.wire.install(COORDINATOR)).status_code == 200
+    assert len(teams.fake.calls_to("openid.keys")) == fetched + 1

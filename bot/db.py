@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -65,7 +66,7 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while the single writer commits; the busy timeout makes a second
     # writer wait instead of failing at once.
     cursor = dbapi_connection.cursor()
@@ -79,9 +80,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 class Database:
     """One engine per process, with a session factory for the services."""
 
-    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+    ) -> None:
         self.url = async_url(url)
-        kwargs: dict = {"echo": echo, "connect_args": connect_args or {}}
+        kwargs: dict[str, Any] = {"echo": echo, "connect_args": connect_args or {}}
         if not is_sqlite(self.url):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)

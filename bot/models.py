@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -172,6 +173,19 @@ class TeamsConversation(Base):
     #: Where the reference came from: "personal", or the team id it was seen in.
     source: Mapped[str] = mapped_column(String(255), default="personal")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SharedFile(Base):
+    """A file shared through a link HireBot serves (Teams' .ics invites), until it expires."""
+
+    __tablename__ = "shared_files"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Panel(Base):

@@ -20,7 +20,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.server import create_asgi
-from bot.slack.app import build_app, build_services
+from bot.services import build_services
+from bot.slack.app import build_app
 from scheduling.runner import DispatchRunner
 
 log = logging.getLogger("hirebot")
@@ -71,7 +72,7 @@ async def serve(settings: Settings) -> int:
     runner = DispatchRunner(services.dispatcher, clock, settings.dispatch_interval)
     startup, shutdown = [runner.start], [runner.stop]
     socket_mode = bool(settings.slack_app_token)
-    if socket_mode:
+    if socket_mode and app is not None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         socket = AsyncSocketModeHandler(app, settings.slack_app_token)

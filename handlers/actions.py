@@ -6,8 +6,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home.agenda import HomePages
+from bot.services import Services
 from bot.slack import ids, modals
-from bot.slack.app import Services
 from bot.slack.home_publish import publish_home
 from handlers.commands import NOT_A_COORDINATOR
 from handlers.replies import tell_privately

@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.panels import grammar
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
+from bot.services import Services
 from bot.slack import messages, modals
-from bot.slack.app import Services
 from handlers import followup
 from handlers.replies import not_found
 from handlers.status import panel_status
@@ -49,7 +49,7 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "list":
-            reader = await services.directory.person_quickly(user_id)
+            reader = (await services.directory.people([user_id], within=1.0))[user_id]
             text, blocks = messages.listing(await services.panels.listing(user_id), reader)
             await ack(text=text, blocks=blocks)
             return

@@ -19,8 +19,8 @@ from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
+from bot.services import Services
 from bot.slack import followup_messages, ids, modals
-from bot.slack.app import Services
 from bot.slack.messages import Rendered
 from handlers.replies import click_refusal, panel_id_of, tell_privately
 from handlers.views import refusal_text

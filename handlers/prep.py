@@ -16,14 +16,14 @@ from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_text
 from bot.panels import bounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import brief
 from bot.panels.vocabulary import focus_label
 from bot.prep.service import NotYourPacket, ReplacementProblem
+from bot.services import Services
 from bot.slack import ids, modals, prep_messages
-from bot.slack.app import Services
 from bot.slack.text import mention
 from handlers.replies import click_refusal, panel_id_of, tell_privately
 from handlers.views import refusal_text
-from scheduling.notices import brief
 
 log = logging.getLogger(__name__)
 

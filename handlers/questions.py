@@ -15,8 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.questions import plan as plan_text
+from bot.services import Services
 from bot.slack import ids, modals, question_views
-from bot.slack.app import Services
 from handlers.replies import click_refusal, panel_id_of, tell_privately
 from handlers.views import refusal_text
 

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.grammar import parse_reference
 from bot.panels.service import PanelNotFound
-from bot.slack.app import Services
+from bot.services import Services
 
 
 def not_found(panel_id: int) -> str:
@@ -38,6 +38,4 @@ async def tell_privately(
     if body.get("response_url"):
         await respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    user_id = body["user"]["id"]
-    channel = await services.platform.dm_channel(user_id)
-    await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    await services.platform.reply_privately(body["user"]["id"], text)

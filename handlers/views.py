@@ -19,8 +19,8 @@ from bot.panels.request import (
 )
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
 from bot.people import unusable
+from bot.services import Services
 from bot.slack import ids, modals
-from bot.slack.app import Services
 
 log = logging.getLogger(__name__)
 

@@ -228,7 +228,7 @@ class FakeTeams:
         ]
 
     def cards_to(self, aad_id: str) -> list[dict[str, Any]]:
-        return [card_of(a) for a in self.sent_to(aad_id) if card_of(a)]
+        return [c for c in (card_of(a) for a in self.sent_to(aad_id)) if c is not None]
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         deadline = time.monotonic() + timeout

@@ -9,7 +9,7 @@ candidate update), so a long history does not slow the home down.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, select, union
+from sqlalchemy import Select, and_, exists, select, union
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock
@@ -22,7 +22,7 @@ from bot.home.build import build_agenda
 from bot.models import CandidateUpdate, Decision, Panel, Panelist, PanelStatus
 
 
-def _active_panels_of(user_id: str):  # type: ignore[no-untyped-def]
+def _active_panels_of(user_id: str) -> Select[Panel]:
     """Panels ``user_id`` sits on or runs, not cancelled and not closed."""
     mine = union(
         select(Panel.id).where(Panel.coordinator_id == user_id),

@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from bot.panels import bounds
+from bot.panels.notices import PanelBrief
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
-from bot.platform import PanelBrief
 from bot.prep.notices import (
     PacketState,
     PacketWithdrawn,

@@ -254,7 +254,7 @@ def card_problems(content: Any) -> list[str]:
             element = {k: v for k, v in element.items() if k != "type"}
         if unknown:
             problems.append(f"{where} ({kind}): unknown properties {sorted(unknown)}")
-        for required in REQUIRED.get(kind, ()):
+        for required in REQUIRED.get(str(kind), ()):
             if element.get(required) in (None, "", []):
                 problems.append(f"{where} ({kind}): {required} is required")
         try:

@@ -23,6 +23,10 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.delivery import DeliveryError, PlatformUnavailable
+from bot.delivery import RateLimited as PortRateLimited
+from bot.delivery import RecipientGone as PortRecipientGone
+from bot.delivery import Rejected as PortRejected
 from bot.teams.tokens import BOT_SCOPE, ClientCredentialsTokens, TokenError
 
 log = logging.getLogger(__name__)
@@ -32,20 +36,30 @@ DEFAULT_RETRY_AFTER = 2.0
 CONFLICT_RETRY_AFTER = 1.0
 
 
-def _delivery_errors():
-    # The port's typed delivery errors. Until the platform port names its own, Teams raises the
-    # same classes Slack does, so the dispatcher's one policy (retry, wait, fail) covers both.
-    from bot.slack.client import (
-        SlackRateLimited,
-        SlackRecipientGone,
-        SlackRejected,
-        SlackUnavailable,
-    )
+class TeamsError(DeliveryError):
+    """A connector call that failed: the method, and what Teams answered."""
 
-    return SlackUnavailable, SlackRateLimited, SlackRecipientGone, SlackRejected
+    def __init__(self, method: str, error: str, *, retry_after: float | None = None) -> None:
+        super().__init__(f"{method}: {error}")
+        self.method = method
+        self.error = error
+        self.retry_after = retry_after
 
 
-Unavailable, RateLimited, RecipientGone, Rejected = _delivery_errors()
+class Unavailable(TeamsError, PlatformUnavailable):
+    """Teams could not be reached, timed out or answered 5xx: try again later."""
+
+
+class RateLimited(TeamsError, PortRateLimited):
+    """429 (or 412, a concurrent update): ``retry_after`` says when to try again."""
+
+
+class RecipientGone(TeamsError, PortRecipientGone):
+    """The person removed the app, left the tenant, or was never reachable: do not retry."""
+
+
+class Rejected(TeamsError, PortRejected):
+    """Teams refused the request itself (a bad card, bad credentials): do not retry."""
 
 
 def retry_after_seconds(value: str | None, default: float) -> float:

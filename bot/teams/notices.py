@@ -20,25 +20,25 @@ from bot.followup.notices import (
 from bot.followup.progress import Blocker, BlockerKind
 from bot.followup.vocabulary import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.panels.composition import CompositionWarning
-from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
-from bot.people import Person
-from bot.platform import (
-    Digest,
+from bot.panels.notices import (
     NudgeFailed,
     PanelBrief,
     PanelCancelled,
     PanelRescheduled,
     PanelScheduled,
     PanelSummary,
-    PrepEscalation,
-    PrepReminder,
 )
+from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
+from bot.people import Person
+from bot.platform import Digest
 from bot.prep.notices import (
     CalendarInvite,
     PacketState,
     PacketWithdrawn,
     PanelistDeclined,
+    PrepEscalation,
     PrepPacket,
+    PrepReminder,
 )
 from bot.teams.cards import (
     Card,

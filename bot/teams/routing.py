@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.config import GUID
+from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Person
-from bot.platform import Delivery, Notice, Posted
+from bot.platform import Notice
 
 
 def on_teams(user_id: str) -> bool:
@@ -30,10 +31,12 @@ class RoutingDirectory:
         return self.teams if on_teams(user_id) else self.slack
 
     async def person(self, user_id: str) -> Person:
-        return await self._for(user_id).person(user_id)
+        person: Person = await self._for(user_id).person(user_id)
+        return person
 
     async def person_quickly(self, user_id: str, within: float = 1.0) -> Person:
-        return await self._for(user_id).person_quickly(user_id, within)
+        person: Person = await self._for(user_id).person_quickly(user_id, within)
+        return person
 
     async def people(
         self, user_ids: list[str], *, within: float | None = None
@@ -56,14 +59,31 @@ class RoutingPlatform:
     def __init__(self, slack: Any, teams: Any) -> None:
         self.slack = slack
         self.teams = teams
+        # The dispatcher paces sends per person; the stricter platform's pace holds for both.
+        self.pace_per_recipient = max(slack.pace_per_recipient, teams.pace_per_recipient)
 
-    def _for(self, person: Person) -> Any:
-        return self.teams if on_teams(person.id) else self.slack
+    def _for(self, user_id: str) -> Any:
+        return self.teams if on_teams(user_id) else self.slack
 
     async def send_direct(
         self, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
     ) -> Delivery:
-        return await self._for(recipient).send_direct(recipient, notice, nudge_ids=nudge_ids)
+        delivery: Delivery = await self._for(recipient.id).send_direct(
+            recipient, notice, nudge_ids=nudge_ids
+        )
+        return delivery
+
+    async def update(self, recipient: Person, where: Delivery, notice: Notice) -> Delivery:
+        delivery: Delivery = await self._for(recipient.id).update(recipient, where, notice)
+        return delivery
+
+    async def send_file(self, recipient: Person, file: FileToShare) -> Delivery:
+        delivery: Delivery = await self._for(recipient.id).send_file(recipient, file)
+        return delivery
+
+    async def reply_privately(self, recipient_id: str, text: str) -> None:
+        await self._for(recipient_id).reply_privately(recipient_id, text)
 
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
-        return await self._for(recipient).posted_since(recipient, since)
+        posted: list[Posted] = await self._for(recipient.id).posted_since(recipient, since)
+        return posted

@@ -27,6 +27,7 @@ from bot.config import Settings, SettingsError
 from bot.db import Database
 from bot.teams.auth import InboundValidator, Unauthorized
 from bot.teams.connector import Connector
+from bot.teams.files import SharedFiles
 from bot.teams.graph import GraphDirectory
 from bot.teams.http import make_http
 from bot.teams.platform import TeamsPlatform
@@ -82,6 +83,7 @@ class TeamsRuntime:
     directory: GraphDirectory
     references: References
     platform: TeamsPlatform
+    files: SharedFiles
     clock: Clock
     sdk: Any = None
     adapter: StarletteAdapter = field(default_factory=StarletteAdapter)
@@ -173,6 +175,25 @@ class TeamsRuntime:
 
         return Route(ENDPOINT, messages, methods=["POST"])
 
+    def file_route(self) -> Route:
+        """``GET /files/{token}/{name}``: a shared file until it expires, else 404."""
+
+        async def shared(request: Request) -> Response:
+            found = await self.files.find(request.path_params["token"])
+            if found is None or found.name != request.path_params["name"]:
+                return PlainTextResponse("not found", status_code=404)
+            kind = "text/calendar" if found.name.endswith(".ics") else "application/octet-stream"
+            return Response(
+                found.content,
+                media_type=kind,
+                headers={
+                    "Content-Disposition": f'attachment; filename="{found.name}"',
+                    "Cache-Control": "private, no-store",
+                },
+            )
+
+        return Route("/files/{token}/{name}", shared, methods=["GET"])
+
 
 def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
     if not settings.teams_app_password:
@@ -196,7 +217,8 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
         bot_ids=frozenset({settings.teams_app_id, f"28:{settings.teams_app_id}"}),
     )
     references = References(db)
-    platform = TeamsPlatform(connector, references, directory, f"28:{settings.teams_app_id}")
+    files = SharedFiles(db, clock, settings.public_url)
+    platform = TeamsPlatform(connector, references, directory, files)
     return TeamsRuntime(
         settings=settings,
         http=http,
@@ -206,5 +228,6 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
         directory=directory,
         references=references,
         platform=platform,
+        files=files,
         clock=clock,
     )

@@ -8,9 +8,9 @@ from bot.changes.actions import label as action_label
 from bot.followup.vocabulary import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.models import AuditEvent, Panel
 from bot.panels.composition import CompositionWarning
+from bot.panels.notices import PanelSummary
 from bot.panels.service import PanelListing
 from bot.people import Person
-from bot.platform import PanelSummary
 from bot.prep.notices import PacketState, PanelReadiness
 from bot.teams.cards import (
     Card,

@@ -296,7 +296,7 @@ class Dialogs:
     @staticmethod
     def _panel_id(data: Raw) -> int:
         try:
-            return int(data.get("panel"))
+            return int(str(data.get("panel")))
         except (TypeError, ValueError):
             return 0
 

@@ -238,7 +238,7 @@ class TeamsHandlers:
     async def on_action(self, user_id: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
         """A Universal Action: the answer is the card shown in place of the clicked one."""
         try:
-            panel_id = int(data.get("panel"))
+            panel_id = int(str(data.get("panel")))
         except (TypeError, ValueError):
             return _card_answer(card([text("That button is out of date.")]))
         try:

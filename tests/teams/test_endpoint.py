@@ -90,14 +90,14 @@ async def test_slow_signing_keys_do_not_stall_the_event_loop(teams):
     import asyncio
     import time
 
-    teams.fake.keys_delay = 1.5
+    teams.fake.keys_delay = 3.0
     first = asyncio.ensure_future(teams.wire.install(PEER))
     await asyncio.sleep(0.2)  # the activity is now waiting on the keys
     began = time.monotonic()
     health = await teams.bot.http.get("/healthz")
     waited = time.monotonic() - began
     assert health.status_code == 200
-    assert waited < 0.5, f"/healthz took {waited:.2f}s while the keys were fetched"
+    assert waited < 1.5, f"/healthz took {waited:.2f}s while the keys were fetched"
     assert not first.done()
     assert (await first).status_code == 200
     assert len(await _references(teams.bot)) == 1

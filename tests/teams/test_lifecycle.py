@@ -179,6 +179,7 @@ async def test_the_whole_lifecycle_in_teams(teams):
     # ---------------------------------------------------------------- confirm, remind, escalate
     answer = await wire.execute(PEER, "prep.confirm", {"panel": 1})
     assert "reviewed the materials" in str(answer.json()["value"])
+    await settle(teams)  # the packet's update in place, after the click
     await bot.run_nudges(START - timedelta(hours=24))
     assert cards(teams, LEADER, "Reminder: prepare for P-1")
     assert not cards(teams, PEER, "Reminder: prepare for P-1")  # confirmed

@@ -1,5 +1,5 @@
 """workspaces: every panel belongs to a Slack workspace or a Teams tenant; Teams conversation
-references; people's ids wide enough for Azure AD object ids
+references; files shared by link; people's ids wide enough for Azure AD object ids
 
 Existing rows take the installed Slack workspace (its team id is filled in when known).
 
@@ -70,6 +70,17 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("tenant_id", "aad_object_id", name=op.f("pk_teams_conversations")),
     )
+    op.create_table(
+        "shared_files",
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("recipient_id", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_shared_files")),
+    )
+    op.create_index(op.f("ix_shared_files_expires_at"), "shared_files", ["expires_at"])
     with op.batch_alter_table("panels") as batch:
         batch.add_column(sa.Column("workspace_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
@@ -96,5 +107,7 @@ def downgrade() -> None:
         batch.drop_index(op.f("ix_panels_workspace_id"))
         batch.drop_constraint(op.f("fk_panels_workspace_id_workspaces"), type_="foreignkey")
         batch.drop_column("workspace_id")
+    op.drop_index(op.f("ix_shared_files_expires_at"), table_name="shared_files")
+    op.drop_table("shared_files")
     op.drop_table("teams_conversations")
     op.drop_table("workspaces")

@@ -21,6 +21,7 @@ from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUncha
 from bot.people import unusable
 from bot.services import Services
 from bot.slack import ids, modals
+from bot.workspaces import installed_slack_workspace
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +81,14 @@ def register(app: AsyncApp, services: Services) -> None:
         same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
         try:
+            workspace_id = await installed_slack_workspace(services.db, services.clock.now())
             panel = await services.panels.schedule(
-                user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+                user_id,
+                basics,
+                checked.value,
+                draft_id=draft_id,
+                candidate_id=candidate_id,
+                workspace_id=workspace_id,
             )
         except AlreadyApplied as done:  # the same form again: it made its panel already
             await ack(response_action="clear")

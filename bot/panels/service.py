@@ -124,13 +124,16 @@ class PanelService:
         *,
         draft_id: str | None = None,
         candidate_id: int | None = None,
+        workspace_id: int | None = None,
     ) -> Panel:
         """Store the panel and everything it owes people, once per draft: the same second step
         submitted again (a double click, three posts at once) raises ``AlreadyApplied`` naming
         the panel the first one made.
 
         ``candidate_id``: an earlier round's candidate this panel joins (see
-        ``bot.followup.rounds``); its round becomes at least the one after theirs."""
+        ``bot.followup.rounds``); its round becomes at least the one after theirs.
+        ``workspace_id``: the Slack workspace or Teams tenant the panel's people are in
+        (``bot.workspaces``)."""
         people = [
             coordinator_id,
             basics.hiring_manager_id,
@@ -158,6 +161,7 @@ class PanelService:
                     )
                 )
             panel = Panel(
+                workspace_id=workspace_id,
                 candidate=candidate,
                 role=role,
                 round_number=basics.round_number,

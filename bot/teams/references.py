@@ -15,26 +15,14 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db import Database
-from bot.models import Platform, TeamsConversation, Workspace
+from bot.models import Platform, TeamsConversation
+from bot.workspaces import workspace_for
 
 
 @dataclass(frozen=True)
 class Member:
     aad_object_id: str
     user_id: str  # the Bot Framework id, "29:…"
-
-
-async def workspace_for(session: Any, platform: str, external_id: str, now: datetime) -> Workspace:
-    found = await session.scalar(
-        select(Workspace).where(
-            Workspace.platform == platform, Workspace.external_id == external_id
-        )
-    )
-    if found is None:
-        found = Workspace(platform=platform, external_id=external_id, name="", created_at=now)
-        session.add(found)
-        await session.flush()
-    return found
 
 
 def tenant_of(activity: dict[str, Any]) -> str:

@@ -32,7 +32,8 @@ from bot.panels.vocabulary import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABEL
 from bot.people import unusable, zone_or_utc
 from bot.prep.service import ReplacementProblem
 from bot.questions import plan as plan_text
-from bot.teams.cards import Element, card, heading, mention, note, plain, text
+from bot.teams.cards import Element, card, fill_mentions, heading, mention, note, plain, text
+from bot.workspaces import teams_workspace
 
 Errors = dict[str, str]
 Raw = dict[str, Any]
@@ -321,6 +322,7 @@ class Dialogs:
                 raw,
                 errors,
                 bounds.RESPONSIBILITIES,
+                required=True,
             ),
             *text_field("round", "Round", raw, errors, placeholder="2"),
             *_slot_fields(raw, errors),
@@ -463,8 +465,15 @@ class Dialogs:
             return await self.focus_form(basics, draft_id, earlier, data, checked.errors)
         same = str(data.get("same_candidate") or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
+        tenant = str(self.services.settings.teams_tenant_id or "")
+        workspace_id = await teams_workspace(self.services.db, tenant, self.services.clock.now())
         panel = await self.services.panels.schedule(
-            user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+            user_id,
+            basics,
+            checked.value,
+            draft_id=draft_id,
+            candidate_id=candidate_id,
+            workspace_id=workspace_id,
         )
         return done(f"{panel.reference} is scheduled: the summary is in your chat with HireBot.")
 
@@ -648,8 +657,6 @@ class Dialogs:
         )
         if flagged:
             names = await self._names([o.panelist_id for o in plan.overlaps if o.panelist_id])
-            from bot.teams.cards import fill_mentions
-
             value = content["task"]["value"]
             value["card"]["content"] = fill_mentions(value["card"]["content"], names)
         return content

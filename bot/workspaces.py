@@ -1,0 +1,52 @@
+"""Workspaces: where a panel's people live, a Slack workspace (team) or a Teams tenant.
+
+Every panel belongs to one (``panels.workspace_id``); everything else stored about a panel
+belongs to it through the panel. The Slack workspace HireBot was installed in before
+workspaces existed is the row the migration made (``0005``), with an empty external id until
+its team id is known.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.models import Platform, Workspace
+
+
+async def workspace_for(
+    session: AsyncSession, platform: str, external_id: str, now: datetime
+) -> Workspace:
+    """The workspace of ``platform`` named ``external_id``, made on first sight."""
+    found = await session.scalar(
+        select(Workspace).where(
+            Workspace.platform == platform, Workspace.external_id == external_id
+        )
+    )
+    if found is None:
+        found = Workspace(platform=platform, external_id=external_id, name="", created_at=now)
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def installed_slack_workspace(db: Database, now: datetime) -> int:
+    """The Slack workspace's id (this deployment serves one Slack workspace)."""
+    async with db.session() as session:
+        found = await session.scalar(
+            select(Workspace.id)
+            .where(Workspace.platform == Platform.SLACK)
+            .order_by(Workspace.id)
+            .limit(1)
+        )
+        if found is not None:
+            return int(found)
+        return (await workspace_for(session, Platform.SLACK, "", now)).id
+
+
+async def teams_workspace(db: Database, tenant_id: str, now: datetime) -> int:
+    async with db.session() as session:
+        return (await workspace_for(session, Platform.TEAMS, tenant_id, now)).id

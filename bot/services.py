@@ -75,7 +75,7 @@ def build_services(
         platform = RoutingPlatform(slack.platform, teams.platform)
         dispatch_platform = RoutingPlatform(slack.dispatch_platform, teams.platform)
     pipeline = ChangePipeline(db, clock, settings, directory)
-    panels = PanelService(db, clock, pipeline)
+    panels = PanelService(db, clock, pipeline, coordinators=settings.is_coordinator)
     dispatcher = Dispatcher(
         db=db,
         settings=settings,
@@ -98,7 +98,7 @@ def build_services(
         flows=PanelFlows(panels, directory, settings),
         dispatcher=dispatcher,
         followup=FollowupService(db, clock, settings, pipeline),
-        prep=PrepService(db, clock, settings, directory, pipeline),
+        prep=PrepService(db, clock, settings, directory, pipeline, panels),
         questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
         pipeline=pipeline,
         slack=slack,

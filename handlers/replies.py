@@ -31,6 +31,13 @@ def panel_id_of(value: object) -> int:
     return parse_reference(str(value or "").split(":", 1)[0]) or 0
 
 
+def refusal_text(refusal: Exception) -> str:
+    """What a stale or unauthorised form submission is told, next to its field."""
+    if isinstance(refusal, PanelNotFound):
+        return "This panel no longer exists."  # the same whether hidden or deleted
+    return str(refusal)
+
+
 async def tell_privately(
     services: Services, body: dict, respond: AsyncRespond, client: AsyncWebClient, text: str
 ) -> None:

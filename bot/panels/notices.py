@@ -11,7 +11,9 @@ from bot.people import Person
 
 
 @dataclass(frozen=True)
-class Seat:
+class SeatHolder:
+    """A seat on the panel with its person resolved (name, title, zone), as cards show it."""
+
     person: Person
     focus_area: str
     focus_detail: str
@@ -35,7 +37,7 @@ class PanelSummary:
     coordinator: Person
     hiring_manager: Person
     recruiter: Person
-    seats: tuple[Seat, ...]
+    seats: tuple[SeatHolder, ...]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from bot.models import Panel
 from bot.panels.access import owner_roles
 from bot.panels.candidate_message import candidate_message
 from bot.panels.composition import CompositionWarning, check_composition, outside_working_hours
-from bot.panels.notices import PanelBrief, PanelScheduled, PanelSummary, Seat
+from bot.panels.notices import PanelBrief, PanelScheduled, PanelSummary, SeatHolder
 from bot.panels.request import Slot
 from bot.people import Directory
 
@@ -55,7 +55,7 @@ async def summarise(panel: Panel, directory: Directory) -> PanelSummary:
         hiring_manager=people[panel.hiring_manager_id],
         recruiter=people[panel.recruiter_id],
         seats=tuple(
-            Seat(people[p.user_id], p.focus_area, p.focus_detail, p.perspective)
+            SeatHolder(people[p.user_id], p.focus_area, p.focus_detail, p.perspective)
             for p in panel.panelists
         ),
     )

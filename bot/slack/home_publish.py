@@ -28,7 +28,7 @@ async def publish_home(services: Services, user_id: str, pages: HomePages = FIRS
     agenda = await HomeService(services.db, services.clock, services.settings).agenda(
         user_id, reader.tz, pages
     )
-    view = home_view(agenda, reader, may_schedule=services.settings.is_coordinator(user_id))
+    view = home_view(agenda, reader, may_schedule=services.panels.may_schedule(user_id))
     await services.slack.client.views_publish(user_id=user_id, view=view)
     return agenda
 

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from bot.followup.rounds import EarlierCandidate
 from bot.models import PanelFormat
 from bot.panels import bounds
+from bot.panels.candidates import EarlierCandidate
 from bot.panels.notices import PanelSummary
 from bot.panels.request import (
     MAX_DURATION,

@@ -23,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
     demo = sub.add_parser("demo", help="the whole lifecycle against a built-in fake Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary line")
+    demo.add_argument(
+        "--platform",
+        choices=("slack", "teams"),
+        default="slack",
+        help="which platform's transcript to play (default: slack)",
+    )
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
@@ -98,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             # The demo is self-contained: it reads no settings, so a stray one can't break it.
             from bot.demo import run_demo
+
+            if args.platform == "teams":
+                from bot.demo_teams import run_teams_demo
+
+                configure_logging("text")
+                return asyncio.run(run_teams_demo(quiet=args.quiet))
 
             configure_logging("text")
             return asyncio.run(run_demo(quiet=args.quiet))

@@ -25,6 +25,7 @@ RECRUITER = "c0000000-0000-4000-8000-000000000003"
 PEER = "c0000000-0000-4000-8000-000000000004"
 CROSS = "c0000000-0000-4000-8000-000000000005"
 LEADER = "c0000000-0000-4000-8000-000000000006"
+PEER2 = "c0000000-0000-4000-8000-000000000007"
 OUTSIDER = "c0000000-0000-4000-8000-000000000009"
 
 CAST = (
@@ -34,6 +35,7 @@ CAST = (
     GraphUser(PEER, "Pat Peer", "Senior Data Engineer", "W. Europe Standard Time"),
     GraphUser(CROSS, "Carlos Cross", "Product Manager", "Pacific Standard Time"),
     GraphUser(LEADER, "Lee Leader", "VP Engineering", "America/New_York"),
+    GraphUser(PEER2, "Priya Peer", "Staff Data Engineer", "India Standard Time"),
     GraphUser(OUTSIDER, "Oliver Outsider", "Sales Director", "GMT Standard Time"),
 )
 

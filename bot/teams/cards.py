@@ -105,6 +105,13 @@ def text(
     return block
 
 
+def verbatim(value: str, limit: int = 4000) -> Element:
+    """Text shown exactly as written, markup characters included (a ``TextRun`` is never read
+    as markdown): for messages meant to be copied, like the note for the candidate."""
+    cleaned = truncate(_CONTROL.sub("", value or ""), limit)
+    return {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": cleaned}]}
+
+
 def heading(value: str) -> Element:
     return text(value, weight="Bolder", size="Medium", style="heading")
 
@@ -261,7 +268,16 @@ def card_problems(content: Any) -> list[str]:
             model.model_validate(element)
         except Exception as exc:
             problems.append(f"{where} ({kind}): {str(exc).splitlines()[0]}")
-        for key in ("body", "items", "actions", "columns", "facts", "choices", "inlineAction"):
+        for key in (
+            "body",
+            "items",
+            "actions",
+            "columns",
+            "facts",
+            "choices",
+            "inlines",
+            "inlineAction",
+        ):
             value = element.get(key)
             if isinstance(value, list):
                 for index, child in enumerate(value):

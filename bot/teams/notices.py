@@ -55,6 +55,7 @@ from bot.teams.cards import (
     open_url,
     plain,
     text,
+    verbatim,
 )
 
 Rendered = tuple[str, Card]  # (notification summary, card)
@@ -129,7 +130,7 @@ def _(notice: PanelScheduled, reader: Person) -> Rendered:
         *summary_body(s, reader),
         *_warnings(notice.warnings),
         text("**Ready to send to the candidate**", weight="Bolder"),
-        text(plain(notice.candidate_message, 4000), fontType="Monospace"),
+        verbatim(notice.candidate_message),
     ]
     return f"{s.reference} is scheduled", card(body, _resume(s))
 
@@ -148,7 +149,7 @@ def _(notice: PanelRescheduled, reader: Person) -> Rendered:
     if notice.warnings:
         body += _warnings(notice.warnings)
     if notice.candidate_message:
-        body += [text("**For the candidate**"), text(plain(notice.candidate_message, 4000))]
+        body += [text("**For the candidate**"), verbatim(notice.candidate_message)]
     return f"{s.reference} moved to {_when(s.slot, reader)}", card(body)
 
 
@@ -162,7 +163,7 @@ def _(notice: PanelCancelled, reader: Person) -> Rendered:
     if notice.reason:
         body.append(facts(("Reason", plain(notice.reason, 500))))
     if notice.candidate_message:
-        body += [text("**For the candidate**"), text(plain(notice.candidate_message, 4000))]
+        body += [text("**For the candidate**"), verbatim(notice.candidate_message)]
     return f"{s.reference} was cancelled", card(body)
 
 
@@ -421,10 +422,7 @@ def _(notice: CandidateUpdateAsk, reader: Person) -> Rendered:
         ),
     ]
     if notice.holding_message:
-        body += [
-            text("**A holding message for the candidate**"),
-            text(plain(notice.holding_message, 2000)),
-        ]
+        body += [text("**A holding message for the candidate**"), verbatim(notice.holding_message)]
     return f"Tell the candidate: {b.reference}", card(
         body,
         [open_dialog("I've updated the candidate", "candidate_updated", {"panel": b.panel_id})],
@@ -446,7 +444,7 @@ def _(notice: CandidateWaiting, reader: Person) -> Rendered:
     if notice.holding_message:
         body += [
             text("**A holding message for the candidate**"),
-            text(plain(notice.holding_message, 2000)),
+            verbatim(notice.holding_message),
         ]
     actions = []
     if reader.id == notice.recruiter_id:

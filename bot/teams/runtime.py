@@ -113,7 +113,11 @@ class TeamsRuntime:
         await self.http.aclose()
 
     def _build_sdk(self) -> None:
-        from microsoft_teams.apps import App
+        import warnings
+
+        with warnings.catch_warnings():  # the SDK announces its preview parts on import
+            warnings.simplefilter("ignore")
+            from microsoft_teams.apps import App
 
         sdk = App(
             client_id=self.app_id,

@@ -97,10 +97,24 @@ class FakeTeams:
     #: Each key id the fake publishes, with the channels it endorses.
     endorsements: tuple[str, ...] = ("msteams",)
     keys_delay: float = 0.0
+    #: How long the connector takes to answer a send or an update (seconds), for benchmarks.
+    send_latency: float = 0.0
+    #: The signing key, PEM (a benchmark shares it with the process that signs activities).
+    private_key_pem: bytes | None = None
 
     def __post_init__(self) -> None:
-        self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._private: rsa.RSAPrivateKey
+        if self.private_key_pem is not None:
+            from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+            loaded = load_pem_private_key(self.private_key_pem, password=None)
+            if not isinstance(loaded, rsa.RSAPrivateKey):
+                raise ValueError("the fake signs with RS256: give it an RSA key")
+            self._private = loaded
+        else:
+            self._private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "fake-key-1"
+        self._authority_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._faults: dict[str, list[Fault]] = {}
         self._ids = itertools.count(1)
         self._tokens: dict[str, str] = {}  # issued token -> scope
@@ -112,7 +126,7 @@ class FakeTeams:
         self.ca_file = ""
 
     # ----------------------------------------------------------------- lifecycle
-    async def start(self, directory: Path) -> FakeTeams:
+    async def start(self, directory: Path, port: int = 0) -> FakeTeams:
         import trustme
 
         ca = trustme.CA()
@@ -125,7 +139,9 @@ class FakeTeams:
         cert.configure_cert(context)
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_get("/botframework/v1/.well-known/openidconfiguration", self._metadata)
-        app.router.add_get("/botframework/v1/keys", self._keys)
+        # Where Microsoft publishes them too (the SDK derives this path from the metadata URL).
+        app.router.add_get("/botframework/v1/.well-known/keys", self._keys)
+        app.router.add_get("/_stats", self._stats)
         app.router.add_post("/login/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_post("/teams/v3/conversations", self._create_conversation)
         app.router.add_post("/teams/v3/conversations/{conv}/activities", self._send)
@@ -135,7 +151,7 @@ class FakeTeams:
         app.router.add_get("/graph/v1.0/users/{id}/mailboxSettings", self._mailbox)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
+        site = web.TCPSite(self._runner, "127.0.0.1", port, ssl_context=context)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.root = f"https://127.0.0.1:{port}/"
@@ -243,6 +259,18 @@ class FakeTeams:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
+    async def _stats(self, _request: web.Request) -> web.Response:
+        """What the connector received, for a benchmark in another process."""
+        sends = self.calls_to("activities.send")
+        return web.json_response(
+            {
+                "sends": len(sends),
+                "recipients": len({c.path.split("/")[4] for c in sends}),
+                "tokens": len(self.calls_to("token")),
+                "key_fetches": len(self.calls_to("openid.keys")),
+            }
+        )
+
     # ----------------------------------------------------------------- OpenID and keys
     async def _metadata(self, request: web.Request) -> web.Response:
         self.record("openid.metadata", request, None)
@@ -250,7 +278,7 @@ class FakeTeams:
             {
                 "issuer": ISSUER,
                 "authorization_endpoint": "https://invalid.botframework.com",
-                "jwks_uri": self.root + "botframework/v1/keys",
+                "jwks_uri": self.root + "botframework/v1/.well-known/keys",
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "token_endpoint_auth_methods_supported": ["private_key_jwt"],
             }
@@ -293,7 +321,24 @@ class FakeTeams:
         scope = str(form.get("scope") or "")
         if scope not in (BOT_SCOPE, GRAPH_SCOPE):
             return _aad_error(400, "invalid_scope", "AADSTS70011: The provided scope is invalid.")
-        token = f"fake-{uuid.uuid4().hex}"
+        # Entra's access tokens are JWTs (the SDK decodes them): audience the resource, the
+        # tenant's issuer, the app as ``appid``; signed with the authority's own key.
+        now = int(time.time())
+        token = jwt.encode(
+            {
+                "aud": scope.removesuffix("/.default"),
+                "iss": f"https://sts.windows.net/{self.tenant_id}/",
+                "appid": self.app_id,
+                "tid": self.tenant_id,
+                "iat": now,
+                "nbf": now,
+                "exp": now + 3599,
+                "uti": uuid.uuid4().hex,
+            },
+            self._authority_key,
+            algorithm="RS256",
+            headers={"kid": "authority-key"},
+        )
         self._tokens[token] = scope
         return web.json_response(
             {
@@ -338,7 +383,7 @@ class FakeTeams:
         for conv_id, conv in self.conversations.items():
             if conv["user"] == aad:
                 return conv_id
-        conv_id = f"a:1{uuid.uuid4().hex}"
+        conv_id = conversation_id_for(aad)
         self.conversations[conv_id] = {"user": aad, "tenant": self.tenant_id}
         return conv_id
 
@@ -365,10 +410,15 @@ class FakeTeams:
             return fault
         conv = request.match_info["conv"]
         if conv not in self.conversations:
-            return _bf_error(404, "ConversationNotFound", "Conversation not found.")
+            known = next((u for u in self.users if conversation_id_for(u) == conv), None)
+            if known is None:
+                return _bf_error(404, "ConversationNotFound", "Conversation not found.")
+            self.personal_conversation(known)
         refused = self._check_activity(body)
         if refused:
             return refused
+        if self.send_latency:
+            await asyncio.sleep(self.send_latency)
         activity_id = f"1{next(self._ids):012d}"
         self.activities[(conv, activity_id)] = body
         return web.json_response({"id": activity_id}, status=201)
@@ -445,6 +495,12 @@ class FakeTeams:
             if u.name.casefold().startswith(prefix.replace("''", "'").casefold())
         ]
         return web.json_response({"value": found[: int(request.query.get("$top", "100"))]})
+
+
+def conversation_id_for(aad: str) -> str:
+    """The fake's 1:1 conversation id for a person (Teams' look like ``a:1…``); the same every
+    time, so a benchmark in another process can name the chats the fake will accept."""
+    return f"a:1{aad.replace('-', '')}"
 
 
 def _aad_of(member_id: str) -> str:

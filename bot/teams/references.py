@@ -44,6 +44,9 @@ def personal_conversation(activity: dict[str, Any]) -> str | None:
 class References:
     def __init__(self, db: Database) -> None:
         self.db = db
+        #: What this process last stored per person: a message from someone whose reference
+        #: has not changed (the usual case) costs no write.
+        self._stored: dict[tuple[str, str], tuple[str, str, str, str | None, str]] = {}
 
     async def remember(
         self,
@@ -57,6 +60,15 @@ class References:
         now: datetime,
     ) -> int:
         """Store or refresh each member's reference; returns how many were stored."""
+        members = [
+            m
+            for m in members
+            if m.aad_object_id
+            and self._stored.get((tenant_id, m.aad_object_id))
+            != (m.user_id, service_url, bot_id, conversation_id, source)
+        ]
+        if not members:
+            return 0
         stored = 0
         async with self.db.session() as session:
             workspace = await workspace_for(session, Platform.TEAMS, tenant_id, now)
@@ -79,6 +91,9 @@ class References:
                 if conversation_id:
                     row.conversation_id = conversation_id
                 stored += 1
+        for member in members:
+            key = (tenant_id, member.aad_object_id)
+            self._stored[key] = (member.user_id, service_url, bot_id, conversation_id, source)
         return stored
 
     async def find(self, aad_object_id: str) -> TeamsConversation | None:

@@ -106,3 +106,22 @@ async def test_a_5xx_is_retried_later_and_a_403_is_not(teams):
     assert packets[PEER].status == "sent" and packets[LEADER].status == "sent"
     assert packets[CROSS].status == "failed" and "403" in (packets[CROSS].last_error or "")
     assert any("Could not reach" in str(c) for c in teams.fake.cards_to(COORDINATOR))
+
+
+async def test_a_refused_token_is_dropped_and_a_new_one_asked_for(teams):
+    for person in (COORDINATOR, HIRING_MANAGER, RECRUITER, PEER, CROSS, LEADER):
+        await teams.wire.install(person)
+    tokens_before = len(teams.fake.calls_to("token"))
+    # The connector stops accepting the cached token (revoked, rotated secret): 401 once.
+    teams.fake.fail_next("activities.send", Fault(401, code="Unauthorized"))
+    panel = await schedule(teams)
+    await teams.bot.run_nudges(teams.bot.clock.now() + timedelta(minutes=10))
+    await teams.bot.services.pipeline.drain()
+    scopes = [c.body["scope"] for c in teams.fake.calls_to("token")[tokens_before:]]
+    assert scopes.count("https://api.botframework.com/.default") == 1  # asked again, once
+    async with teams.bot.db.session() as session:
+        statuses = {
+            (n.kind, n.recipient_id): n.status
+            for n in await session.scalars(select(Nudge).where(Nudge.panel_id == panel.id))
+        }
+    assert all(status == "sent" for (kind, _r), status in statuses.items() if kind == "prep_packet")

@@ -16,10 +16,12 @@ from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
+from bot.panels.status import StatusQuery
 from bot.people import Directory
 from bot.platform import ChatPlatform
 from bot.prep.service import PrepService
@@ -49,6 +51,8 @@ class Services:
     prep: PrepService
     questions: QuestionPlanner
     pipeline: ChangePipeline
+    status: StatusQuery
+    reports: FollowupReports
     slack: SlackAdapter
     #: Teams, when ``TEAMS_APP_ID`` is set (``bot.teams``); Slack and Teams can serve at once.
     teams: TeamsRuntime | None = None
@@ -87,6 +91,9 @@ def build_services(
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
+    flows = PanelFlows(panels, directory, settings)
+    followup = FollowupService(db, clock, settings, pipeline)
+    questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
     return Services(
         settings=settings,
         clock=clock,
@@ -95,12 +102,14 @@ def build_services(
         directory=directory,
         platform=platform,
         panels=panels,
-        flows=PanelFlows(panels, directory, settings),
+        flows=flows,
         dispatcher=dispatcher,
-        followup=FollowupService(db, clock, settings, pipeline),
+        followup=followup,
         prep=PrepService(db, clock, settings, directory, pipeline, panels),
-        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
+        questions=questions,
         pipeline=pipeline,
+        status=StatusQuery(panels, flows, followup, questions, clock, settings),
+        reports=FollowupReports(followup, clock, settings),
         slack=slack,
         teams=teams,
     )

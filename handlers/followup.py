@@ -13,17 +13,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
-from bot.followup import visibility
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
-from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
+from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
-from bot.panels.vocabulary import focus_label
 from bot.services import Services
 from bot.slack import followup_messages, ids, modals
 from bot.slack.messages import Rendered
 from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
-from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
 
@@ -33,33 +30,17 @@ Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked)
 async def stalled_answer(services: Services, user_id: str) -> Rendered:
     """``/panel stalled``: candidates past an SLA on panels the caller may see."""
     reader = await services.directory.person(user_id)
-    now = services.clock.now()
-    settings = services.settings
-    found = [
-        (
-            p,
-            visibility.blockers_for(
-                p.blockers(now, settings, reader.tz), visibility.may_read_progress(p, user_id)
-            ),
-            _days_past(p, services, reader.tz),
-        )
-        for p in await services.followup.stalled(user_id, reader.tz)
-    ]
+    found = await services.reports.stalled(
+        user_id, reader.tz, limit=followup_messages.STALLED_SHOWN
+    )
     return followup_messages.stalled(found, reader)
-
-
-def _days_past(progress: PanelProgress, services: Services, tz: str) -> int:
-    """Business days (or days) the candidate has waited past the update deadline."""
-    due = progress.update_due_at(services.settings, tz)
-    return days_elapsed(due, services.clock.now(), tz, business=services.settings.business_time)
 
 
 async def history_answer(services: Services, user_id: str, panel_id: int) -> Rendered:
     """``/panel history``; raises ``PanelNotFound`` for panels the caller may not see."""
-    panel, events = await services.followup.history(user_id, panel_id)
+    found = await services.reports.history(user_id, panel_id)
     reader = await services.directory.person(user_id)
-    reading = await services.followup.reading(user_id, panel)
-    return followup_messages.history(panel, events, reader, assessments=reading.may_read_others)
+    return followup_messages.history(found, reader)
 
 
 def register(app: AsyncApp, services: Services) -> None:

@@ -13,9 +13,9 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
+from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import brief
-from bot.panels.vocabulary import focus_label
 from bot.prep.forms import DECLINE_REASON, REPLACEMENT, check_decline, check_replacement
 from bot.prep.service import NothingToReplace, NotYourPacket, ReplacementProblem
 from bot.services import Services

@@ -3,7 +3,7 @@
 The button and the submission both check that the person is an attending panelist of a live
 panel; everyone else is refused politely and nothing changes.
 
-The coverage section of ``/panel status`` lives in ``handlers.question_status``.
+The coverage section of ``/panel status`` is ``bot.panels.status``'s, rendered in ``bot.slack.answers``.
 """
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ from bot.config import Settings
 from bot.delivery import Delivery
 from bot.models import Nudge, Panel, Panelist
 from bot.panels.candidate_message import cancelled_message, moved_message
+from bot.panels.labels import PERSPECTIVE_LABELS, focus_label
 from bot.panels.notices import NudgeFailed, PanelCancelled, PanelRescheduled
 from bot.panels.request import Slot
 from bot.panels.rounds import packet_rounds
 from bot.panels.summary import brief, confirmation, hours_check, summarise
-from bot.panels.vocabulary import PERSPECTIVE_LABELS, focus_label
 from bot.people import Directory, Person
 from bot.platform import Notice
 from bot.prep.ics import build_invite, invite_filename

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.changes.actions import label as action_label
-from bot.followup import visibility
+from bot.followup.labels import (
+    OUTCOME_LABELS,
+    RATING_LABELS,
+    RECOMMENDATION_LABELS,
+)
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -21,18 +25,14 @@ from bot.followup.notices import (
     FeedbackEscalation,
     FeedbackLine,
 )
-from bot.followup.progress import Blocker, BlockerKind, PanelProgress, Stage
-from bot.followup.service import FeedbackReading
-from bot.followup.vocabulary import (
-    OUTCOME_LABELS,
-    RATING_LABELS,
-    RECOMMENDATION_LABELS,
-)
-from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
+from bot.followup.progress import Blocker, BlockerKind, Stage
+from bot.followup.reports import HistoryEntry, PanelHistory, StalledCandidates
+from bot.models import DecisionOutcome, Feedback, Panel
 from bot.panels import bounds
-from bot.panels.notices import PanelBrief
+from bot.panels.labels import focus_label
+from bot.panels.notices import PanelBrief, PanelSummary
 from bot.panels.request import MAX_LONG_TEXT
-from bot.panels.vocabulary import focus_label
+from bot.panels.status import AfterThePanel
 from bot.people import Person
 from bot.slack import ids
 from bot.slack.blocks import (
@@ -418,15 +418,20 @@ STAGE_LABELS = {
 }
 
 
-def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: Person) -> Rendered:
+#: Candidates ``/panel stalled`` lists; the rest are counted.
+STALLED_SHOWN = MAX_MESSAGE_BLOCKS - 2
+
+
+def stalled(found: StalledCandidates, reader: Person) -> Rendered:
     """``/panel stalled``: each stalled candidate, how late, and what blocks, by name."""
-    if not found:
+    if not found.total:
         text = "No candidate is waiting past an SLA on your panels."
         return text, [section(f":white_check_mark: {text}")]
-    blocks: list[Block] = [section(f"*{len(found)} candidate(s) waiting past an SLA*")]
-    for progress, blockers, days in found[: MAX_MESSAGE_BLOCKS - 2]:
+    blocks: list[Block] = [section(f"*{found.total} candidate(s) waiting past an SLA*")]
+    for c in found.shown[:STALLED_SHOWN]:
+        progress, days = c.progress, c.days_past
         late = f"{_days(days)} past the update deadline" if days else "update due now"
-        what = "; ".join(blocker_text(x) for x in blockers) or "nothing internal: tell them"
+        what = "; ".join(blocker_text(x) for x in c.blockers) or "nothing internal: tell them"
         blocks.append(
             section(
                 f"*{progress.reference}* · {safe(progress.candidate_name, 100)},"
@@ -434,44 +439,42 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
                 f" {local_time(progress.clock_started_at, reader.tz)} ({late})\n{what}"
             )
         )
-    if len(found) > MAX_MESSAGE_BLOCKS - 2:
-        blocks.append(context(f"…and {len(found) - (MAX_MESSAGE_BLOCKS - 2)} more."))
-    return f"{len(found)} stalled candidate(s)", blocks
+    if found.total > STALLED_SHOWN:
+        blocks.append(context(f"…and {found.total - STALLED_SHOWN} more."))
+    return f"{found.total} stalled candidate(s)", blocks
 
 
-def _event_detail(event: AuditEvent, assessments: bool) -> str:
-    """``assessments``: whether the reader may read reasons and notes (``visibility``)."""
-    d = event.detail or {}
+def _event_detail(event: HistoryEntry) -> str:
+    """What the entry adds to its line; reasons and notes the reader may not read were left
+    out of it by the core (``bot.followup.reports``)."""
+    d = event.detail
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":
         outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
-        shown = d.get("reason") and assessments
-        reason = f": {safe(str(d.get('reason', '')), 200)}" if shown else ""
+        reason = f": {safe(str(d['reason']), 200)}" if d.get("reason") else ""
         return f" — *{outcome}*{reason}"
-    if event.action == "candidate_updated" and d.get("note") and assessments:
+    if event.action == "candidate_updated" and d.get("note"):
         return f": {safe(str(d['note']), 200)}"
     if event.action == "cancelled" and d.get("reason"):
         return f": {safe(str(d['reason']), 200)}"
     return ""
 
 
-def history(
-    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool = False
-) -> Rendered:
-    """``/panel history``: who did what when, in the reader's zone, oldest first; reasons and
-    notes only when ``assessments`` (``bot.followup.visibility``)."""
+def history(found: PanelHistory, reader: Person) -> Rendered:
+    """``/panel history``: who did what when, in the reader's zone, oldest first."""
+    events = found.entries
     lines = [
         f"• {local_time(e.at, reader.tz)} · {mention(e.actor_id)}"
-        f" {action_label(e.action)}{_event_detail(e, assessments)}"
+        f" {action_label(e.action)}{_event_detail(e)}"
         for e in events
     ]
     shown = lines[-MAX_HISTORY_LINES:]
     more = len(lines) - len(shown)
     blocks: list[Block] = [
         section(
-            f"*History of {panel.reference}* · {safe(panel.candidate.name, 200)},"
-            f" {safe(panel.role.title, 200)}"
+            f"*History of {found.reference}* · {safe(found.candidate_name, 200)},"
+            f" {safe(found.role_title, 200)}"
         )
     ]
     # One section holds at most 3,000 characters: split the lines across sections.
@@ -485,23 +488,13 @@ def history(
         blocks.append(section("\n".join(chunk)))
     if more:
         blocks.append(context(f"{more} earlier event(s) not shown."))
-    return f"History of {panel.reference}: {len(events)} event(s)", blocks[:MAX_MESSAGE_BLOCKS]
+    return f"History of {found.reference}: {len(events)} event(s)", blocks[:MAX_MESSAGE_BLOCKS]
 
 
-def followup_status(
-    panel: Panel,
-    progress: PanelProgress,
-    reading: FeedbackReading,
-    blockers: Sequence[Blocker],
-    reader: Person,
-    *,
-    may_excuse: bool,
-    now_stage: Stage,
-) -> list[Block]:
+def followup_status(summary: PanelSummary, after: AfterThePanel, reader: Person) -> list[Block]:
     """The after-the-panel part of ``/panel status``: stage, blockers, feedback the reader
     may see, and an Excuse button next to each missing name for owners."""
-    if now_stage in (Stage.UPCOMING, Stage.CANCELLED):
-        return []
+    progress, reading, now_stage = after.progress, after.reading, after.stage
     blocks: list[Block] = [
         divider(),
         section(
@@ -509,12 +502,14 @@ def followup_status(
             f" {reading.submitted}/{reading.expected} in"
         ),
     ]
-    for b in visibility.blockers_for(blockers, reading.may_read_others):
-        if b.kind is BlockerKind.FEEDBACK and may_excuse:
+    for b in after.blockers:
+        if b.kind is BlockerKind.FEEDBACK and after.may_excuse:
             blocks.append(
                 section(
                     f"• {blocker_text(b)}",
-                    accessory=button("Excuse", ids.FEEDBACK_EXCUSE, f"{panel.id}:{b.owner_id}"),
+                    accessory=button(
+                        "Excuse", ids.FEEDBACK_EXCUSE, f"{summary.panel_id}:{b.owner_id}"
+                    ),
                 )
             )
         else:
@@ -528,7 +523,7 @@ def followup_status(
                 + (f"\n>{safe(d.reason, 500)}" if d.reason and reading.may_read_others else "")
             )
         )
-    focus = {p.user_id: focus_label(p.focus_area, p.focus_detail) for p in panel.panelists}
+    focus = {s.person.id: focus_label(s.focus_area, s.focus_detail) for s in summary.seats}
     room = MAX_MESSAGE_BLOCKS - 12 - len(blocks)
     for f in reading.visible[: max(room, 0)]:
         blocks.append(feedback_line_blocks(f, focus.get(f.author_id, "")))

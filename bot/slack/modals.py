@@ -14,6 +14,7 @@ from zoneinfo import available_timezones
 from bot.models import PanelFormat
 from bot.panels import bounds
 from bot.panels.candidates import EarlierCandidate
+from bot.panels.labels import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS
 from bot.panels.notices import PanelSummary
 from bot.panels.request import (
     MAX_DURATION,
@@ -24,7 +25,6 @@ from bot.panels.request import (
     PanelBasics,
     assignment_fields,
 )
-from bot.panels.vocabulary import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS
 from bot.people import zone_or_utc
 from bot.slack import ids
 from bot.slack.blocks import (

@@ -7,8 +7,8 @@ batch of thousands needs no directory lookups.
 
 from __future__ import annotations
 
+from bot.panels.labels import FORMAT_LABELS, focus_label
 from bot.panels.notices import NudgeFailed, PanelBrief
-from bot.panels.vocabulary import FORMAT_LABELS, focus_label
 from bot.people import Person
 from bot.platform import Digest
 from bot.prep.notices import PrepEscalation, PrepReminder

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from bot.panels import bounds
+from bot.panels.labels import FORMAT_LABELS
 from bot.panels.notices import PanelBrief
-from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
 from bot.prep.forms import DECLINE_REASON, REPLACEMENT
 from bot.prep.notices import (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
+from bot.followup.labels import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -18,8 +19,8 @@ from bot.followup.notices import (
     FeedbackEscalation,
 )
 from bot.followup.progress import Blocker, BlockerKind
-from bot.followup.vocabulary import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.panels.composition import CompositionWarning
+from bot.panels.labels import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.panels.notices import (
     NudgeFailed,
     PanelBrief,
@@ -28,7 +29,6 @@ from bot.panels.notices import (
     PanelScheduled,
     PanelSummary,
 )
-from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
 from bot.platform import Digest
 from bot.prep.notices import (

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot.changes.actions import label as action_label
-from bot.followup.vocabulary import OUTCOME_LABELS, RECOMMENDATION_LABELS
-from bot.models import AuditEvent, Panel
-from bot.panels.composition import CompositionWarning
+from bot.followup.labels import OUTCOME_LABELS, RECOMMENDATION_LABELS
+from bot.followup.reports import HistoryEntry, PanelHistory, StalledCandidates
 from bot.panels.notices import PanelSummary
 from bot.panels.service import PanelListing
+from bot.panels.status import AfterThePanel, PanelStatus
 from bot.people import Person
-from bot.prep.notices import PacketState, PanelReadiness
+from bot.prep.notices import PacketState
 from bot.teams.cards import (
     Card,
     Element,
@@ -38,6 +36,7 @@ USAGE = [
     ("help", "this message"),
 ]
 MAX_HISTORY_LINES = 60
+MAX_STALLED = 20
 
 
 def usage(problem: str | None = None) -> Card:
@@ -68,31 +67,26 @@ def listing(found: PanelListing, reader: Person) -> Card:
     return card(body)
 
 
-def feedback_section(reading) -> list[Element]:
-    """The feedback this reader may read (``bot.followup.visibility``): none before their own."""
-    if reading is None or not reading.expected:
+def feedback_section(after: AfterThePanel | None) -> list[Element]:
+    """Where the feedback stands, and what this reader may read of it
+    (``bot.followup.visibility``): none of the others' before their own is in."""
+    if after is None:
         return []
+    reading = after.reading
     body: list[Element] = [text(f"**Feedback**: {reading.submitted} of {reading.expected} in")]
     if not reading.may_read_others:
         body.append(note("Yours first: the others' feedback shows once yours is in."))
-        return body
-    for f in reading.visible:
-        body.append(
-            text(
-                f"- {mention(f.author_id)}: {RECOMMENDATION_LABELS.get(f.recommendation, f.recommendation)},"
-                f" {f.rating}/4. {plain(f.evidence, 600)}"
+    else:
+        for f in reading.visible:
+            label = RECOMMENDATION_LABELS.get(f.recommendation, f.recommendation)
+            body.append(
+                text(f"- {mention(f.author_id)}: {label}, {f.rating}/4. {plain(f.evidence, 600)}")
             )
-        )
+    body += bullets([blocker_text(b) for b in after.blockers], "What the candidate waits for")
     return body
 
 
-def status(
-    summary: PanelSummary,
-    warnings: Sequence[CompositionWarning],
-    readiness: PanelReadiness,
-    reader: Person,
-    reading=None,
-) -> Card:
+def status(report: PanelStatus, reader: Person) -> Card:
     states = {
         PacketState.OPEN: "not yet confirmed",
         PacketState.CONFIRMED: "✅ reviewed the materials",
@@ -101,13 +95,32 @@ def status(
     seats = [
         f"{mention(s.user_id)}: {states.get(s.state, s.state)}"
         f"{' · ' + str(s.planned_questions) + ' question(s) planned' if s.planned_questions else ''}"
-        for s in readiness.seats
+        for s in report.readiness.seats
     ]
+    summary = report.summary
     body = [heading(f"Status of {summary.reference}"), *summary_body(summary, reader)]
     body += bullets(seats, "Readiness")
-    body += bullets([plain(w.text, 500) for w in warnings], "⚠️ Composition check")
-    body += feedback_section(reading)
+    body += bullets([plain(w.text, 500) for w in report.warnings], "⚠️ Composition check")
+    body += feedback_section(report.after)
+    body += coverage_section(report)
     return card(body)
+
+
+def coverage_section(report: PanelStatus) -> list[Element]:
+    """For the panel's owners: planned questions by focus area, and the repeats left."""
+    coverage = report.coverage
+    if coverage is None:
+        return []
+    lines = []
+    for area in coverage.areas:
+        waiting = ", ".join(mention(u) for u in area.not_planned)
+        line = f"{plain(area.focus, 100)}: {area.planned} question(s) planned"
+        if area.overlaps:
+            line += f", {area.overlaps} repeat(s)"
+        if waiting:
+            line += f"; no plan yet from {waiting}"
+        lines.append(line)
+    return bullets(lines, "Planned questions")
 
 
 def change_prompt(summary: PanelSummary, what: str) -> Card:
@@ -131,34 +144,31 @@ def schedule_prompt(candidate: str) -> Card:
     )
 
 
-def _detail(event: AuditEvent, assessments: bool) -> str:
-    d = event.detail or {}
-    if event.action == "excused" and d.get("panelist"):
+def _detail(entry: HistoryEntry) -> str:
+    """What an entry adds (only what the reader may read is left in ``detail``)."""
+    d = entry.detail
+    if entry.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
-    if event.action == "decided":
+    if entry.action == "decided":
         outcome = OUTCOME_LABELS.get(str(d.get("outcome")), str(d.get("outcome")))
-        reason = (
-            f": {plain(str(d.get('reason', '')), 200)}" if d.get("reason") and assessments else ""
-        )
+        reason = f": {plain(str(d['reason']), 200)}" if d.get("reason") else ""
         return f": **{outcome}**{reason}"
-    if event.action == "candidate_updated" and d.get("note") and assessments:
+    if entry.action == "candidate_updated" and d.get("note"):
         return f": {plain(str(d['note']), 200)}"
-    if event.action == "cancelled" and d.get("reason"):
+    if entry.action == "cancelled" and d.get("reason"):
         return f": {plain(str(d['reason']), 200)}"
     return ""
 
 
-def history(
-    panel: Panel, events: Sequence[AuditEvent], reader: Person, *, assessments: bool
-) -> Card:
+def history(found: PanelHistory, reader: Person) -> Card:
     lines = [
-        f"{local_time(e.at, reader.tz)} · {mention(e.actor_id)} {action_label(e.action)}{_detail(e, assessments)}"
-        for e in events
+        f"{local_time(e.at, reader.tz)} · {mention(e.actor_id)} {action_label(e.action)}{_detail(e)}"
+        for e in found.entries
     ]
     shown = lines[-MAX_HISTORY_LINES:]
     body = [
-        heading(f"History of {panel.reference}"),
-        text(f"{plain(panel.candidate.name, 200)}, {plain(panel.role.title, 200)}"),
+        heading(f"History of {found.reference}"),
+        text(f"{plain(found.candidate_name, 200)}, {plain(found.role_title, 200)}"),
         *bullets(shown),
     ]
     if len(lines) > len(shown):
@@ -166,21 +176,25 @@ def history(
     return card(body)
 
 
-def stalled(found, reader: Person) -> Card:
+def stalled(found: StalledCandidates, reader: Person) -> Card:
     body: list[Element] = [heading("Stalled candidates")]
-    if not found:
+    if not found.shown:
         body.append(text("Nobody is waiting past an SLA on your panels. 🎉"))
-    for progress, blockers, days in found:
+    for item in found.shown:
+        progress = item.progress
         body.append(
             {
                 "type": "Container",
                 "separator": True,
                 "items": [
                     text(
-                        f"**{progress.reference}** {plain(progress.candidate_name, 200)}: {days} business day(s) past the update SLA"
+                        f"**{progress.reference}** {plain(progress.candidate_name, 200)}:"
+                        f" {item.days_past} business day(s) past the update SLA"
                     ),
-                    *bullets([blocker_text(b) for b in blockers]),
+                    *bullets([blocker_text(b) for b in item.blockers]),
                 ],
             }
         )
+    if found.total > len(found.shown):
+        body.append(note(f"…and {found.total - len(found.shown)} more."))
     return card(body)

@@ -18,8 +18,9 @@ from typing import Any
 
 from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
-from bot.followup.vocabulary import OUTCOME_LABELS, RATING_LABELS, RECOMMENDATION_LABELS
+from bot.followup.labels import OUTCOME_LABELS, RATING_LABELS, RECOMMENDATION_LABELS
 from bot.panels import bounds
+from bot.panels.labels import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.panels.request import (
     PanelBasics,
     assignment_fields,
@@ -28,7 +29,6 @@ from bot.panels.request import (
     check_slot,
 )
 from bot.panels.service import PanelClosed, SlotUnchanged
-from bot.panels.vocabulary import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import unusable, zone_or_utc
 from bot.prep.service import ReplacementProblem
 from bot.questions import plan as plan_text

@@ -14,18 +14,15 @@ import logging
 import re
 from typing import Any
 
-from bot.followup import visibility
 from bot.followup.service import FeedbackLocked
 from bot.panels import grammar
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
 from bot.prep.service import NotYourPacket
-from bot.prep.service import readiness as prep_readiness
 from bot.teams import notices
 from bot.teams.cards import Card, card, fill_mentions, heading, mentioned, message, plain, text
 from bot.teams.references import Member, personal_conversation, tenant_of
 from handlers.teams import answers, dialogs
-from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
 
@@ -178,39 +175,16 @@ class TeamsHandlers:
         if parsed.name == "list":
             return answers.listing(await services.panels.listing(user_id), reader), "Your panels"
         if parsed.name == "stalled":
-            now = services.clock.now()
-            found = [
-                (
-                    p,
-                    visibility.blockers_for(
-                        p.blockers(now, services.settings, reader.tz),
-                        visibility.may_read_progress(p, user_id),
-                    ),
-                    days_elapsed(
-                        p.update_due_at(services.settings, reader.tz),
-                        now,
-                        reader.tz,
-                        business=services.settings.business_time,
-                    ),
-                )
-                for p in await services.followup.stalled(user_id, reader.tz)
-            ]
+            found = await services.reports.stalled(user_id, reader.tz, limit=answers.MAX_STALLED)
             return answers.stalled(found, reader), "Stalled candidates"
         assert parsed.panel_id is not None
         try:
             if parsed.name == "status":
-                panel = await services.panels.visible(user_id, parsed.panel_id)
-                summary, warnings = await services.flows.review(panel)
-                reading = await services.followup.reading(user_id, panel)
-                content = answers.status(summary, warnings, prep_readiness(panel), reader, reading)
-                return content, f"Status of {panel.reference}"
+                report = await services.status.status(user_id, parsed.panel_id, reader.tz)
+                return answers.status(report, reader), f"Status of {report.summary.reference}"
             if parsed.name == "history":
-                panel, events = await services.followup.history(user_id, parsed.panel_id)
-                reading = await services.followup.reading(user_id, panel)
-                return (
-                    answers.history(panel, events, reader, assessments=reading.may_read_others),
-                    f"History of {panel.reference}",
-                )
+                history = await services.reports.history(user_id, parsed.panel_id)
+                return answers.history(history, reader), f"History of {history.reference}"
             panel = await services.panels.manageable(user_id, parsed.panel_id)
             if panel.is_cancelled:
                 raise PanelClosed(f"{panel.reference} is already cancelled.")

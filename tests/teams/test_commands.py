@@ -101,11 +101,14 @@ async def test_packets_go_out_as_cards_and_commands_answer_in_the_personal_chat(
     await teams.wire.say(COORDINATOR, f"panel status {panel.reference}")
     status = last_card(teams, COORDINATOR)
     assert f"Status of {panel.reference}" in status and "not yet confirmed" in status
+    assert "Planned questions" in status and "no plan yet from Pat Peer" in status  # an owner
     await teams.wire.say(COORDINATOR, f"history {panel.reference}")
     assert f"History of {panel.reference}" in last_card(teams, COORDINATOR)
     await teams.wire.say(COORDINATOR, "stalled")
     assert "Stalled candidates" in last_card(teams, COORDINATOR)
     # Anyone else is told the panel can't be found, exactly like a panel that doesn't exist.
+    await teams.wire.say(PEER, f"status {panel.reference}")
+    assert "Planned questions" not in last_card(teams, PEER)  # a panelist: not the coverage
     await teams.wire.say(OUTSIDER, f"status {panel.reference}")
     assert "can't find that panel" in last_card(teams, OUTSIDER)
     await teams.wire.say(OUTSIDER, "status P-999")

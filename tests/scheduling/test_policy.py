@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.config import Settings, WorkingHours
 from scheduling.nudges import NudgeKind, PanelistSnapshot, PanelSnapshot, PlannedNudge
 from scheduling.policy import diff, event_nudges, plan
+from tests.support.policy import at, settings
 
 NY = "America/New_York"
 BERLIN = "Europe/Berlin"
@@ -21,24 +21,6 @@ LONDON = "Europe/London"
 
 REMIND = NudgeKind.PREP_REMINDER
 ESCALATE = NudgeKind.PREP_ESCALATION
-
-
-def at(text: str) -> datetime:
-    """An ISO 8601 instant with its offset."""
-    moment = datetime.fromisoformat(text)
-    assert moment.tzinfo is not None
-    return moment
-
-
-def settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "prep_reminder_lead": timedelta(hours=24),
-        "prep_escalation_lead": timedelta(hours=2),
-        "business_time": True,
-        "working_hours": WorkingHours.parse("09:00-17:00"),
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]  # no .env in tests
 
 
 def panelist(user_id: str, *, confirmed: bool = False, declined: bool = False) -> PanelistSnapshot:

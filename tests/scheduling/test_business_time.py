@@ -13,6 +13,7 @@ import pytest
 
 from bot.config import WorkingHours
 from scheduling.business_time import DAY, add_duration, days_elapsed, within_working_hours
+from tests.support.policy import at
 
 NY = "America/New_York"
 BERLIN = "Europe/Berlin"
@@ -20,13 +21,6 @@ CAIRO = "Africa/Cairo"  # changes clocks on weekdays (Friday / Thursday) in 2026
 LA = "America/Los_Angeles"
 KOLKATA = "Asia/Kolkata"
 NINE_TO_FIVE = WorkingHours.parse("09:00-17:00")
-
-
-def at(text: str) -> datetime:
-    """An ISO 8601 instant with its offset."""
-    moment = datetime.fromisoformat(text)
-    assert moment.tzinfo is not None
-    return moment
 
 
 def days(n: int) -> timedelta:

@@ -9,7 +9,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.devtools.fake_slack import Fault
 from bot.devtools.people import (
@@ -24,15 +24,11 @@ from bot.devtools.people import (
 )
 from bot.models import Decision, Panel, Panelist
 from bot.slack import ids
-from tests.factories import BALANCED, basics, scheduled
-from tests.followup.kit import END, START, dms, ended_panel, give_feedback, open_modal
-from tests.prep.test_readiness import action_ids, click_packet, packet_of, seats, text_of
-
-
-async def count(bot, model) -> int:
-    async with bot.db.session() as session:
-        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-
+from tests.factories import BALANCED, scheduled, seat_values, step_one
+from tests.followup.kit import END, START, ended_panel, give_feedback, open_modal
+from tests.prep.kit import click_packet, packet_of, seats
+from tests.support.messages import action_ids, dms, text_of
+from tests.support.store import count
 
 # --- stages -------------------------------------------------------------------------------
 
@@ -102,12 +98,8 @@ async def test_no_replacing_and_no_moving_once_the_panel_has_started(bot):
 
 
 async def test_the_scheduling_form_posted_three_times_at_once_makes_one_panel(bot):
-    view = await bot.open_scheduler(COORDINATOR, "new Ada Lovelace")
-    step1 = await bot.wire.submit(COORDINATOR, view, {"panelists": list(BALANCED), **basics(bot)})
-    focus = step1.json()["view"]
-    values = {}
-    for user_id, (area, perspective) in BALANCED.items():
-        values |= {f"focus:{user_id}": area, f"perspective:{user_id}": perspective}
+    focus = (await step_one(bot, command="new Ada Lovelace"))["view"]
+    values = seat_values(BALANCED)
     answers = await asyncio.gather(*(bot.wire.submit(COORDINATOR, focus, values) for _ in range(3)))
     assert [a.json() for a in answers] == [{"response_action": "clear"}] * 3
     await bot.settled()

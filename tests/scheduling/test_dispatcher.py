@@ -7,7 +7,6 @@ every message. The simulated clock decides what is due; leases run on the wall c
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections import Counter
@@ -22,6 +21,7 @@ from bot.devtools.people import COORDINATOR, CROSS, HIRING_MANAGER, LEADER, PEER
 from bot.models import Panelist
 from tests.conftest import NOW
 from tests.factories import scheduled
+from tests.support.messages import dms
 
 #: When the reminders of a panel scheduled by ``scheduled()`` (Fri 27 Nov, 15:00 UTC) fall due.
 PEER_AND_LEADER_DUE = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # 16:00 Berlin, 10:00 New York
@@ -48,19 +48,6 @@ async def harness(database):
         yield start
         for bot in started:
             assert bot.fake.violations == [], bot.fake.violations
-
-
-def dms(bot: Harness, user_id: str, containing: str = "") -> list[dict]:
-    return [m for m in bot.fake.dms_to(user_id) if containing in m["text"]]
-
-
-async def settled(bot: Harness) -> None:
-    """Wait for the delivery a listener started after its ack to record what it sent."""
-    for _ in range(100):
-        if not await bot.nudges(status="claimed"):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("nudges still claimed after 5 s")
 
 
 async def by_key(bot: Harness) -> dict[str, str]:
@@ -129,7 +116,7 @@ async def test_reschedule_replans_and_notifies_each_person_once(bot):
     fields = {**bot.local_fields(new_start, "Europe/London"), "duration": "90"}
     await bot.wire.submit(RECRUITER, view, fields)
     await bot.fake.wait_for("chat.postMessage", 5, where=lambda m: "moved P-1" in m["text"])
-    await settled(bot)
+    await bot.unclaimed()
 
     after = await by_key(bot)
     assert {after[k] for k in before} == {"cancelled"}  # every old reminder is gone
@@ -169,7 +156,7 @@ async def test_cancel_drops_pending_nudges_and_tells_the_panel_once(bot):
     view = (await bot.fake.wait_for("views.open", 2))[-1]["view"]
     await bot.wire.submit(HIRING_MANAGER, view, {"reason": "The candidate withdrew"})
     await bot.fake.wait_for("chat.postMessage", 5, where=lambda m: "cancelled P-1" in m["text"])
-    await settled(bot)
+    await bot.unclaimed()
 
     statuses = Counter((n.kind, n.status) for n in await bot.nudges())
     assert statuses[("prep_reminder", "cancelled")] == 3

@@ -20,16 +20,22 @@ from bot.models import Platform, Workspace
 async def workspace_for(
     session: AsyncSession, platform: str, external_id: str, now: datetime
 ) -> Workspace:
-    """The workspace of ``platform`` named ``external_id``, made on first sight."""
-    found = await session.scalar(
-        select(Workspace).where(
-            Workspace.platform == platform, Workspace.external_id == external_id
-        )
-    )
+    """The workspace of ``platform`` named ``external_id``, made on first sight (safely when
+    two requests see it first at once: the insert does nothing if the other won)."""
+    where = (Workspace.platform == platform, Workspace.external_id == external_id)
+    found = await session.scalar(select(Workspace).where(*where))
     if found is None:
-        found = Workspace(platform=platform, external_id=external_id, name="", created_at=now)
-        session.add(found)
-        await session.flush()
+        if (await session.connection()).dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        values = {"platform": platform, "external_id": external_id, "name": "", "created_at": now}
+        await session.execute(
+            insert(Workspace)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        )
+        found = (await session.scalars(select(Workspace).where(*where))).one()
     return found
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.db import Database
 from bot.models import Platform, TeamsConversation
@@ -39,6 +39,17 @@ def personal_conversation(activity: dict[str, Any]) -> str | None:
     if conversation.get("conversationType") == "personal":
         return str(conversation.get("id") or "") or None
     return None
+
+
+def _insert(dialect: str) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT``."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 class References:
@@ -69,28 +80,44 @@ class References:
         ]
         if not members:
             return 0
-        stored = 0
         async with self.db.session() as session:
             workspace = await workspace_for(session, Platform.TEAMS, tenant_id, now)
-            for member in members:
-                if not member.aad_object_id:
-                    continue
-                row = await session.get(TeamsConversation, (tenant_id, member.aad_object_id))
-                if row is None:
-                    row = TeamsConversation(
-                        tenant_id=tenant_id,
-                        aad_object_id=member.aad_object_id,
-                        workspace_id=workspace.id,
-                    )
-                    session.add(row)
-                row.user_id = member.user_id
-                row.service_url = service_url
-                row.bot_id = bot_id
-                row.source = source
-                row.updated_at = now
-                if conversation_id:
-                    row.conversation_id = conversation_id
-                stored += 1
+            insert = _insert(self.db.dialect)
+            statement = insert(TeamsConversation).values(
+                [
+                    {
+                        "tenant_id": tenant_id,
+                        "aad_object_id": m.aad_object_id,
+                        "workspace_id": workspace.id,
+                        "user_id": m.user_id,
+                        "service_url": service_url,
+                        "bot_id": bot_id,
+                        "conversation_id": conversation_id,
+                        "source": source,
+                        "updated_at": now,
+                    }
+                    for m in members
+                ]
+            )
+            # One statement, safe when two activities about the same person race (two
+            # replicas, a team install and a message at once): the last one wins, and a known
+            # 1:1 chat is never forgotten by a reference that doesn't name one.
+            await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["tenant_id", "aad_object_id"],
+                    set_={
+                        "user_id": statement.excluded.user_id,
+                        "service_url": statement.excluded.service_url,
+                        "bot_id": statement.excluded.bot_id,
+                        "source": statement.excluded.source,
+                        "updated_at": statement.excluded.updated_at,
+                        "conversation_id": func.coalesce(
+                            statement.excluded.conversation_id, TeamsConversation.conversation_id
+                        ),
+                    },
+                )
+            )
+        stored = len(members)
         for member in members:
             key = (tenant_id, member.aad_object_id)
             self._stored[key] = (member.user_id, service_url, bot_id, conversation_id, source)

@@ -39,18 +39,24 @@ async def workspace_for(
     return found
 
 
-async def installed_slack_workspace(db: Database, now: datetime) -> int:
-    """The Slack workspace's id (this deployment serves one Slack workspace)."""
+async def installed_slack_workspace(db: Database, now: datetime, team_id: str = "") -> int:
+    """The Slack workspace's id. The first time its team id is seen, the workspace the
+    migration made for the rows before workspaces existed takes it (they were that team's)."""
     async with db.session() as session:
-        found = await session.scalar(
-            select(Workspace.id)
-            .where(Workspace.platform == Platform.SLACK)
-            .order_by(Workspace.id)
-            .limit(1)
+        slack = list(
+            await session.scalars(
+                select(Workspace).where(Workspace.platform == Platform.SLACK).order_by(Workspace.id)
+            )
         )
-        if found is not None:
-            return int(found)
-        return (await workspace_for(session, Platform.SLACK, "", now)).id
+        named = next((w for w in slack if team_id and w.external_id == team_id), None)
+        if named is not None:
+            return named.id
+        unnamed = next((w for w in slack if not w.external_id), None)
+        if unnamed is not None:
+            if team_id:
+                unnamed.external_id = team_id
+            return unnamed.id
+        return (await workspace_for(session, Platform.SLACK, team_id, now)).id
 
 
 async def teams_workspace(db: Database, tenant_id: str, now: datetime) -> int:

@@ -83,7 +83,10 @@ def register(app: AsyncApp, services: Services) -> None:
         same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
         try:
-            workspace_id = await installed_slack_workspace(services.db, services.clock.now())
+            team_id = str((body.get("team") or {}).get("id") or "")
+            workspace_id = await installed_slack_workspace(
+                services.db, services.clock.now(), team_id
+            )
             panel = await services.panels.schedule(
                 user_id,
                 basics,

@@ -83,6 +83,9 @@ async def test_new_panels_belong_to_their_platforms_workspace(teams):
     async with teams.bot.db.session() as session:
         panels = {p.id: p for p in await session.scalars(select(Panel))}
         spaces = {w.id: w for w in await session.scalars(select(Workspace))}
-    assert spaces[panels[slack_panel.id].workspace_id].platform == "slack"
+    slack_space = spaces[panels[slack_panel.id].workspace_id]
+    # The installed workspace (the migration's row) took the team id on first sight.
+    assert (slack_space.id, slack_space.platform) == (1, "slack")
+    assert slack_space.external_id == teams.bot.fake.team_id
     teams_space = spaces[panels[2].workspace_id]
     assert (teams_space.platform, teams_space.external_id) == ("teams", teams.fake.tenant_id)

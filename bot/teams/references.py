@@ -53,8 +53,9 @@ def _insert(dialect: str) -> Any:
 
 
 class References:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, tenant_id: str | None = None) -> None:
         self.db = db
+        self.tenant_id = tenant_id
         #: What this process last stored per person: a message from someone whose reference
         #: has not changed (the usual case) costs no write.
         self._stored: dict[tuple[str, str], tuple[str, str, str, str | None, str]] = {}
@@ -124,7 +125,11 @@ class References:
         return stored
 
     async def find(self, aad_object_id: str) -> TeamsConversation | None:
+        """The person's reference: by primary key in the bot's tenant (a single-tenant bot),
+        else the latest seen in any tenant."""
         async with self.db.session() as session:
+            if self.tenant_id:
+                return await session.get(TeamsConversation, (self.tenant_id, aad_object_id))
             return await session.scalar(
                 select(TeamsConversation)
                 .where(TeamsConversation.aad_object_id == aad_object_id)

@@ -220,7 +220,7 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
         settings.graph_api_url,
         bot_ids=frozenset({settings.teams_app_id, f"28:{settings.teams_app_id}"}),
     )
-    references = References(db)
+    references = References(db, settings.teams_tenant_id)
     files = SharedFiles(db, clock, settings.public_url)
     platform = TeamsPlatform(connector, references, directory, files)
     return TeamsRuntime(

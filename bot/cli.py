@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="the whole lifecycle against a built-in fake Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary line")
     demo.add_argument(
+        "--ats",
+        choices=("ashby", "greenhouse"),
+        help="a panel arriving from the ATS (a built-in fake) instead of the chat story",
+    )
+    demo.add_argument(
         "--platform",
         choices=("slack", "teams"),
         default="slack",
@@ -51,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--out", type=Path, default=Path("hirebot-teams.zip"), metavar="FILE")
     package.add_argument("--app-id", help="the Teams app's own id (default: TEAMS_APP_ID)")
     package.add_argument("--version", dest="app_version", help="the app's version (x.y.z)")
+    ats = sub.add_parser("ats", help="the applicant tracking system (HIREBOT_ATS)")
+    ats_sub = ats.add_subparsers(dest="ats_command", required=True, metavar="ACTION")
+    ats_sub.add_parser(
+        "sync",
+        help="pick up new, moved and cancelled interviews now (and do the ATS work due), then exit",
+    )
     questions = sub.add_parser("questions", help="the question-overlap check")
     questions_sub = questions.add_subparsers(
         dest="questions_command", required=True, metavar="ACTION"
@@ -103,15 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             # The demo is self-contained: it reads no settings, so a stray one can't break it.
+            configure_logging("text")
+            if args.ats:
+                from bot.demo.ats import run_ats_demo
+
+                return asyncio.run(run_ats_demo(args.ats, quiet=args.quiet))
             from bot.demo import run_demo
 
             if args.platform == "teams":
                 from bot.demo_teams import run_teams_demo
 
-                configure_logging("text")
                 return asyncio.run(run_teams_demo(quiet=args.quiet))
-
-            configure_logging("text")
             return asyncio.run(run_demo(quiet=args.quiet))
         settings = load_settings()
         configure_logging(settings.log_format)
@@ -125,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
             return _questions_score(settings, args)
         if args.command == "teams":
             return _teams_package(settings, args)
+        if args.command == "ats":
+            return _ats_sync(settings)
     except SettingsError as exc:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
@@ -211,7 +226,52 @@ def _require_teams(settings: Settings, purpose: str) -> None:
     require(settings, "TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", purpose=purpose)
 
 
+def _ats_sync(settings: Settings) -> int:
+    if not settings.ats:
+        raise SettingsError(
+            "missing setting HIREBOT_ATS (ashby or greenhouse; required for ats sync)"
+        )
+    problem = settings.ats_problem()
+    if problem:
+        raise SettingsError(problem)
+    require(settings, "SLACK_BOT_TOKEN", purpose="ats sync")
+
+    async def run() -> int:
+        from bot.clock import SystemClock
+        from bot.db import Database
+        from bot.services import build_services
+
+        db = Database(settings.database_url)
+        try:
+            services = build_services(settings, SystemClock(settings.clock_offset), db)
+            assert services.ats is not None
+            try:
+                report = await services.ats.sync()
+                await services.pipeline.drain()
+                await services.ats.drain()
+            finally:
+                await services.ats.connector.close()
+        finally:
+            await db.dispose()
+        print(report)
+        return 1 if report.problems else 0
+
+    try:
+        return asyncio.run(run())
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(exc).splitlines()[0]
+        print(
+            f"hirebot: cannot use the database at DATABASE_URL ({reason});"
+            " `hirebot db upgrade` creates it",
+            file=sys.stderr,
+        )
+        return 1
+
+
 def _serve(settings: Settings) -> int:
+    problem = settings.ats_problem()
+    if problem:
+        raise SettingsError(problem)
     slack_wanted = bool(settings.slack_bot_token or settings.slack_app_token)
     if settings.teams_enabled:
         _require_teams(settings, "Teams")

@@ -186,6 +186,8 @@ class SharedFile(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: The message that carries the link, so the file can be taken back (``delete_file``).
+    activity_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Panel(Base):
@@ -411,3 +413,7 @@ class Nudge(Base):
         Index("ix_nudges_panel_status", "panel_id", "status"),
         Index("ix_nudges_recipient_status_due", "recipient_id", "status", "due_at"),
     )
+
+
+# The ATS tables (bot/ats/store.py) share this metadata, so Alembic's comparison sees them.
+from bot.ats import store as _ats_store  # noqa: E402, F401

@@ -105,6 +105,12 @@ def create_asgi(
         routes.extend(teams_routes(services))
         on_startup = [teams.start, *(on_startup or [])]
         on_shutdown = [*(on_shutdown or []), teams.stop]
+    ats = services.ats
+    if ats is not None and ats.connector.name == "ashby" and services.settings.ashby_webhook_secret:
+        from bot.ats.webhooks import ashby_route
+
+        ashby_secret = services.settings.ashby_webhook_secret.get_secret_value()
+        routes.append(ashby_route(ats, ashby_secret))
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.ats.build import connector_for
+from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
@@ -56,6 +58,7 @@ class Services:
     slack: SlackAdapter
     #: Teams, when ``TEAMS_APP_ID`` is set (``bot.teams``); Slack and Teams can serve at once.
     teams: TeamsRuntime | None = None
+    ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
 
 def build_services(
@@ -94,7 +97,7 @@ def build_services(
     flows = PanelFlows(panels, directory, settings)
     followup = FollowupService(db, clock, settings, pipeline)
     questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
-    return Services(
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -113,3 +116,18 @@ def build_services(
         slack=slack,
         teams=teams,
     )
+    if settings.ats:
+        services.ats = AtsService(
+            connector=connector_for(settings),
+            db=db,
+            clock=clock,
+            settings=settings,
+            panels=panels,
+            pipeline=pipeline,
+            prep=services.prep,
+            followup=followup,
+            people=slack.directory,  # users.lookupByEmail
+            directory=slack.directory,
+            platform=slack.platform,
+        )
+    return services

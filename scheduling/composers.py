@@ -103,7 +103,9 @@ async def panel_rescheduled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> 
         )
     # The receipt to whoever moved it checks the new time against everyone's working hours.
     warnings = hours_check(summary, panel, ctx.settings) if nudge.recipient_id == by.id else []
-    return PanelRescheduled(summary, slot, by, note, tuple(warnings))
+    return PanelRescheduled(
+        summary, slot, by, note, tuple(warnings), via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def panel_cancelled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> Notice:
@@ -116,7 +118,9 @@ async def panel_cancelled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> No
             role_title=summary.role_title,
             round_number=summary.round_number,
         )
-    return PanelCancelled(summary, by, nudge.payload.get("reason", ""), note)
+    return PanelCancelled(
+        summary, by, nudge.payload.get("reason", ""), note, via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def nudge_failed(nudge: Nudge, panel: Panel, _ctx: ComposeContext) -> Notice:

@@ -41,11 +41,14 @@ async def _progress(ctx: ComposeContext, panel: Panel) -> PanelProgress:
 
 async def feedback_ask(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> FeedbackAsk:
     seat = next(p for p in panel.panelists if p.user_id == nudge.subject_id)
+    from bot.ats.store import scorecard_elsewhere  # the ATS side is optional
+
     return FeedbackAsk(
         brief(panel),
         seat.focus_area,
         seat.focus_detail,
         reminder=nudge.kind == NudgeKind.FEEDBACK_REMINDER,
+        scorecard=await scorecard_elsewhere(ctx.db, panel.id),
     )
 
 

@@ -36,7 +36,7 @@ class _Keep(logging.Handler):
 
 
 @contextmanager
-def _held_logs() -> Iterator[_Keep]:
+def held_logs() -> Iterator[_Keep]:
     """Keep the app's log lines out of the transcript; warnings and errors are kept for the end."""
     root = logging.getLogger()
     saved_handlers, saved_level = root.handlers[:], root.level
@@ -50,14 +50,14 @@ def _held_logs() -> Iterator[_Keep]:
         root.setLevel(saved_level)
 
 
-def _use_color(quiet: bool) -> bool:
+def use_color(quiet: bool) -> bool:
     if quiet or "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
         return False
     isatty = getattr(sys.stdout, "isatty", None)
     return bool(isatty and isatty())
 
 
-def _tolerant_stdout() -> None:
+def tolerant_stdout() -> None:
     """A terminal that cannot show "é" or "─" gets "?" rather than a crash."""
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
@@ -65,7 +65,7 @@ def _tolerant_stdout() -> None:
             reconfigure(errors="replace")
 
 
-def _width() -> int:
+def terminal_width() -> int:
     """The transcript's width: 92 columns, or less in a narrower terminal."""
     isatty = getattr(sys.stdout, "isatty", None)
     if isatty and isatty():
@@ -82,8 +82,8 @@ async def run_demo(
     Returns 0 when everything went as expected, 1 otherwise (the problems are listed).
     """
     if not quiet:
-        _tolerant_stdout()
-    width = width or _width()
+        tolerant_stdout()
+    width = width or terminal_width()
 
     def write(line: str) -> None:
         if not quiet:
@@ -94,7 +94,7 @@ async def run_demo(
     calls: list[Any] = []
     with (
         tempfile.TemporaryDirectory(prefix="hirebot-demo-") as tmp,
-        _held_logs() as logs,
+        held_logs() as logs,
     ):
         url = f"sqlite:///{Path(tmp) / 'hirebot.db'}"
         try:
@@ -105,7 +105,7 @@ async def run_demo(
                 url, now=NOW, coordinators=frozenset({COORDINATOR})
             ) as harness:
                 transcript = Transcript(
-                    harness.fake.users, width=width, color=_use_color(quiet), write=write
+                    harness.fake.users, width=width, color=use_color(quiet), write=write
                 )
                 stage = Stage(harness, transcript)
                 introduce(transcript)

@@ -87,6 +87,9 @@ class Harness:
             )
         finally:
             await services.pipeline.drain()  # deliveries a change started finish first
+            if services.ats is not None:
+                await services.ats.drain()
+                await services.ats.connector.close()
             await http.aclose()
             await db.dispose()
             await fake.stop()

@@ -23,6 +23,9 @@ class FeedbackAsk:
     focus_area: str
     focus_detail: str
     reminder: bool = False
+    #: Where the panelist writes their scorecard when the ATS keeps it and has no API to
+    #: write it (Greenhouse): the ask links there instead of HireBot's form.
+    scorecard: tuple[str, str] | None = None  # (ATS name, URL)
 
 
 @dataclass(frozen=True)

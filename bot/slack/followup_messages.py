@@ -7,6 +7,7 @@ platform does). All user text goes through ``safe``; times are in the reader's z
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -50,7 +51,7 @@ from bot.slack.blocks import (
     section,
 )
 from bot.slack.messages import MAX_MESSAGE_BLOCKS, Rendered, render_notice
-from bot.slack.text import escape, local_time, mention, safe, truncate
+from bot.slack.text import escape, link, local_time, mention, safe, truncate
 
 EVIDENCE_EXCERPT = 700
 MAX_HISTORY_LINES = 40
@@ -98,6 +99,19 @@ def _(notice: FeedbackAsk, reader: Person) -> Rendered:
         f"{lead} on {b.reference}, {escape(b.candidate_name)}'s interview for"
         f" {escape(b.role_title)}."
     )
+    if notice.scorecard is not None:  # the ATS keeps scorecards: write it there
+        source, url = notice.scorecard
+        return text, [
+            section(f":memo: *{lead}* — {_headline(b)}\nYour focus was *{focus}*."),
+            section(
+                f"Write your scorecard in {escape(source)}: {link(url, 'open your scorecard')}."
+                " Include the questions you actually asked, so the next round won't repeat them."
+            ),
+            context(
+                f"HireBot sees it once it's in {escape(source)} and stops reminding you;"
+                " you'll then see the other panelists' feedback here."
+            ),
+        ]
     blocks: list[Block] = [
         section(f":memo: *{lead}* — {_headline(b)}\nYour focus was *{focus}*."),
         section(
@@ -446,8 +460,14 @@ def stalled(found: StalledCandidates, reader: Person) -> Rendered:
 
 def _event_detail(event: HistoryEntry) -> str:
     """What the entry adds to its line; reasons and notes the reader may not read were left
-    out of it by the core (``bot.followup.reports``)."""
+    out of it by the core (``bot.followup.reports``). A change that came from an ATS says so
+    ("in Ashby")."""
     d = event.detail
+    if d.get("via"):
+        rest = _event_detail(
+            dataclasses.replace(event, detail={k: v for k, v in d.items() if k != "via"})
+        )
+        return f" in {safe(str(d['via']), 40)}{rest}"
     if event.action == "excused" and d.get("panelist"):
         return f" ({mention(str(d['panelist']))})"
     if event.action == "decided":

@@ -126,7 +126,7 @@ def _(notice: PanelScheduled, reader: Person) -> Rendered:
 def _(notice: PanelRescheduled, reader: Person) -> Rendered:
     s = notice.summary
     before = local_time(notice.previous.starts_at, reader.tz)
-    who = "You" if notice.by.id == reader.id else mention(notice.by.id)
+    who = _who(notice.by, reader, notice.via)
     text = (
         f"{who} moved {s.reference} ({escape(s.candidate_name)}) from {before} to"
         f" {_when(s, reader.tz)}."
@@ -138,6 +138,13 @@ def _(notice: PanelRescheduled, reader: Person) -> Rendered:
         *_for_the_candidate(notice.candidate_message),
     ]
     return text, blocks
+
+
+def _who(by: Person, reader: Person, via: str) -> str:
+    """Who made a change: "You", a mention, or the ATS it came from ("Ashby")."""
+    if via:
+        return escape(via)
+    return "You" if by.id == reader.id else mention(by.id)
 
 
 def _for_the_candidate(message: str) -> list[Block]:
@@ -153,7 +160,7 @@ def _for_the_candidate(message: str) -> list[Block]:
 @render_notice.register
 def _(notice: PanelCancelled, reader: Person) -> Rendered:
     s = notice.summary
-    who = "You" if notice.by.id == reader.id else mention(notice.by.id)
+    who = _who(notice.by, reader, notice.via)
     text = (
         f"{who} cancelled {s.reference}, {escape(s.candidate_name)}'s round {s.round_number} panel"
         f" on {local_time(s.slot.starts_at, reader.tz)}."
@@ -161,7 +168,7 @@ def _(notice: PanelCancelled, reader: Person) -> Rendered:
     reason = f"\n>{safe(notice.reason, 500)}" if notice.reason else ""
     blocks = [section(f":x: *Cancelled:* {text}{reason}")]
     blocks += _for_the_candidate(notice.candidate_message)
-    if notice.by.id != reader.id and not notice.candidate_message:
+    if (notice.by.id != reader.id or notice.via) and not notice.candidate_message:
         blocks.append(context("Nothing to do: it's off your calendar as far as HireBot goes."))
     return text, blocks
 

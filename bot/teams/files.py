@@ -27,8 +27,8 @@ class SharedFiles:
         self.clock = clock
         self.public_url = public_url.rstrip("/") if public_url else None
 
-    async def share(self, recipient_id: str, file: FileToShare) -> str | None:
-        """The link to ``file`` (None when HireBot has no public URL to link to)."""
+    async def share(self, recipient_id: str, file: FileToShare) -> tuple[str, str] | None:
+        """(token, link) for ``file`` (None when HireBot has no public URL to link to)."""
         if self.public_url is None:
             return None
         token = secrets.token_urlsafe(32)
@@ -45,7 +45,24 @@ class SharedFiles:
                     expires_at=now + KEEP_FOR,
                 )
             )
-        return f"{self.public_url}/files/{token}/{quote(file.name)}"
+        return token, f"{self.public_url}/files/{token}/{quote(file.name)}"
+
+    async def sent_in(self, token: str, activity_id: str) -> None:
+        async with self.db.session() as session:
+            found = await session.get(SharedFile, token)
+            if found is not None:
+                found.activity_id = activity_id
+
+    async def withdraw(self, recipient_id: str, activity_id: str) -> bool:
+        """Take back the file shared in that message; False when there was none."""
+        async with self.db.session() as session:
+            result = await session.execute(
+                delete(SharedFile).where(
+                    SharedFile.recipient_id == recipient_id,
+                    SharedFile.activity_id == activity_id,
+                )
+            )
+        return bool(getattr(result, "rowcount", 0))
 
     async def find(self, token: str) -> SharedFile | None:
         async with self.db.session() as session:

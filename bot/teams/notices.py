@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
+from bot.ats.notices import AtsNote
 from bot.followup.labels import OUTCOME_LABELS, RECOMMENDATION_LABELS
 from bot.followup.notices import (
     CandidateUpdateAsk,
@@ -452,3 +453,21 @@ def _(notice: CandidateWaiting, reader: Person) -> Rendered:
             open_dialog("I've updated the candidate", "candidate_updated", {"panel": b.panel_id})
         )
     return f"The candidate is waiting: {b.reference}", card(body, actions)
+
+
+@render.register
+def _(notice: AtsNote, reader: Person) -> Rendered:
+    where = f"{notice.reference} · " if notice.reference else ""
+    body: list[Element] = [
+        heading(plain(notice.headline, 300)),
+        text(f"{where}{plain(notice.candidate_name, 200)}, from {plain(notice.source, 40)}"),
+    ]
+    people = [plain(p, 200) for p in notice.people[:20]]
+    if len(notice.people) > 20:
+        people.append(f"…and {len(notice.people) - 20} more")
+    body += bullets(people)
+    body += [text(plain(line, 2500)) for line in notice.lines[:10]]
+    actions = []
+    if notice.link.startswith("https://"):
+        actions.append(open_url(f"Open in {plain(notice.source, 40)}", notice.link))
+    return f"{notice.headline} ({where}{notice.candidate_name})"[:200], card(body, actions)

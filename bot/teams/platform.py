@@ -105,16 +105,31 @@ class TeamsPlatform:
         return where
 
     async def send_file(self, recipient: Person, file: FileToShare) -> Delivery:
-        link = await self.files.share(recipient.id, file)
+        shared = await self.files.share(recipient.id, file)
         body = [heading(plain(file.title, 150)), text(plain(file.comment, 500))]
         actions = []
-        if link:
-            actions.append(open_url("Open the invite (.ics)", link))
+        if shared:
+            label = "Open the invite (.ics)" if file.name.endswith(".ics") else "Open the file"
+            actions.append(open_url(label, shared[1]))
             body.append(note("The link works for a week."))
         else:
             body.append(note("Ask your HireBot admin to set HIREBOT_PUBLIC_URL to get a file."))
         content = card(body, actions)
-        return await self._post(recipient.id, message(content, file.title))
+        delivery = await self._post(recipient.id, message(content, file.title))
+        if shared:
+            await self.files.sent_in(shared[0], delivery.message_id)
+        return delivery
+
+    async def delete_file(self, where: Delivery) -> None:
+        """Take a shared file back: its link stops working and its card says so. One already
+        gone is no error."""
+        if not await self.files.withdraw(where.channel, where.message_id):
+            return
+        content = card([text("This file was removed: it is no longer needed.")])
+        service_url, conversation_id = await self.conversation(where.channel)
+        await self.connector.update(
+            service_url, conversation_id, where.message_id, message(content, "File removed")
+        )
 
     async def reply_privately(self, recipient_id: str, words: str) -> None:
         await self._post(recipient_id, message(card([text(plain(words, 2000))]), words[:100]))

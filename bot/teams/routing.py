@@ -81,6 +81,9 @@ class RoutingPlatform:
         delivery: Delivery = await self._for(recipient.id).send_file(recipient, file)
         return delivery
 
+    async def delete_file(self, where: Delivery) -> None:
+        await self._for(where.channel).delete_file(where)
+
     async def reply_privately(self, recipient_id: str, text: str) -> None:
         await self._for(recipient_id).reply_privately(recipient_id, text)
 

@@ -1,4 +1,4 @@
-"""0005_workspaces keeps existing Slack data; new panels belong to their platform's workspace."""
+"""0006_workspaces (after 0005_ats) keeps existing Slack data; new panels belong to their platform's workspace."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ references; files shared by link; people's ids wide enough for Azure AD object i
 
 Existing rows take the installed Slack workspace (its team id is filled in when known).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-11-28 11:00:00
 """
 
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -30,6 +30,7 @@ WIDENED = {
     "panel_drafts": ("user_id",),
     "audit_events": ("actor_id",),
     "nudges": ("subject_id", "recipient_id", "channel", "message_ts"),
+    "ats_resumes": ("user_id", "channel"),
 }
 
 
@@ -78,6 +79,7 @@ def upgrade() -> None:
         sa.Column("content", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("activity_id", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_shared_files")),
     )
     op.create_index(op.f("ix_shared_files_expires_at"), "shared_files", ["expires_at"])

@@ -66,3 +66,22 @@ async def test_invites_are_links_that_update_and_cancel(teams):
     assert (await teams.bot.http.get("/files/not-a-token/x.ics")).status_code == 404
     teams.bot.clock.set(teams.bot.clock.now() + timedelta(days=8))
     assert (await fetch(teams, moved)).status_code == 404
+
+
+async def test_a_shared_file_can_be_taken_back(teams):
+    from bot.delivery import FileToShare
+    from bot.people import Person
+
+    await teams.wire.install(PEER)
+    platform = teams.bot.services.teams.platform
+    reader = Person(PEER, "Pat Peer")
+    file = FileToShare("resume.pdf", b"%PDF-1.4 ...", "Résumé: P-1", "Ada's résumé for P-1.")
+    where = await platform.send_file(reader, file)
+    [link] = invite_links(teams, PEER)
+    assert (await fetch(teams, link)).content == b"%PDF-1.4 ..."
+    await platform.delete_file(where)
+    assert (await fetch(teams, link)).status_code == 404
+    update = teams.fake.calls_to("activities.update")[-1]
+    assert "This file was removed" in str(update.body) and where.message_id in update.path
+    await platform.delete_file(where)  # already gone: no error, nothing sent
+    assert len(teams.fake.calls_to("activities.update")) == 1

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.demo import run_demo
 
             if args.platform == "teams":
-                from bot.demo_teams import run_teams_demo
+                from bot.demo.teams import run_teams_demo
 
                 return asyncio.run(run_teams_demo(quiet=args.quiet))
             return asyncio.run(run_demo(quiet=args.quiet))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.followup.loading import load_progress
+from bot.followup.loading import feedback_line, load_progress
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -70,22 +70,9 @@ async def feedback_lines(session: AsyncSession, panel: Panel) -> tuple[FeedbackL
         f.author_id: f
         for f in await session.scalars(select(Feedback).where(Feedback.panel_id == panel.id))
     }
-    lines = []
-    for seat in panel.panelists:
-        f = rows.get(seat.user_id)
-        if f is not None:
-            lines.append(
-                FeedbackLine(
-                    seat.user_id,
-                    seat.focus_area,
-                    seat.focus_detail,
-                    f.recommendation,
-                    f.rating,
-                    f.evidence,
-                    f.concerns,
-                )
-            )
-    return tuple(lines)
+    return tuple(
+        feedback_line(rows[seat.user_id], seat) for seat in panel.panelists if seat.user_id in rows
+    )
 
 
 async def decision_ask(

@@ -1,6 +1,6 @@
 """What the bot tells people after a panel, as plain data.
 
-The notices are platform-neutral (``bot.slack.followup_messages`` renders them for Slack);
+The notices are platform-neutral (``bot.slack.notices.followup`` renders them for Slack);
 ``scheduling.followup_composers`` builds each from the panel as it is when its nudge is sent.
 """
 

@@ -12,14 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Person
 from bot.platform import Notice
-from bot.slack import (  # noqa: F401  (importing registers each module's notices)
-    ats_messages,
-    followup_messages,
-    nudge_messages,
-    prep_messages,
-)
+from bot.slack import notices  # noqa: F401  (importing it registers every notice's renderer)
 from bot.slack.client import classify
-from bot.slack.messages import render_notice
+from bot.slack.render import render_notice
 
 #: The metadata event type of HireBot's nudge messages.
 NUDGE_EVENT = "hirebot_nudge"

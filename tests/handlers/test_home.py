@@ -25,7 +25,7 @@ from bot.devtools.people import (
 )
 from bot.models import Panelist
 from bot.slack import ids
-from bot.slack.home_publish import refresh_home
+from bot.slack.home.publish import refresh_home
 from tests.conftest import NOW
 from tests.support.messages import open_home
 

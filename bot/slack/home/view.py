@@ -26,7 +26,7 @@ from bot.home.agenda import (
 from bot.people import Person
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, divider, header, section
-from bot.slack.text import local_time, mention, safe
+from bot.slack.text import local_time, mention, plural, safe
 
 MAX_HOME_BLOCKS = 100
 
@@ -55,13 +55,9 @@ def _panel(ref: PanelRef) -> str:
     )
 
 
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
-
-
 def _due(due_at: datetime, days_overdue: int, tz: str) -> str:
     if days_overdue > 0:
-        return f"was due {local_time(due_at, tz)} · *{_days(days_overdue)} overdue*"
+        return f"was due {local_time(due_at, tz)} · *{plural(days_overdue, 'day')} overdue*"
     return f"due {local_time(due_at, tz)}"
 
 
@@ -72,7 +68,7 @@ def _blocker(blocker: Blocker, tz: str) -> str:
         BlockerKind.CANDIDATE_UPDATE: "a candidate update from",
     }[blocker.kind]
     when = (
-        f"*{_days(blocker.days_overdue)} overdue*"
+        f"*{plural(blocker.days_overdue, 'day')} overdue*"
         if blocker.overdue
         else f"due {local_time(blocker.due_at, tz)}"
     )
@@ -174,7 +170,7 @@ def _stalled_item(item: StalledItem, reader: Person) -> list[Block]:
         lines.append(f"Waiting for {waiting}")
     clock = f"The candidate last heard from us {local_time(item.waiting_since, tz)}"
     if item.update_days_overdue > 0:
-        clock += f"; an update is *{_days(item.update_days_overdue)} overdue*"
+        clock += f"; an update is *{plural(item.update_days_overdue, 'day')} overdue*"
     else:
         clock += f"; an update is due {local_time(item.update_due_at, tz)}"
     lines.append(clock)

@@ -1,37 +1,21 @@
-"""Block Kit for planned questions: the planning modal, its "saved" and "repeats" answers,
-and the coverage section of ``/panel status``."""
+"""The question-planning modal, and its answer when the plan repeats nothing."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from bot.questions.overlap import Coverage, Overlap
+from bot.questions.overlap import Overlap
 from bot.questions.plan import FIELD, MAX_PLAN_TEXT, MAX_QUESTIONS
 from bot.questions.service import Plan
 from bot.slack import ids
-from bot.slack.blocks import Block, context, input_block, modal, plain, section
-from bot.slack.text import CONTEXT_TEXT, mention, safe, truncate
+from bot.slack.blocks import Block, context, input_block, modal, section
+from bot.slack.modals.inputs import text_input
+from bot.slack.pieces import QUESTION_CHARS, quote, source
+from bot.slack.text import CONTEXT_TEXT, safe, truncate
 
 TITLE = "Plan my questions"
-QUESTION_CHARS = 150  # how much of a question a flag or listing quotes
 MAX_EARLIER_SHOWN = 15
-MAX_OVERLAPS_SHOWN = 10
-
-
-def quote(question: str) -> str:
-    return f"“{safe(question, QUESTION_CHARS)}”"
-
-
-def source(overlap: Overlap) -> str:
-    """What a flagged question repeats, in words: round 1's question or someone's plan, and
-    how sure HireBot is ("likely, 82%; both ask about the start date")."""
-    if overlap.panelist_id is not None:
-        where = f"{mention(overlap.panelist_id)}'s plan: {quote(overlap.repeats)}"
-    else:
-        where = f"round {overlap.round_number}: {quote(overlap.repeats)}"
-    topic = f"; both ask about {overlap.topic}" if overlap.topic else ""
-    return f"{where} _({overlap.confidence}, {overlap.score:.0%}{topic})_"
 
 
 def _flags(plan: Plan) -> list[Block]:
@@ -70,7 +54,7 @@ def _earlier(plan: Plan) -> list[Block]:
     return [context(truncate(f"*Covered already, don't repeat:* {lines}{more}", CONTEXT_TEXT))]
 
 
-def plan_questions(plan: Plan, *, flagged: bool = False) -> dict[str, Any]:
+def plan_questions_modal(plan: Plan, *, flagged: bool = False) -> dict[str, Any]:
     """The planning modal, prefilled with the current plan; with ``flagged`` it opens with
     what the saved plan repeats, so the panelist can edit right there."""
     blocks: list[Block] = [
@@ -83,15 +67,12 @@ def plan_questions(plan: Plan, *, flagged: bool = False) -> dict[str, Any]:
     ]
     if plan.overlaps:
         blocks += _flags(plan)
-    initial = "\n".join(plan.questions)
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "multiline": True,
-        "max_length": MAX_PLAN_TEXT,
-        "placeholder": plain("One question per line", 150),
-    }
-    if initial:
-        element["initial_value"] = initial[:MAX_PLAN_TEXT]
+    element = text_input(
+        "\n".join(plan.questions),
+        multiline=True,
+        max_length=MAX_PLAN_TEXT,
+        placeholder="One question per line",
+    )
     blocks.append(
         input_block(
             FIELD,
@@ -117,7 +98,7 @@ def plan_questions(plan: Plan, *, flagged: bool = False) -> dict[str, Any]:
     )
 
 
-def questions_saved(plan: Plan) -> dict[str, Any]:
+def questions_saved_modal(plan: Plan) -> dict[str, Any]:
     """The answer to a plan with no repeats."""
     count = len(plan.questions)
     listed = "\n".join(f"{i}. {safe(q, QUESTION_CHARS)}" for i, q in enumerate(plan.questions, 1))
@@ -130,35 +111,3 @@ def questions_saved(plan: Plan) -> dict[str, Any]:
         context("Plan my questions again from your prep packet to change them."),
     ]
     return modal(TITLE, blocks, callback_id=ids.PLAN_QUESTIONS, submit=None, close="Done")
-
-
-def coverage_blocks(result: Coverage) -> list[Block]:
-    """``/panel status``: what each focus area has planned, and the repeats left."""
-    lines = []
-    for area in result.areas:
-        who = ", ".join(mention(u) for u in area.panelist_ids)
-        if not area.planned:
-            state = "no questions planned yet"
-        else:
-            state = f"{area.planned} question{'s' if area.planned != 1 else ''} planned"
-            if area.not_planned:
-                state += f" ({', '.join(mention(u) for u in area.not_planned)} not yet)"
-            if area.overlaps:
-                state += f" · :warning: {area.overlaps} repeat{'s' if area.overlaps != 1 else ''}"
-        lines.append(f"• *{safe(area.focus, 100)}* ({who}): {state}")
-    blocks: list[Block] = [section("*Planned questions by focus area*\n" + "\n".join(lines))]
-    if result.overlaps:
-        shown = result.overlaps[:MAX_OVERLAPS_SHOWN]
-        flagged = "\n".join(
-            f"• {mention(o.planner_id)}: {quote(o.question)} repeats {source(o)}" for o in shown
-        )
-        more = len(result.overlaps) - len(shown)
-        tail = f"\n_…and {more} more_" if more else ""
-        blocks.append(section(f":warning: *Overlaps left*\n{flagged}{tail}"))
-    elif result.anything_planned:
-        blocks.append(
-            context(
-                ":white_check_mark: No planned question repeats an earlier round or another panelist."
-            )
-        )
-    return blocks

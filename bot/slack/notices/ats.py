@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.ats.notices import AtsNote
 from bot.people import Person
 from bot.slack.blocks import Block, context, section
-from bot.slack.messages import Rendered, render_notice
+from bot.slack.render import Rendered, render_notice
 from bot.slack.text import escape, link, safe
 
 
@@ -24,17 +24,3 @@ def _(notice: AtsNote, _reader: Person) -> Rendered:
         blocks.append(context(link(notice.link, f"Open in {notice.source}")))
     text = f"{escape(notice.headline)} ({where}{escape(notice.candidate_name)})"
     return text, blocks
-
-
-def status_blocks(
-    source: str, candidate_url: str, unmatched: list[str], updated: str
-) -> list[Block]:
-    """``/panel status`` for a panel that came from the ATS: where from, and who it named that
-    chat does not know (left off the panel)."""
-    where = f"From {safe(source, 40)}" + (
-        f" · {link(candidate_url, f'open in {source}')}" if candidate_url else ""
-    )
-    text = f"{where} · last change there {updated}"
-    if unmatched:
-        text += " · not found in chat: " + ", ".join(safe(u, 120) for u in unmatched[:5])
-    return [context(text)]

@@ -8,13 +8,11 @@ cancelled), so an open home never lies for long.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.home.agenda import FIRST_PAGES, Agenda, HomePages
 from bot.home.service import HomeService
-from bot.models import Panel
-from bot.slack.home import home_view
+from bot.slack.home.view import home_view
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -41,25 +39,3 @@ async def refresh_home(services: Services, *user_ids: str) -> None:
             await publish_home(services, user_id)
         except Exception:
             log.warning("could not refresh the App Home of %s", user_id, exc_info=True)
-
-
-def people_on(panel: Panel) -> list[str]:
-    """Everyone whose home shows this panel: its owners and panelists."""
-    return list(
-        dict.fromkeys(
-            [
-                panel.coordinator_id,
-                panel.hiring_manager_id,
-                panel.recruiter_id,
-                *(p.user_id for p in panel.panelists),
-            ]
-        )
-    )
-
-
-async def refresh_homes_for(services: Services, panels: Iterable[Panel]) -> None:
-    """After a change to panels: refresh the home of everyone on them."""
-    people: list[str] = []
-    for panel in panels:
-        people += people_on(panel)
-    await refresh_home(services, *people)

@@ -72,11 +72,13 @@ class References:
         now: datetime,
     ) -> int:
         """Store or refresh each member's reference; returns how many were stored."""
+        # One row per person (an installer is also among the members a team install adds):
+        # PostgreSQL's ON CONFLICT may not touch a row twice in one statement.
+        unique = {m.aad_object_id: m for m in members if m.aad_object_id}
         members = [
             m
-            for m in members
-            if m.aad_object_id
-            and self._stored.get((tenant_id, m.aad_object_id))
+            for m in unique.values()
+            if self._stored.get((tenant_id, m.aad_object_id))
             != (m.user_id, service_url, bot_id, conversation_id, source)
         ]
         if not members:

@@ -195,6 +195,8 @@ async def test_the_whole_lifecycle_in_teams(teams):
     assert "evidence" in errors(bad) and inputs(bad)["concerns"]["value"] == FEEDBACK["concerns"]
     await wire.submit(PEER, submit_data(bad, **FEEDBACK))
     await settle(teams)
+    reopened = form_of(await wire.fetch(PEER, {"dialog": "feedback", "panel": 1}))
+    assert inputs(reopened)["evidence"]["value"] == FEEDBACK["evidence"]  # editable until final
     await wire.say(LEADER, "status P-1")
     blind = cards(teams, LEADER, "Status of P-1")[-1]
     assert "Yours first" in blind and FEEDBACK["evidence"] not in blind

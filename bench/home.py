@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ack import (  # type: ignore[import-not-found]
+from common import (
     RESULTS,
     machine,
     machine_line,

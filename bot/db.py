@@ -76,17 +76,41 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _reset(dbapi_connection, _record, state) -> None:  # type: ignore[no-untyped-def]
+    """What the pool does to a connection checked back in: roll back a transaction left open
+    (an error, a cancelled task), and nothing otherwise.
+
+    SQLAlchemy's default rolls back unconditionally; on SQLite that is one more trip to
+    aiosqlite's thread per session, after a commit that already ended the transaction.
+    ``in_transaction`` is SQLite's own flag (``sqlite3_get_autocommit``); asyncpg's adapter
+    knows whether it started a transaction and skips the call itself when it did not.
+    """
+    if not state.asyncio_safe:
+        return
+    driver = getattr(dbapi_connection, "_connection", None)
+    if getattr(driver, "in_transaction", True) is False:
+        return
+    dbapi_connection.rollback()
+
+
 class Database:
     """One engine per process, with a session factory for the services."""
 
     def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
         self.url = async_url(url)
-        kwargs: dict = {"echo": echo, "connect_args": connect_args or {}}
+        # The pool's own reset is the rollback below (``_reset``), skipped when there is no
+        # transaction to end: a session that committed does not pay a second round trip.
+        kwargs: dict = {
+            "echo": echo,
+            "connect_args": connect_args or {},
+            "pool_reset_on_return": None,
+        }
         if not is_sqlite(self.url):
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine.sync_engine, "reset", _reset)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._file = sqlite_file(self.url)
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file in use

@@ -36,6 +36,8 @@ async def stalled_answer(services: Services, user_id: str) -> Rendered:
     reader = await services.directory.person(user_id)
     now = services.clock.now()
     settings = services.settings
+    waiting = await services.followup.stalled(user_id, reader.tz)
+    # Blockers and days late only for the candidates the message has room for.
     found = [
         (
             p,
@@ -44,9 +46,9 @@ async def stalled_answer(services: Services, user_id: str) -> Rendered:
             ),
             _days_past(p, services, reader.tz),
         )
-        for p in await services.followup.stalled(user_id, reader.tz)
+        for p in waiting[: followup_messages.STALLED_SHOWN]
     ]
-    return followup_messages.stalled(found, reader)
+    return followup_messages.stalled(found, reader, total=len(waiting))
 
 
 def _days_past(progress: PanelProgress, services: Services, tz: str) -> int:

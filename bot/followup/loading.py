@@ -7,12 +7,24 @@ candidate updates), so App Home and ``/panel stalled`` stay fast for people on m
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
-from bot.models import CandidateUpdate, Decision, Feedback, Panel
+from bot.models import (
+    Candidate,
+    CandidateUpdate,
+    Decision,
+    Feedback,
+    Panel,
+    Panelist,
+    PanelStatus,
+    Role,
+)
 
 
 async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[int, PanelProgress]:
@@ -87,4 +99,99 @@ def progress_of(
         ),
         decision=decision,
         last_update_at=last_update_at,  # type: ignore[arg-type]
+    )
+
+
+async def progress_where(
+    session: AsyncSession, condition: ColumnElement[bool]
+) -> dict[int, PanelProgress]:
+    """The progress of every panel matching ``condition``, read as plain rows (no ORM
+    objects): two statements whatever the number of panels.
+
+    For answers that only need progress (``/panel stalled``): the panels with their candidate,
+    role, latest decision and latest candidate update in one statement; their seats with each
+    seat's own feedback time in the other. The same facts :func:`load_progress` reads.
+    """
+    later = aliased(Decision)
+    latest_decision = (
+        select(func.max(later.id)).where(later.panel_id == Panel.id).scalar_subquery()
+    )
+    last_update = (
+        select(func.max(CandidateUpdate.at))
+        .where(CandidateUpdate.panel_id == Panel.id)
+        .scalar_subquery()
+    )
+    panels = (
+        await session.execute(
+            select(
+                Panel.id,
+                Panel.status,
+                Panel.starts_at,
+                Panel.duration_minutes,
+                Panel.coordinator_id,
+                Panel.hiring_manager_id,
+                Panel.recruiter_id,
+                Candidate.name,
+                Role.title,
+                Decision.outcome,
+                Decision.reason,
+                Decision.decided_by,
+                Decision.decided_at,
+                last_update.label("last_update_at"),
+            )
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .join(Role, Panel.role_id == Role.id)
+            .outerjoin(Decision, Decision.id == latest_decision)
+            .where(condition)
+        )
+    ).all()
+    if not panels:
+        return {}
+    seats: dict[int, list[SeatProgress]] = {}
+    seat = aliased(Panelist)  # ``condition`` may name Panelist in a subquery of its own
+    for row in await session.execute(
+        select(
+            seat.panel_id,
+            seat.user_id,
+            seat.declined_at,
+            seat.excused_at,
+            Feedback.submitted_at,
+        )
+        .outerjoin(
+            Feedback,
+            and_(Feedback.panel_id == seat.panel_id, Feedback.author_id == seat.user_id),
+        )
+        .where(seat.panel_id.in_(select(Panel.id).where(condition)))
+        .order_by(seat.panel_id, seat.position)
+    ):
+        seats.setdefault(row.panel_id, []).append(
+            SeatProgress(
+                user_id=row.user_id,
+                declined=row.declined_at is not None,
+                excused=row.excused_at is not None,
+                feedback_at=row.submitted_at,
+            )
+        )
+    return {row.id: _progress_of_row(row, tuple(seats.get(row.id, ()))) for row in panels}
+
+
+def _progress_of_row(row: Any, seats: tuple[SeatProgress, ...]) -> PanelProgress:
+    decision = (
+        DecisionState(row.outcome, row.reason, row.decided_by, row.decided_at)
+        if row.outcome is not None
+        else None
+    )
+    return PanelProgress(
+        panel_id=row.id,
+        reference=f"P-{row.id}",
+        candidate_name=row.name,
+        role_title=row.title,
+        cancelled=row.status == PanelStatus.CANCELLED,
+        ends_at=row.starts_at + timedelta(minutes=row.duration_minutes),
+        coordinator_id=row.coordinator_id,
+        hiring_manager_id=row.hiring_manager_id,
+        recruiter_id=row.recruiter_id,
+        seats=seats,
+        decision=decision,
+        last_update_at=row.last_update_at,
     )

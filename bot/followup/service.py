@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.changes.actions import Action
@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.followup import visibility
 from bot.followup.forms import FeedbackInput
-from bot.followup.loading import load_progress
+from bot.followup.loading import load_progress, progress_where
 from bot.followup.progress import PanelProgress, stalled
 from bot.models import (
     AuditEvent,
@@ -263,21 +263,19 @@ class FollowupService:
     async def stalled(self, user_id: str, tz: str = "UTC") -> list[PanelProgress]:
         """Stalled candidates on panels ``user_id`` may see, longest-waiting first."""
         now = self.clock.now()
+        seated = select(Panelist.panel_id).where(Panelist.user_id == user_id)
         async with self.db.session() as session:
-            seated = select(Panelist.panel_id).where(Panelist.user_id == user_id)
-            panels = list(
-                await session.scalars(
-                    select(Panel).where(
-                        Panel.status == PanelStatus.SCHEDULED,
-                        Panel.starts_at < now,
-                        (Panel.coordinator_id == user_id)
-                        | (Panel.hiring_manager_id == user_id)
-                        | (Panel.recruiter_id == user_id)
-                        | Panel.id.in_(seated),
-                    )
-                )
+            progress = await progress_where(
+                session,
+                and_(
+                    Panel.status == PanelStatus.SCHEDULED,
+                    Panel.starts_at < now,
+                    (Panel.coordinator_id == user_id)
+                    | (Panel.hiring_manager_id == user_id)
+                    | (Panel.recruiter_id == user_id)
+                    | Panel.id.in_(seated),
+                ),
             )
-            progress = await load_progress(session, panels)
         return stalled(list(progress.values()), now, self.settings, tz)
 
     async def history(self, user_id: str, panel_id: int) -> tuple[Panel, list[AuditEvent]]:

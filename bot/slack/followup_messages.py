@@ -418,13 +418,26 @@ STAGE_LABELS = {
 }
 
 
-def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: Person) -> Rendered:
-    """``/panel stalled``: each stalled candidate, how late, and what blocks, by name."""
-    if not found:
+#: Candidates ``/panel stalled`` lists; the rest are counted.
+STALLED_SHOWN = MAX_MESSAGE_BLOCKS - 2
+
+
+def stalled(
+    found: Sequence[tuple[PanelProgress, list[Blocker], int]],
+    reader: Person,
+    *,
+    total: int | None = None,
+) -> Rendered:
+    """``/panel stalled``: each stalled candidate, how late, and what blocks, by name.
+
+    ``total``: how many are stalled when ``found`` holds only the first ones (at least
+    ``STALLED_SHOWN`` of them); by default, ``found`` is all of them."""
+    total = len(found) if total is None else total
+    if not total:
         text = "No candidate is waiting past an SLA on your panels."
         return text, [section(f":white_check_mark: {text}")]
-    blocks: list[Block] = [section(f"*{len(found)} candidate(s) waiting past an SLA*")]
-    for progress, blockers, days in found[: MAX_MESSAGE_BLOCKS - 2]:
+    blocks: list[Block] = [section(f"*{total} candidate(s) waiting past an SLA*")]
+    for progress, blockers, days in found[:STALLED_SHOWN]:
         late = f"{_days(days)} past the update deadline" if days else "update due now"
         what = "; ".join(blocker_text(x) for x in blockers) or "nothing internal: tell them"
         blocks.append(
@@ -434,9 +447,9 @@ def stalled(found: Sequence[tuple[PanelProgress, list[Blocker], int]], reader: P
                 f" {local_time(progress.clock_started_at, reader.tz)} ({late})\n{what}"
             )
         )
-    if len(found) > MAX_MESSAGE_BLOCKS - 2:
-        blocks.append(context(f"…and {len(found) - (MAX_MESSAGE_BLOCKS - 2)} more."))
-    return f"{len(found)} stalled candidate(s)", blocks
+    if total > STALLED_SHOWN:
+        blocks.append(context(f"…and {total - STALLED_SHOWN} more."))
+    return f"{total} stalled candidate(s)", blocks
 
 
 def _event_detail(event: AuditEvent, assessments: bool) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -102,27 +102,26 @@ def progress_of(
     )
 
 
-async def progress_where(
-    session: AsyncSession, condition: ColumnElement[bool]
-) -> dict[int, PanelProgress]:
-    """The progress of every panel matching ``condition``, read as plain rows (no ORM
-    objects): two statements whatever the number of panels.
+class ProgressQuery:
+    """The two statements :func:`progress_where` runs for one kind of ``condition``, built
+    once: a condition written with ``bindparam``\\ s takes its values at each call, so a
+    request pays neither for building the statements nor for their cache keys.
 
-    For answers that only need progress (``/panel stalled``): the panels with their candidate,
-    role, latest decision and latest candidate update in one statement; their seats with each
-    seat's own feedback time in the other. The same facts :func:`load_progress` reads.
+    The panels with their candidate, role, latest decision and latest candidate update in one
+    statement; their seats with each seat's own feedback time in the other.
     """
-    later = aliased(Decision)
-    latest_decision = (
-        select(func.max(later.id)).where(later.panel_id == Panel.id).scalar_subquery()
-    )
-    last_update = (
-        select(func.max(CandidateUpdate.at))
-        .where(CandidateUpdate.panel_id == Panel.id)
-        .scalar_subquery()
-    )
-    panels = (
-        await session.execute(
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        later = aliased(Decision)
+        latest_decision = (
+            select(func.max(later.id)).where(later.panel_id == Panel.id).scalar_subquery()
+        )
+        last_update = (
+            select(func.max(CandidateUpdate.at))
+            .where(CandidateUpdate.panel_id == Panel.id)
+            .scalar_subquery()
+        )
+        self.panels = (
             select(
                 Panel.id,
                 Panel.status,
@@ -144,26 +143,40 @@ async def progress_where(
             .outerjoin(Decision, Decision.id == latest_decision)
             .where(condition)
         )
-    ).all()
+        seat = aliased(Panelist)  # ``condition`` may name Panelist in a subquery of its own
+        self.seats = (
+            select(
+                seat.panel_id,
+                seat.user_id,
+                seat.declined_at,
+                seat.excused_at,
+                Feedback.submitted_at,
+            )
+            .outerjoin(
+                Feedback,
+                and_(Feedback.panel_id == seat.panel_id, Feedback.author_id == seat.user_id),
+            )
+            .where(seat.panel_id.in_(select(Panel.id).where(condition)))
+            .order_by(seat.panel_id, seat.position)
+        )
+
+
+#: One panel's progress (``panel_id``).
+ONE_PANEL = ProgressQuery(Panel.id == bindparam("panel_id"))
+
+
+async def progress_where(
+    session: AsyncSession, query: ProgressQuery, **params: Any
+) -> dict[int, PanelProgress]:
+    """The progress of every panel ``query`` matches with ``params``, read as plain rows (no
+    ORM objects): two statements whatever the number of panels. The same facts
+    :func:`load_progress` reads, for answers that only need progress (``/panel stalled``,
+    ``/panel status``)."""
+    panels = (await session.execute(query.panels, params)).all()
     if not panels:
         return {}
     seats: dict[int, list[SeatProgress]] = {}
-    seat = aliased(Panelist)  # ``condition`` may name Panelist in a subquery of its own
-    for row in await session.execute(
-        select(
-            seat.panel_id,
-            seat.user_id,
-            seat.declined_at,
-            seat.excused_at,
-            Feedback.submitted_at,
-        )
-        .outerjoin(
-            Feedback,
-            and_(Feedback.panel_id == seat.panel_id, Feedback.author_id == seat.user_id),
-        )
-        .where(seat.panel_id.in_(select(Panel.id).where(condition)))
-        .order_by(seat.panel_id, seat.position)
-    ):
+    for row in await session.execute(query.seats, params):
         seats.setdefault(row.panel_id, []).append(
             SeatProgress(
                 user_id=row.user_id,

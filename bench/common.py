@@ -96,11 +96,7 @@ class Service:
 
     def cpu_seconds(self) -> float | None:
         """User+system CPU time of the process so far (Linux), to see where cycles go."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.proc.pid)
 
     def rss_mib(self) -> tuple[float, float] | None:
         """(current, peak) resident set size in MiB."""
@@ -383,6 +379,15 @@ def _version(package: str) -> str | None:
 
 def machine_line(m: dict[str, Any]) -> str:
     return f"{m['nproc']} CPU ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}"
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User+system CPU time of a process so far, all its threads (Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mib(pid: int) -> tuple[float, float] | None:

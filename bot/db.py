@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -93,6 +94,35 @@ def _reset(dbapi_connection, _record, state) -> None:  # type: ignore[no-untyped
     dbapi_connection.rollback()
 
 
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is used again.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _note_idle(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    """Pessimistic disconnect handling, for connections that sat idle: a server restart or an
+    idle timeout (a proxy, ``idle_session_timeout``) leaves them dead, and the ping replaces
+    them (the pool retries with a fresh connection) before a query fails on one.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: one more round trip per session,
+    about a fifth of a small read's cost. A connection back in the pool for less than
+    ``PING_AFTER_IDLE_SECONDS`` was just working; if the server went away since, the first
+    query fails as a disconnect, which invalidates the whole pool, as a failed ping would.
+    """
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as exc:
+        if dialect.is_disconnect(exc, dbapi_connection, None):
+            raise InvalidatePoolError() from exc
+        raise
+
+
 class Database:
     """One engine per process, with a session factory for the services."""
 
@@ -106,11 +136,19 @@ class Database:
             "pool_reset_on_return": None,
         }
         if not is_sqlite(self.url):
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=10)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(self.engine.sync_engine, "reset", _reset)
+        if not is_sqlite(self.url):
+            dialect = self.engine.dialect
+            event.listen(self.engine.sync_engine, "checkin", _note_idle)
+            event.listen(
+                self.engine.sync_engine,
+                "checkout",
+                lambda conn, record, _proxy: _ping_if_idle(dialect, conn, record),
+            )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._file = sqlite_file(self.url)
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file in use

@@ -97,7 +97,7 @@ async def worker() -> None:
     """One dispatcher process: the serve-time tick without the HTTP side, until SIGTERM."""
     from bot.clock import SystemClock
     from bot.config import load_settings
-    from bot.slack.app import build_services
+    from bot.services import build_services
     from scheduling.runner import DispatchRunner
 
     settings = load_settings()

@@ -50,7 +50,7 @@ from bot.db import Database
 from bot.devtools.home_seed import Seat, add_panel, seed_active_panels
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.home.service import HomeService
-from bot.slack.app import build_services
+from bot.services import build_services
 from bot.slack.home import home_view
 from bot.slack.home_publish import publish_home
 
@@ -138,7 +138,7 @@ async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
         }
 
         async def baseline() -> None:
-            await services.client.views_publish(user_id=USER, view=STATIC_HOME)
+            await services.slack.client.views_publish(user_id=USER, view=STATIC_HOME)
 
         async def ours() -> None:
             await publish_home(services, USER)

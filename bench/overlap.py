@@ -49,7 +49,7 @@ from bot.questions.evaluate import HELDOUT, quality_of_verdicts, read_pairs, roc
 from bot.questions.features import prepare
 from bot.questions.intents import intents
 from bot.questions.normalise import clean, normalise
-from bot.questions.overlap import Seat, coverage, find_overlaps
+from bot.questions.overlap import SeatPlan, coverage, find_overlaps
 
 PANELISTS = 8
 PLANNED = 20
@@ -102,11 +102,11 @@ def question(rng: random.Random) -> str:
     return f"{rng.choice(OPENERS)} {rng.choice(TOPICS)}{rng.choice(TAILS)}".strip()
 
 
-def data(seed: int = 7) -> tuple[list[Seat], list[EarlierQuestion]]:
+def data(seed: int = 7) -> tuple[list[SeatPlan], list[EarlierQuestion]]:
     rng = random.Random(seed)
     earlier = [EarlierQuestion(question(rng), 1) for _ in range(EARLIER)]
     seats = [
-        Seat(f"U{i:07d}", f"Focus {i % 5}", tuple(question(rng) for _ in range(PLANNED)))
+        SeatPlan(f"U{i:07d}", f"Focus {i % 5}", tuple(question(rng) for _ in range(PLANNED)))
         for i in range(PANELISTS)
     ]
     return seats, earlier
@@ -144,7 +144,7 @@ def timed(fn: Callable[[], object], runs: int, before: Callable[[], None] | None
     }
 
 
-def panel_pairs(seats: list[Seat], earlier: list[EarlierQuestion]) -> list[tuple[str, str]]:
+def panel_pairs(seats: list[SeatPlan], earlier: list[EarlierQuestion]) -> list[tuple[str, str]]:
     """The (planned, other) pairs the panel check scores, normalised."""
     pairs = []
     for i, seat in enumerate(seats):
@@ -265,7 +265,11 @@ def quality(kind: str, matcher: matchers.Matcher, pairs_path: Path) -> dict[str,
 
 
 def speed(
-    kind: str, matcher: matchers.Matcher, seats: list[Seat], earlier: list[EarlierQuestion], runs
+    kind: str,
+    matcher: matchers.Matcher,
+    seats: list[SeatPlan],
+    earlier: list[EarlierQuestion],
+    runs,
 ) -> dict[str, dict]:
     mine, others = seats[0].questions, {s.user_id: s.questions for s in seats[1:]}
     everything = [q.text for q in earlier] + [q for s in seats for q in s.questions]

@@ -123,7 +123,7 @@ async def _db_upgrade(settings: Settings) -> int:
 
 
 def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
-    from scheduling import commands
+    from bot import nudges_cli as commands
 
     try:
         as_of = commands.parse_as_of(as_of_text)

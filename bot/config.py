@@ -9,10 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -54,11 +59,6 @@ POSITIVE_DURATIONS = (
 )
 
 
-def _env(name: str) -> dict:
-    """Bind a field to exactly one environment variable name, as the contract spells it."""
-    return {"validation_alias": AliasChoices(name)}
-
-
 class Settings(BaseSettings):
     """Settings from the environment or a ``.env`` file (environment wins)."""
 
@@ -66,44 +66,68 @@ class Settings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
-    slack_bot_token: str | None = Field(None, **_env("SLACK_BOT_TOKEN"))
-    slack_signing_secret: str | None = Field(None, **_env("SLACK_SIGNING_SECRET"))
-    slack_app_token: str | None = Field(None, **_env("SLACK_APP_TOKEN"))
-    slack_api_url: str = Field(DEFAULT_SLACK_API_URL, **_env("SLACK_API_URL"))
-    database_url: str = Field("sqlite:///./hirebot.db", **_env("DATABASE_URL"))
-    port: int = Field(3000, ge=0, le=65535, **_env("PORT"))
+    slack_bot_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: str | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(
+        DEFAULT_SLACK_API_URL, validation_alias=AliasChoices("SLACK_API_URL")
+    )
+    database_url: str = Field(
+        "sqlite:///./hirebot.db", validation_alias=AliasChoices("DATABASE_URL")
+    )
+    port: int = Field(3000, ge=0, le=65535, validation_alias=AliasChoices("PORT"))
 
     coordinators: Annotated[frozenset[str], NoDecode] = Field(
-        frozenset(), **_env("HIREBOT_COORDINATORS")
+        frozenset(), validation_alias=AliasChoices("HIREBOT_COORDINATORS")
     )
-    prep_reminder_lead: timedelta = Field(timedelta(hours=24), **_env("HIREBOT_PREP_REMINDER_LEAD"))
+    prep_reminder_lead: timedelta = Field(
+        timedelta(hours=24), validation_alias=AliasChoices("HIREBOT_PREP_REMINDER_LEAD")
+    )
     prep_escalation_lead: timedelta = Field(
-        timedelta(hours=2), **_env("HIREBOT_PREP_ESCALATION_LEAD")
+        timedelta(hours=2), validation_alias=AliasChoices("HIREBOT_PREP_ESCALATION_LEAD")
     )
     feedback_reminder_after: timedelta = Field(
-        timedelta(hours=24), **_env("HIREBOT_FEEDBACK_REMINDER_AFTER")
+        timedelta(hours=24), validation_alias=AliasChoices("HIREBOT_FEEDBACK_REMINDER_AFTER")
     )
     feedback_escalation_after: timedelta = Field(
-        timedelta(hours=48), **_env("HIREBOT_FEEDBACK_ESCALATION_AFTER")
+        timedelta(hours=48), validation_alias=AliasChoices("HIREBOT_FEEDBACK_ESCALATION_AFTER")
     )
-    decision_sla: timedelta = Field(timedelta(hours=48), **_env("HIREBOT_DECISION_SLA"))
+    decision_sla: timedelta = Field(
+        timedelta(hours=48), validation_alias=AliasChoices("HIREBOT_DECISION_SLA")
+    )
     candidate_update_sla: timedelta = Field(
-        timedelta(days=3), **_env("HIREBOT_CANDIDATE_UPDATE_SLA")
+        timedelta(days=3), validation_alias=AliasChoices("HIREBOT_CANDIDATE_UPDATE_SLA")
     )
-    business_time: bool = Field(True, **_env("HIREBOT_BUSINESS_TIME"))
+    business_time: bool = Field(True, validation_alias=AliasChoices("HIREBOT_BUSINESS_TIME"))
     working_hours: Annotated[WorkingHours, NoDecode] = Field(
-        WorkingHours(time(9), time(17)), **_env("HIREBOT_WORKING_HOURS")
+        WorkingHours(time(9), time(17)), validation_alias=AliasChoices("HIREBOT_WORKING_HOURS")
     )
-    dispatch_interval: timedelta = Field(timedelta(seconds=10), **_env("HIREBOT_DISPATCH_INTERVAL"))
-    dispatch_concurrency: int = Field(8, ge=1, le=256, **_env("HIREBOT_DISPATCH_CONCURRENCY"))
-    dispatch_max_attempts: int = Field(6, ge=1, le=100, **_env("HIREBOT_DISPATCH_MAX_ATTEMPTS"))
-    clock_offset: timedelta = Field(timedelta(0), **_env("HIREBOT_CLOCK_OFFSET"))
-    dispatch_lease: timedelta = Field(timedelta(minutes=1), **_env("HIREBOT_DISPATCH_LEASE"))
+    dispatch_interval: timedelta = Field(
+        timedelta(seconds=10), validation_alias=AliasChoices("HIREBOT_DISPATCH_INTERVAL")
+    )
+    dispatch_concurrency: int = Field(
+        8, ge=1, le=256, validation_alias=AliasChoices("HIREBOT_DISPATCH_CONCURRENCY")
+    )
+    dispatch_max_attempts: int = Field(
+        6, ge=1, le=100, validation_alias=AliasChoices("HIREBOT_DISPATCH_MAX_ATTEMPTS")
+    )
+    clock_offset: timedelta = Field(
+        timedelta(0), validation_alias=AliasChoices("HIREBOT_CLOCK_OFFSET")
+    )
+    dispatch_lease: timedelta = Field(
+        timedelta(minutes=1), validation_alias=AliasChoices("HIREBOT_DISPATCH_LEASE")
+    )
     # The question-overlap check (bot/questions/matcher.py). The model comes before the
     # matcher so that the matcher's check can see it.
-    question_model: str | None = Field(None, **_env("HIREBOT_QUESTION_MODEL"))
-    question_matcher: str = Field("auto", **_env("HIREBOT_QUESTION_MATCHER"))
-    log_format: Literal["text", "json"] = Field("text", **_env("HIREBOT_LOG_FORMAT"))
+    question_model: str | None = Field(
+        None, validation_alias=AliasChoices("HIREBOT_QUESTION_MODEL")
+    )
+    question_matcher: str = Field("auto", validation_alias=AliasChoices("HIREBOT_QUESTION_MATCHER"))
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=AliasChoices("HIREBOT_LOG_FORMAT")
+    )
 
     @field_validator("coordinators", mode="before")
     @classmethod
@@ -187,9 +211,14 @@ class Settings(BaseSettings):
 
 class _IsolatedSettings(Settings):
     @classmethod
-    def settings_customise_sources(  # type: ignore[override]
-        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
-    ):
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings,)
 
 
@@ -198,10 +227,11 @@ def isolated_settings(**values: object) -> Settings:
 
     For the demo and tests, which must behave the same whatever the machine has set.
     """
-    return _IsolatedSettings(**values)
+    return _IsolatedSettings(**cast(dict[str, Any], values))
 
 
 _FIELD_TO_ENV = {
+    # Every field is declared with an AliasChoices of its one variable (see ``Settings``).
     name: field.validation_alias.choices[0]  # type: ignore[union-attr]
     for name, field in Settings.model_fields.items()
 }
@@ -214,7 +244,7 @@ class SettingsError(Exception):
 def load_settings(**overrides: object) -> Settings:
     """Read settings, turning pydantic's report into one line naming the first bad setting."""
     try:
-        return Settings(**overrides)
+        return Settings(**cast(dict[str, Any], overrides))
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = str(error["loc"][0]) if error["loc"] else "?"

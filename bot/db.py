@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -66,7 +67,7 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while the single writer commits; the busy timeout makes a second
     # writer wait instead of failing at once.
     cursor = dbapi_connection.cursor()
@@ -126,11 +127,13 @@ def _ping_if_idle(dialect, dbapi_connection, record) -> None:  # type: ignore[no
 class Database:
     """One engine per process, with a session factory for the services."""
 
-    def __init__(self, url: str, *, echo: bool = False, connect_args: dict | None = None) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+    ) -> None:
         self.url = async_url(url)
         # The pool's own reset is the rollback below (``_reset``), skipped when there is no
         # transaction to end: a session that committed does not pay a second round trip.
-        kwargs: dict = {
+        kwargs: dict[str, Any] = {
             "echo": echo,
             "connect_args": connect_args or {},
             "pool_reset_on_return": None,

@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -159,7 +160,7 @@ class _Demo:
         for user_id, count in before.items():
             channel = dm_channel(user_id)
             found = await self.fake.wait_for(
-                "chat.postMessage", count + 1, where=lambda a, c=channel: a.get("channel") == c
+                "chat.postMessage", count + 1, where=partial(_in_channel, channel)
             )
             received[user_id] = found[count]
         return received
@@ -800,3 +801,7 @@ async def run_demo(quiet: bool = False, *, width: int | None = None) -> int:
             print(f"⚠ {warning}")
     print(f"Demo complete: {done}; {tally}.")
     return 0
+
+
+def _in_channel(channel: str, args: Mapping[str, Any]) -> bool:
+    return args.get("channel") == channel

@@ -1,7 +1,9 @@
-"""The chat-platform port: what the core asks a platform to tell people, as plain data.
+"""The chat-platform port: what the core asks a platform to do, and everything it may be told.
 
-Domain flows build these notices; each platform adapter renders them (Block Kit for Slack,
-Adaptive Cards for Teams later) and delivers them as direct messages.
+Domain flows build notices as plain data (``bot.panels.notices``, ``bot.prep.notices``,
+``bot.followup.notices``); each platform adapter renders them (Block Kit for Slack, Adaptive
+Cards for Teams) and delivers them privately. Adapters raise ``bot.delivery`` errors, so the
+core never imports a platform.
 """
 
 from __future__ import annotations
@@ -11,113 +13,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.panels.composition import CompositionWarning
-from bot.panels.request import Slot
+from bot.delivery import Delivery, FileToShare, Posted
+from bot.followup.notices import (
+    CandidateUpdateAsk,
+    CandidateWaiting,
+    DecisionAsk,
+    FeedbackAsk,
+    FeedbackEscalation,
+)
+from bot.panels.notices import NudgeFailed, PanelCancelled, PanelRescheduled, PanelScheduled
 from bot.people import Person
-
-
-@dataclass(frozen=True)
-class Seat:
-    person: Person
-    focus_area: str
-    focus_detail: str
-    perspective: str
-
-
-@dataclass(frozen=True)
-class PanelSummary:
-    """Everything a person on the panel may see about it, with people resolved."""
-
-    panel_id: int
-    reference: str
-    candidate_name: str
-    role_title: str
-    round_number: int
-    slot: Slot
-    format: str
-    location: str
-    resume_url: str | None
-    cancelled: bool
-    coordinator: Person
-    hiring_manager: Person
-    recruiter: Person
-    seats: tuple[Seat, ...]
-
-
-@dataclass(frozen=True)
-class PanelScheduled:
-    """To the coordinator: the stored panel, what looks weak about it, and the candidate note."""
-
-    summary: PanelSummary
-    warnings: tuple[CompositionWarning, ...]
-    candidate_message: str
-
-
-@dataclass(frozen=True)
-class PanelRescheduled:
-    summary: PanelSummary
-    previous: Slot
-    by: Person
-    candidate_message: str = ""  # the recruiter's copy: the new time, ready to send
-    #: Only on the receipt to whoever moved it: what the new time means for the panel.
-    warnings: tuple[CompositionWarning, ...] = ()
-
-
-@dataclass(frozen=True)
-class PanelCancelled:
-    summary: PanelSummary
-    by: Person
-    reason: str
-    candidate_message: str = ""  # the recruiter's copy: a note for the candidate
-
-
-@dataclass(frozen=True)
-class PanelBrief:
-    """A panel as a reminder describes it: no people resolved, so sending one needs no lookups.
-
-    Reminders go out in bulk from the outbox; the reader's own zone (stored with the nudge) is
-    all the rendering needs, and people are shown as mentions the platform resolves itself.
-    """
-
-    panel_id: int
-    reference: str
-    candidate_name: str
-    role_title: str
-    responsibilities: str
-    round_number: int
-    slot: Slot
-    format: str
-    location: str
-    resume_url: str | None
-    coordinator_id: str
-
-
-@dataclass(frozen=True)
-class PrepReminder:
-    """To a panelist who has not confirmed their prep: what is coming, when, and their focus."""
-
-    brief: PanelBrief
-    focus_area: str
-    focus_detail: str
-
-
-@dataclass(frozen=True)
-class PrepEscalation:
-    """To the coordinator, before the start: who on the panel is still unprepared."""
-
-    brief: PanelBrief
-    unprepared: tuple[str, ...]  # user ids, in panel order
-    declined: tuple[tuple[str, str], ...] = ()  # (user id, reason) of those who can't attend
-
-
-@dataclass(frozen=True)
-class NudgeFailed:
-    """To the coordinator: a nudge could not be delivered however often it was tried."""
-
-    brief: PanelBrief
-    kind: str  # what could not be delivered (a ``scheduling.policy.NudgeKind`` value)
-    recipient_id: str
-    error: str
+from bot.prep.notices import (
+    CalendarInvite,
+    PacketWithdrawn,
+    PanelistDeclined,
+    PrepEscalation,
+    PrepPacket,
+    PrepReminder,
+)
 
 
 @dataclass(frozen=True)
@@ -131,31 +44,30 @@ Notice = (
     PanelScheduled
     | PanelRescheduled
     | PanelCancelled
+    | NudgeFailed
+    | PrepPacket
+    | PacketWithdrawn
+    | PanelistDeclined
+    | CalendarInvite
     | PrepReminder
     | PrepEscalation
-    | NudgeFailed
+    | FeedbackAsk
+    | FeedbackEscalation
+    | DecisionAsk
+    | CandidateUpdateAsk
+    | CandidateWaiting
     | Digest
 )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """Where a notice landed, so it can be updated in place later."""
-
-    channel: str
-    message_id: str
-
-
-@dataclass(frozen=True)
-class Posted:
-    """A message the bot finds it posted to someone: the nudges it named, the file it shared."""
-
-    delivery: Delivery
-    nudge_ids: tuple[int, ...] = ()
-    file_name: str = ""
+#: Notices shared as a file (``ChatPlatform.send_file``), never rendered as a message.
+FILE_NOTICES = (CalendarInvite,)
 
 
 class ChatPlatform(Protocol):
+    #: Seconds between two messages to one person: the platform's per-conversation limit.
+    pace_per_recipient: float
+
     async def send_direct(
         self, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
     ) -> Delivery:
@@ -163,7 +75,30 @@ class ChatPlatform(Protocol):
         message names ``nudge_ids`` where the platform can carry such data."""
         ...
 
+    async def update(self, recipient: Person, where: Delivery, notice: Notice) -> Delivery:
+        """Replace the message at ``where`` with ``notice`` (same message, same place)."""
+        ...
+
+    async def send_file(self, recipient: Person, file: FileToShare) -> Delivery:
+        """Share ``file`` privately with ``recipient``."""
+        ...
+
+    async def reply_privately(self, recipient_id: str, text: str) -> None:
+        """A short answer only ``recipient_id`` sees, in their conversation with the bot."""
+        ...
+
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         """What the bot posted to ``recipient`` since ``since`` (to tell after a crash whether
         a send went through)."""
         ...
+
+
+async def deliver(
+    platform: ChatPlatform, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
+) -> Delivery:
+    """Send ``notice`` the way it asks to go: a file, an update in place, or a new message."""
+    if isinstance(notice, FILE_NOTICES):
+        return await platform.send_file(recipient, notice.as_file())
+    if isinstance(notice, PrepPacket | PacketWithdrawn) and notice.replaces is not None:
+        return await platform.update(recipient, notice.replaces, notice)
+    return await platform.send_direct(recipient, notice, nudge_ids=nudge_ids)

@@ -21,7 +21,8 @@ from bot.clock import SystemClock
 from bot.config import Settings
 from bot.db import Database
 from bot.server import create_asgi
-from bot.slack.app import build_app, build_services
+from bot.services import build_services
+from bot.slack.app import build_app
 from scheduling.runner import DispatchRunner
 
 log = logging.getLogger("hirebot")

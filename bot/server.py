@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from urllib.parse import parse_qs
 
@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.slack.app import Services
+from bot.services import Services
 from scheduling.outbox_stats import outbox_lag, outbox_stats
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,8 @@ def create_asgi(
     services: Services,
     *,
     http_events: bool = True,
-    on_startup: list[Hook] | None = None,
-    on_shutdown: list[Hook] | None = None,
+    on_startup: Sequence[Hook] = (),
+    on_shutdown: Sequence[Hook] = (),
 ) -> Starlette:
     """``POST /slack/events`` (unless Slack talks over Socket Mode), ``GET /healthz`` and
     ``GET /metrics`` (Prometheus)."""
@@ -80,12 +80,12 @@ def create_asgi(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        for hook in on_startup or []:
+        for hook in on_startup:
             await hook()
         try:
             yield
         finally:
-            for hook in on_shutdown or []:
+            for hook in on_shutdown:
                 try:  # one failing hook must not keep the pools below it open
                     await hook()
                 except Exception:

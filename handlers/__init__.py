@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.app import Services
+from bot.services import Services
 from handlers import (
     actions,
     commands,

@@ -6,10 +6,10 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.home.agenda import HomePages
+from bot.panels.service import NotACoordinator
+from bot.services import Services
 from bot.slack import ids, modals
-from bot.slack.app import Services
 from bot.slack.home_publish import publish_home
-from handlers.commands import NOT_A_COORDINATOR
 from handlers.replies import tell_privately
 
 
@@ -21,8 +21,8 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack()
         user_id = body["user"]["id"]
         person = await services.directory.person(user_id)
-        if not services.settings.is_coordinator(user_id):
-            await tell_privately(services, body, respond, client, NOT_A_COORDINATOR)
+        if not services.panels.may_schedule(user_id):
+            await tell_privately(services, body, respond, client, str(NotACoordinator()))
             return
         view = modals.schedule_basics(
             candidate_name="", coordinator_tz=person.tz, now=services.clock.now()

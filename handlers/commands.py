@@ -8,19 +8,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels import grammar
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.service import NotACoordinator, NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
+from bot.services import Services
 from bot.slack import messages, modals
-from bot.slack.app import Services
 from handlers import followup
 from handlers.replies import not_found
 from handlers.status import panel_status
 
 log = logging.getLogger(__name__)
-
-NOT_A_COORDINATOR = (
-    "Only coordinators can schedule panels here. Ask an admin to add you to HIREBOT_COORDINATORS."
-)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -37,8 +33,8 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "new":
-            if not services.settings.is_coordinator(user_id):
-                await ack(text=NOT_A_COORDINATOR)
+            if not services.panels.may_schedule(user_id):
+                await ack(text=str(NotACoordinator()))
                 return
             await ack()
             person = await services.directory.person(user_id)
@@ -49,7 +45,7 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "list":
-            reader = await services.directory.person_quickly(user_id)
+            reader = (await services.directory.people([user_id], within=1.0))[user_id]
             text, blocks = messages.listing(await services.panels.listing(user_id), reader)
             await ack(text=text, blocks=blocks)
             return

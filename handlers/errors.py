@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 
 from bot.db import unavailable
-from bot.slack.app import Services
+from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,6 @@ def register(app: AsyncApp, services: Services) -> None:
             if body.get("response_url"):
                 await respond(text=text, response_type="ephemeral", replace_original=False)
             elif user_id:
-                channel = await services.platform.dm_channel(user_id)
-                await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+                await services.platform.reply_privately(user_id, text)
         except Exception as exc:  # Slack itself failing: nothing more to do but say so once
             log.warning("could not tell %s that something failed: %s", user_id, exc)

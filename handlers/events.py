@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.app import Services
+from bot.services import Services
 from bot.slack.home_publish import publish_home
 
 

@@ -19,11 +19,10 @@ from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
+from bot.services import Services
 from bot.slack import followup_messages, ids, modals
-from bot.slack.app import Services
 from bot.slack.messages import Rendered
-from handlers.replies import click_refusal, panel_id_of, tell_privately
-from handlers.views import refusal_text
+from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
 from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)

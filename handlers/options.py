@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.services import Services
 from bot.slack import ids, modals
-from bot.slack.app import Services
 
 
 def register(app: AsyncApp, services: Services) -> None:

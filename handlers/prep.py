@@ -13,17 +13,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
-from bot.followup.forms import check_text
-from bot.panels import bounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.summary import brief
 from bot.panels.vocabulary import focus_label
-from bot.prep.service import NotYourPacket, ReplacementProblem
+from bot.prep.forms import DECLINE_REASON, REPLACEMENT, check_decline, check_replacement
+from bot.prep.service import NothingToReplace, NotYourPacket, ReplacementProblem
+from bot.services import Services
 from bot.slack import ids, modals, prep_messages
-from bot.slack.app import Services
 from bot.slack.text import mention
-from handlers.replies import click_refusal, panel_id_of, tell_privately
-from handlers.views import refusal_text
-from scheduling.notices import brief
+from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +73,8 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
         panel_id = int(meta.get("panel", 0))
-        field = prep_messages.DECLINE_REASON
-        checked = check_text(
-            modals.form_values(view),
-            field,
-            bounds.DECLINE_REASON,
-            required="Please say why, in a few words.",
-        )
+        field = DECLINE_REASON
+        checked = check_decline(modals.form_values(view))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -111,16 +104,14 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         panel_id, _, old_id = body["actions"][0].get("value", "").partition(":")
         try:
-            panel = await services.panels.manageable(user_id, int(panel_id or 0))
+            panel, seat = await prep.seat_to_replace(user_id, panel_id_of(panel_id), old_id)
         except (PanelNotFound, NotAllowed) as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        seat = next((p for p in panel.panelists if p.user_id == old_id), None)
-        if panel.is_cancelled or seat is None:
-            done = "is cancelled" if panel.is_cancelled else f"no longer has {mention(old_id)}"
-            await tell_privately(
-                services, body, respond, client, f"Nothing to replace: {panel.reference} {done}."
-            )
+        except NothingToReplace as gone:
+            done = "is cancelled" if gone.cancelled else f"no longer has {mention(gone.user_id)}"
+            text = f"Nothing to replace: {gone.reference} {done}."
+            await tell_privately(services, body, respond, client, text)
             return
         view = prep_messages.replace_modal(
             brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail)
@@ -132,14 +123,14 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
         panel_id, old_id = int(meta.get("panel", 0)), str(meta.get("user", ""))
-        field = prep_messages.REPLACEMENT
-        new_id = modals.form_values(view).get(field)
-        if not new_id:
-            await ack(response_action="errors", errors={field: "Pick the replacement."})
+        field = REPLACEMENT
+        checked = check_replacement(modals.form_values(view))
+        if checked.errors:
+            await ack(response_action="errors", errors=checked.errors)
             return
         try:
             await prep.replace(
-                user_id, panel_id, old_id, new_id, submission=modals.submission_key(view)
+                user_id, panel_id, old_id, checked.value, submission=modals.submission_key(view)
             )
         except ReplacementProblem as problem:
             await ack(response_action="errors", errors={field: str(problem)})

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from bot.models import Panel
 from bot.panels import access
+from bot.services import Services
 from bot.slack import question_views
-from bot.slack.app import Services
 from bot.slack.blocks import Block
 
 

@@ -15,10 +15,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.questions import plan as plan_text
+from bot.services import Services
 from bot.slack import ids, modals, question_views
-from bot.slack.app import Services
-from handlers.replies import click_refusal, panel_id_of, tell_privately
-from handlers.views import refusal_text
+from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
 
 log = logging.getLogger(__name__)
 

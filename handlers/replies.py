@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.panels.grammar import parse_reference
 from bot.panels.service import PanelNotFound
-from bot.slack.app import Services
+from bot.services import Services
 
 
 def not_found(panel_id: int) -> str:
@@ -31,6 +31,13 @@ def panel_id_of(value: object) -> int:
     return parse_reference(str(value or "").split(":", 1)[0]) or 0
 
 
+def refusal_text(refusal: Exception) -> str:
+    """What a stale or unauthorised form submission is told, next to its field."""
+    if isinstance(refusal, PanelNotFound):
+        return "This panel no longer exists."  # the same whether hidden or deleted
+    return str(refusal)
+
+
 async def tell_privately(
     services: Services, body: dict, respond: AsyncRespond, client: AsyncWebClient, text: str
 ) -> None:
@@ -38,6 +45,4 @@ async def tell_privately(
     if body.get("response_url"):
         await respond(text=text, response_type="ephemeral", replace_original=False)
         return
-    user_id = body["user"]["id"]
-    channel = await services.platform.dm_channel(user_id)
-    await client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    await services.platform.reply_privately(body["user"]["id"], text)

@@ -7,8 +7,8 @@ from bot.models import Panel
 from bot.panels.access import can_manage
 from bot.people import Person
 from bot.prep.service import readiness as prep_readiness
+from bot.services import Services
 from bot.slack import followup_messages, messages, prep_messages
-from bot.slack.app import Services
 from bot.slack.blocks import Block
 from bot.slack.messages import Rendered
 from handlers.question_status import status_section

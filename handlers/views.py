@@ -11,16 +11,21 @@ from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_text
 from bot.panels import bounds
 from bot.panels.request import (
-    PanelBasics,
     assignment_fields,
     check_assignments,
     check_basics,
     check_slot,
 )
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
-from bot.people import unusable
+from bot.panels.service import (
+    NotACoordinator,
+    NotAllowed,
+    PanelClosed,
+    PanelNotFound,
+    SlotUnchanged,
+)
+from bot.services import Services
 from bot.slack import ids, modals
-from bot.slack.app import Services
+from handlers.replies import refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +34,12 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.SCHEDULE_STEP1)
     async def schedule_basics(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        if not services.settings.is_coordinator(user_id):
-            await ack(
-                response_action="errors",
-                errors={"candidate": "Only coordinators can schedule panels."},
-            )
+        if not services.panels.may_schedule(user_id):
+            await ack(response_action="errors", errors={"candidate": str(NotACoordinator())})
             return
         checked = check_basics(modals.form_values(view), services.clock.now())
         if not checked.errors:
-            checked.errors = await people_problems(services, checked.value)
+            checked.errors = await services.flows.people_problems(checked.value)
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -58,7 +60,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="clear")
             log.info("%s submitted the form of P-%s again: ignored", user_id, done.panel_id)
             return
-        if basics is None or not services.settings.is_coordinator(user_id):
+        if basics is None or not services.panels.may_schedule(user_id):
             first = next(iter(view.get("state", {}).get("values", {})), "")
             await ack(
                 response_action="errors",
@@ -131,37 +133,3 @@ def register(app: AsyncApp, services: Services) -> None:
             return
         await ack()
         log.info("%s cancelled %s", user_id, panel.reference)
-
-
-#: How long the first step waits for Slack to say who the chosen people are (seconds): well
-#: inside Slack's 3 seconds, with the draft still to store. Past it, they are accepted.
-PEOPLE_CHECK_BUDGET = 1.5
-
-
-async def people_problems(services: Services, basics: PanelBasics) -> dict[str, str]:
-    """Field errors for bots, deactivated accounts and unknown IDs among the people chosen (the
-    rule Replace uses: ``bot.people.unusable``), looked up in parallel within a budget. Whoever
-    Slack cannot describe in time is accepted; their names are looked up again when sent."""
-    chosen = [*basics.panelist_ids, basics.hiring_manager_id, basics.recruiter_id]
-    people = await services.directory.people(chosen, within=PEOPLE_CHECK_BUDGET)
-    errors: dict[str, str] = {}
-    for user_id in basics.panelist_ids:
-        problem = unusable(people[user_id])
-        if problem and "panelists" not in errors:
-            named = people[user_id].name != user_id  # field errors are plain text: no mentions
-            errors["panelists"] = f"{people[user_id].name}: {problem}" if named else problem
-    for field, user_id in (
-        ("hiring_manager", basics.hiring_manager_id),
-        ("recruiter", basics.recruiter_id),
-    ):
-        problem = unusable(people[user_id])
-        if problem:
-            errors[field] = problem
-    return errors
-
-
-def refusal_text(refusal: Exception) -> str:
-    """What a stale or unauthorised form submission is told, next to its field."""
-    if isinstance(refusal, PanelNotFound):
-        return "This panel no longer exists."  # the same whether hidden or deleted
-    return str(refusal)

@@ -36,44 +36,36 @@ import socket
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
-from slack_sdk.http_retry.jitter import Jitter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
+from bot.delivery import Delivery, DeliveryError, PlatformUnavailable, RateLimited
 from bot.followup.loading import load_progress
 from bot.metrics import Metrics
 from bot.models import Nudge, NudgeStatus, Panel
 from bot.people import Directory, Person
-from bot.platform import ChatPlatform, Delivery, Digest, Notice
-from bot.slack.client import (
-    REQUEST_TIMEOUT_SECONDS,
-    SlackError,
-    SlackRateLimited,
-    SlackUnavailable,
-)
-from scheduling import guards, notices, outbox
+from bot.platform import ChatPlatform, Digest, Notice, deliver
+from scheduling import kinds, outbox
+from scheduling.composers import ComposeContext, reader
+from scheduling.nudges import NudgeKind, event_nudge
 from scheduling.outbox import Outcome
-from scheduling.policy import RENEWING
 
 log = logging.getLogger(__name__)
 
-#: Slack allows about one message per second per channel (real time: a rate limit is wall-clock).
-PER_CHANNEL_INTERVAL = 1.0
 #: Backoff after the n-th failed attempt: 30 s x 2^n, jittered down to half, capped at 15 min
 #: (0.5-1, 1-2, 2-4, 4-8, 7.5-15 min): with the default six attempts a nudge is given up on only
 #: after 15 to 30 minutes of failing sends, so a shorter Slack outage delays it but loses nothing.
 BACKOFF_FACTOR = 30.0
 BACKOFF_CAP = timedelta(minutes=15)
-#: Web API calls in one send: one ``chat.postMessage`` addressed to the user ID (after a
-#: takeover, a ``conversations.open`` and a ``conversations.history`` page come first).
+#: Platform calls in one send: one post (after a takeover, opening the conversation and reading
+#: a page of its history come first).
 CALLS_PER_SEND = 3
 #: How far before a dead sender's last lease renewal its DM is searched (clocks of replicas
 #: differ a little; Slack's timestamps are its own).
@@ -90,20 +82,20 @@ class Replanner(Protocol):
     ) -> None: ...
 
 
-class EqualJitter(Jitter):
-    """Half the interval fixed, half random: retries of many nudges that failed together (an
-    outage) spread out over minutes instead of the built-in jitter's one second."""
-
-    def recalculate(self, duration: float) -> float:
-        return duration / 2 + random.uniform(0, duration / 2)
+def backoff_delay(attempt: int, factor: float, cap: timedelta) -> timedelta:
+    """How long a nudge waits after its ``attempt``-th failed send: ``factor`` x 2^attempt,
+    half of it fixed and half random ("equal jitter"), so the retries of many nudges that
+    failed together (an outage) spread out over minutes instead of arriving as one burst."""
+    interval = factor * 2**attempt
+    return min(timedelta(seconds=interval / 2 + random.uniform(0, interval / 2)), cap)
 
 
 #: Claimed but not sent (stopping, or Slack went down meanwhile): pending again, as it was.
 PUT_BACK = Outcome(NudgeStatus.PENDING, "put back unsent")
 
 
-def call_timeout(lease: timedelta, preferred: float = REQUEST_TIMEOUT_SECONDS) -> float:
-    """The Web API timeout for the dispatcher's calls: a whole send (every call timing out)
+def call_timeout(lease: timedelta, preferred: float) -> float:
+    """The platform timeout for the dispatcher's calls: a whole send (every call timing out)
     takes at most half the lease, so no send can outlive the lease it started on."""
     return min(preferred, lease.total_seconds() / (2 * CALLS_PER_SEND))
 
@@ -173,7 +165,7 @@ class Dispatcher:
         batch_size: int | None = None,
         backoff_factor: float = BACKOFF_FACTOR,
         backoff_cap: timedelta = BACKOFF_CAP,
-        pace: float = PER_CHANNEL_INTERVAL,
+        pace: float | None = None,
         replanner: Replanner | None = None,
         metrics: Metrics | None = None,
     ) -> None:
@@ -187,9 +179,10 @@ class Dispatcher:
         self.concurrency = settings.dispatch_concurrency
         self.batch_size = batch_size or self.concurrency * 8
         self.lease = settings.dispatch_lease
-        self.backoff = BackoffRetryIntervalCalculator(backoff_factor, jitter=EqualJitter())
+        self.backoff_factor = backoff_factor
         self.backoff_cap = backoff_cap
-        self.pace = pace
+        # How far apart one person's messages go: the platform's to say, unless told here.
+        self.pace = platform.pace_per_recipient if pace is None else pace
         self.replanner = replanner
         self._slots = asyncio.Semaphore(self.concurrency)
         self._next_send: dict[str, float] = {}  # recipient -> when (monotonic) they may get more
@@ -286,7 +279,7 @@ class Dispatcher:
         sendable, panels = await self._check(batch, as_of, skipped)
         by_recipient: dict[tuple[str, int | None], list[Nudge]] = defaultdict(list)
         for nudge in sendable:  # earliest due first, so groups start in due order
-            alone = nudge.id if nudge.kind in notices.STANDALONE else None
+            alone = nudge.id if not _joins_digest(nudge) else None
             by_recipient[(nudge.recipient_id, alone)].append(nudge)
         self._queued += len(by_recipient)
         self._forget_old_pacing()
@@ -311,14 +304,14 @@ class Dispatcher:
             found = await session.scalars(select(Panel).where(Panel.id.in_(panel_ids)))
             panels = {p.id: p for p in found}
             # Follow-up kinds are checked against feedback and decisions as they are now.
-            after = {n.panel_id for n in batch if n.kind in guards.PROGRESS_GUARDS}
+            after = {n.panel_id for n in batch if _reads_progress(n)}
             progress = await load_progress(
                 session, [panels[i] for i in sorted(after) if i in panels]
             )
             sendable: list[Nudge] = []
             skipped: dict[str, list[int]] = defaultdict(list)
             for nudge in batch:
-                reason = guards.skip_reason(
+                reason = kinds.skip_reason(
                     nudge, panels.get(nudge.panel_id), as_of, progress.get(nudge.panel_id)
                 )
                 if reason:
@@ -337,7 +330,7 @@ class Dispatcher:
                 )
                 report.skipped += len(done)
                 self.metrics.count(self.metrics.nudges_skipped, batch, done)
-                renew |= {n.panel_id for n in batch if n.id in done and n.kind in RENEWING}
+                renew |= {n.panel_id for n in batch if n.id in done and _renews(n)}
             await self._renew_series(session, renew, zones)
         return sendable, panels
 
@@ -397,30 +390,15 @@ class Dispatcher:
     async def _compose(
         self, nudges: list[Nudge], panels: dict[int, Panel]
     ) -> tuple[Person, Notice]:
-        if any(n.kind in notices.NEEDS_SESSION for n in nudges):
+        ctx = ComposeContext(self.directory, self.settings, self.clock.now())
+        if any(_reads_db(n) for n in nudges):
             async with self.db.session() as session:
-                now = self.clock.now()
-                items = [
-                    await notices.compose(
-                        n,
-                        panels[n.panel_id],
-                        self.directory,
-                        session=session,
-                        settings=self.settings,
-                        now=now,
-                    )
-                    for n in nudges
-                ]
+                ctx = replace(ctx, session=session)
+                items = [await kinds.compose(n, panels[n.panel_id], ctx) for n in nudges]
         else:
-            now = self.clock.now()
-            items = [
-                await notices.compose(
-                    n, panels[n.panel_id], self.directory, settings=self.settings, now=now
-                )
-                for n in nudges
-            ]
+            items = [await kinds.compose(n, panels[n.panel_id], ctx) for n in nudges]
         notice = items[0] if len(items) == 1 else Digest(tuple(items))
-        return await notices.reader(nudges[0], self.directory), notice
+        return await reader(nudges[0], self.directory), notice
 
     async def _already_delivered(
         self, reader: Person, nudges: list[Nudge], notice: Notice, report: DispatchReport
@@ -439,7 +417,7 @@ class Dispatcher:
         since = min(lapsed) - self.lease - TAKEOVER_MARGIN
         try:
             posted = await self.platform.posted_since(reader, since)
-        except SlackError as exc:
+        except DeliveryError as exc:
             log.warning("could not look for earlier sends of %s: %s", [n.id for n in nudges], exc)
             return nudges
         file_name = getattr(notice, "filename", None)
@@ -483,10 +461,10 @@ class Dispatcher:
     ) -> None:
         ids = [n.id for n in nudges]
         try:
-            delivery = await self.platform.send_direct(reader, notice, nudge_ids=ids)
-        except SlackRateLimited as exc:
+            delivery = await deliver(self.platform, reader, notice, nudge_ids=ids)
+        except RateLimited as exc:
             # Back to pending, due after Retry-After: no slot is held while this person waits.
-            retry_after = exc.retry_after or PER_CHANNEL_INTERVAL
+            retry_after = exc.retry_after or self.pace or 1.0
             later = Outcome(
                 NudgeStatus.PENDING,
                 f"rate limited: {exc}",
@@ -496,11 +474,11 @@ class Dispatcher:
             report.retry_later += len(done)
             self.metrics.count(self.metrics.nudges_retried, nudges, done)
             return
-        except SlackUnavailable as exc:
+        except PlatformUnavailable as exc:
             self._trip(exc)
             await self._retry_or_fail(nudges, panels, str(exc), report)
             return
-        except SlackError as exc:  # the recipient is gone, or Slack refused the message
+        except DeliveryError as exc:  # the recipient is gone, or the platform refused it
             await self._fail(nudges, panels, str(exc), report)
             return
         self._slack_down = False
@@ -531,14 +509,15 @@ class Dispatcher:
                 now=self.clock.now(),
             )
             sent = [n for n in nudges if n.id in done]
-            await notices.after_sent(session, sent, delivery)
-            await self._renew_series(
-                session, {n.panel_id for n in sent if n.kind in RENEWING}, zones
-            )
+            for nudge in sent:
+                record = kinds.record_of(nudge.kind)
+                if record is not None and record.after_sent is not None:
+                    await record.after_sent(session, nudge, delivery)
+            await self._renew_series(session, {n.panel_id for n in sent if _renews(n)}, zones)
         return done
 
     # ------------------------------------------------------------------ failures
-    def _trip(self, exc: SlackError) -> None:
+    def _trip(self, exc: DeliveryError) -> None:
         if not self._slack_down:
             log.warning("Slack unavailable (%s): holding the queue, probing once per run", exc)
         self._slack_down = True
@@ -554,10 +533,7 @@ class Dispatcher:
         for nudge in nudges:
             if nudge in spent:
                 continue
-            delay = min(
-                timedelta(seconds=self.backoff.calculate_sleep_duration(nudge.attempts + 1)),
-                self.backoff_cap,
-            )
+            delay = backoff_delay(nudge.attempts + 1, self.backoff_factor, self.backoff_cap)
             later = Outcome(NudgeStatus.PENDING, error, due_at=now + delay, count_attempt=True)
             done = await self._settle([nudge.id], later)
             report.retry_later += len(done)
@@ -591,18 +567,24 @@ class Dispatcher:
     async def _tell_coordinator(
         self, session: AsyncSession, nudge: Nudge, panel: Panel, error: str, now: datetime
     ) -> None:
-        if nudge.kind == guards.NUDGE_FAILED or nudge.recipient_id == panel.coordinator_id:
+        if nudge.kind == NudgeKind.NUDGE_FAILED or nudge.recipient_id == panel.coordinator_id:
             return  # the coordinator is the one we cannot reach: nobody left to tell
-        await outbox.enqueue_notice(
-            session,
-            kind=guards.NUDGE_FAILED,
-            panel_id=panel.id,
+        # The event is the failed nudge: one alert per nudge given up on.
+        alert = event_nudge(
+            NudgeKind.NUDGE_FAILED,
+            panel.id,
+            f"n{nudge.id}",
+            panel.coordinator_id,
+            now,
             subject_id=nudge.recipient_id,
-            recipient_id=panel.coordinator_id,
-            dedupe_key=f"{guards.NUDGE_FAILED}:p{panel.id}:n{nudge.id}",
-            payload={"kind": nudge.kind, "recipient": nudge.recipient_id, "error": error},
-            now=now,
         )
+        what = {
+            "kind": nudge.kind,
+            "what": kinds.label(nudge.kind),
+            "recipient": nudge.recipient_id,
+            "error": error,
+        }
+        await outbox.enqueue(session, [alert], now=now, payload=lambda _: what)
 
     # ------------------------------------------------------------------ helpers
     async def _series_zones(self, nudges: Sequence[Nudge]) -> dict[int, dict[str, str]]:
@@ -610,7 +592,7 @@ class Dispatcher:
         recording transaction opens (the directory may ask Slack: no lock is held meanwhile)."""
         if self.replanner is None:
             return {}
-        panel_ids = sorted({n.panel_id for n in nudges if n.kind in RENEWING})
+        panel_ids = sorted({n.panel_id for n in nudges if _renews(n)})
         return {p: await self.replanner.zones(p, ()) for p in panel_ids}
 
     async def _renew_series(
@@ -633,3 +615,23 @@ class Dispatcher:
         if len(self._next_send) > 10_000:
             now = time.monotonic()
             self._next_send = {r: t for r, t in self._next_send.items() if t > now}
+
+
+def _joins_digest(nudge: Nudge) -> bool:
+    record = kinds.record_of(nudge.kind)
+    return record is None or record.joins_digest
+
+
+def _reads_progress(nudge: Nudge) -> bool:
+    record = kinds.record_of(nudge.kind)
+    return record is not None and bool(record.progress_guards)
+
+
+def _reads_db(nudge: Nudge) -> bool:
+    record = kinds.record_of(nudge.kind)
+    return record is not None and record.reads_db
+
+
+def _renews(nudge: Nudge) -> bool:
+    record = kinds.record_of(nudge.kind)
+    return record is not None and record.renews

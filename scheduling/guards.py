@@ -3,25 +3,23 @@
 A nudge was planned from an earlier state of its panel. Re-planning cancels most nudges that
 stop applying, but state also changes between planning and sending (a panelist confirms while
 their reminder is being claimed), so the dispatcher asks here again just before each send.
-Each kind lists its guards; a guard returns why the nudge should be skipped, or ``None``.
-Adding a kind, or a new reason to skip one, is one function and one entry in ``GUARDS``.
+A guard returns why the nudge should be skipped, or ``None``; each kind's record in
+:mod:`scheduling.kinds` lists its guards, and :func:`scheduling.kinds.skip_reason` asks them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.followup.progress import PanelProgress
-from bot.models import Nudge, Panel
+from bot.models import Nudge, Panel, Panelist
 from bot.people import zone_or_utc
-from scheduling.policy import NudgeKind
-from scheduling.replan import panelist_state
-
-#: The kind of the coordinator's "this nudge could not be delivered" notice.
-NUDGE_FAILED = "nudge_failed"
+from scheduling.nudges import panelist_state
 
 Guard = Callable[[Nudge, Panel, datetime], str | None]
+#: A guard of the follow-up kinds, which reads the panel's progress (loaded once per batch).
+ProgressGuard = Callable[[Nudge, PanelProgress, datetime], str | None]
 
 
 def panel_open(_nudge: Nudge, panel: Panel, _now: datetime) -> str | None:
@@ -64,7 +62,7 @@ def unprepared(panel: Panel) -> tuple[str, ...]:
 # --- prep (bot.prep): packets, their updates in place, invites, declines ---------------------
 
 
-def _seat(nudge: Nudge, panel: Panel):  # type: ignore[no-untyped-def]
+def _seat(nudge: Nudge, panel: Panel) -> Panelist | None:
     return next((p for p in panel.panelists if p.user_id == nudge.recipient_id), None)
 
 
@@ -102,35 +100,7 @@ def fresh_occurrence(nudge: Nudge, _panel: Panel, now: datetime) -> str | None:
     return None
 
 
-GUARDS: Mapping[str, tuple[Guard, ...]] = {
-    NudgeKind.PANEL_SCHEDULED: (panel_open,),
-    NudgeKind.PACKET_CLOSED: (panel_open, recipient_attending, packet_to_update),
-    NudgeKind.PREP_PACKET: (panel_open, not_started, recipient_attending),
-    NudgeKind.PACKET_UPDATE: (packet_to_update,),
-    NudgeKind.PREP_INVITE: (invite_applies,),
-    NudgeKind.PANELIST_DECLINED: (panel_open, not_started),
-    NudgeKind.PREP_REMINDER_NOW: (panel_open, not_started, subject_on_panel, subject_unprepared),
-    NudgeKind.PREP_REMINDER: (panel_open, not_started, subject_on_panel, subject_unprepared),
-    NudgeKind.PREP_ESCALATION: (panel_open, not_started, someone_unprepared),
-    # A later cancellation makes news of a new time moot (its own notice says so).
-    NudgeKind.PANEL_RESCHEDULED: (panel_open,),
-    # The cancellation notice is news precisely because the panel is cancelled.
-    NudgeKind.PANEL_CANCELLED: (),
-    NUDGE_FAILED: (),
-    # After the panel: the panel must still be on; the rest is in PROGRESS_GUARDS.
-    NudgeKind.FEEDBACK_REQUEST: (panel_open, subject_on_panel),
-    NudgeKind.FEEDBACK_REMINDER: (panel_open, subject_on_panel),
-    NudgeKind.FEEDBACK_ESCALATION: (panel_open,),
-    NudgeKind.DECISION_REQUEST: (panel_open,),
-    NudgeKind.DECISION_REMINDER: (panel_open,),
-    NudgeKind.CANDIDATE_UPDATE_REQUEST: (panel_open,),
-    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (panel_open, fresh_occurrence),
-    NudgeKind.CANDIDATE_UPDATE_ESCALATION: (panel_open,),
-}
-
 # --- after the panel: guards that read its follow-up state ------------------------------
-
-ProgressGuard = Callable[[Nudge, PanelProgress, datetime], str | None]
 
 
 def subject_owes_feedback(nudge: Nudge, progress: PanelProgress, _now: datetime) -> str | None:
@@ -173,43 +143,4 @@ def candidate_waiting(nudge: Nudge, progress: PanelProgress, now: datetime) -> s
         return "the candidate has heard back"
     if progress.last_update_at is not None and progress.last_update_at >= nudge.created_at:
         return "candidate updated since"
-    return None
-
-
-#: Follow-up kinds and the guards that need the panel's progress (loaded once per batch).
-PROGRESS_GUARDS: Mapping[str, tuple[ProgressGuard, ...]] = {
-    NudgeKind.FEEDBACK_REQUEST: (undecided, subject_owes_feedback),
-    NudgeKind.FEEDBACK_REMINDER: (undecided, subject_owes_feedback),
-    NudgeKind.FEEDBACK_ESCALATION: (undecided, feedback_missing),
-    NudgeKind.DECISION_REQUEST: (feedback_complete, undecided),
-    NudgeKind.DECISION_REMINDER: (feedback_complete, undecided),
-    NudgeKind.CANDIDATE_UPDATE_REQUEST: (candidate_not_told,),
-    NudgeKind.CANDIDATE_UPDATE_OVERDUE: (candidate_waiting,),
-    NudgeKind.CANDIDATE_UPDATE_ESCALATION: (candidate_waiting,),
-}
-
-
-def skip_reason(
-    nudge: Nudge, panel: Panel | None, now: datetime, progress: PanelProgress | None = None
-) -> str | None:
-    """Why ``nudge`` should not be sent as of ``now``, or ``None`` when it should.
-
-    Follow-up kinds also need the panel's ``progress`` (``bot.followup.loading``)."""
-    if panel is None:
-        return "panel deleted"
-    guards = GUARDS.get(nudge.kind)
-    if guards is None:
-        return f"unknown kind {nudge.kind!r}"
-    for guard in guards:
-        reason = guard(nudge, panel, now)
-        if reason:
-            return reason
-    after_panel = PROGRESS_GUARDS.get(nudge.kind, ())
-    if after_panel and progress is None:
-        return "follow-up state not loaded"
-    for progress_guard in after_panel:
-        assert progress is not None
-        reason = progress_guard(nudge, progress, now)
-        if reason:
-            return reason
     return None

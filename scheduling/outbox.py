@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
 from bot.models import Nudge, NudgeStatus
-from scheduling.policy import PlannedNudge
+from scheduling.nudges import PlannedNudge
 
 #: Rows per INSERT statement: well inside SQLite's 32,766 bound parameters.
 INSERT_CHUNK = 500
@@ -60,36 +60,6 @@ async def enqueue(
         for n in nudges
     ]
     await _insert(session, rows)
-
-
-async def enqueue_notice(
-    session: AsyncSession,
-    *,
-    kind: str,
-    panel_id: int,
-    subject_id: str | None,
-    recipient_id: str,
-    dedupe_key: str,
-    payload: Mapping[str, Any],
-    now: datetime,
-) -> None:
-    """Queue one urgent notice the policy does not plan (a delivery failure), due ``now``."""
-    await _insert(
-        session,
-        [
-            _row(
-                kind=kind,
-                panel_id=panel_id,
-                subject_id=subject_id,
-                recipient_id=recipient_id,
-                due_at=now,
-                urgent=True,
-                dedupe_key=dedupe_key,
-                payload=payload,
-                now=now,
-            )
-        ],
-    )
 
 
 def _row(*, payload: Mapping[str, Any], now: datetime, **columns: Any) -> dict[str, Any]:
@@ -186,7 +156,7 @@ async def supersede(
 # --------------------------------------------------------------------------- claiming
 
 
-def claimable(as_of: datetime, wall_now: datetime):  # type: ignore[no-untyped-def]
+def claimable(as_of: datetime, wall_now: datetime) -> ColumnElement[bool]:
     """Due and pending as of ``as_of``, or claimed by a sender whose lease has lapsed."""
     return or_(
         and_(Nudge.status == NudgeStatus.PENDING, Nudge.due_at <= as_of),

@@ -9,7 +9,7 @@ renewing nudge is sent, so a series plans its next occurrence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,24 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.followup.loading import load_progress
-from bot.models import AuditEvent, Panel, Panelist
+from bot.models import AuditEvent, Panel
 from scheduling import outbox
-from scheduling.policy import PanelistSnapshot, PanelSnapshot, PlannedNudge, diff, plan
+from scheduling.nudges import PanelSnapshot, PlannedNudge, panelist_state
+from scheduling.policy import diff, plan
 
 #: How long a change waits for people's zones before planning without them (seconds): a form
 #: submission is still answered inside Slack's 3 seconds; whoever Slack is slow on is planned in
 #: UTC for now, and their nudges look their zone up again when sent.
 ZONE_LOOKUP_BUDGET = 1.0
-
-
-def panelist_state(panelist: Panelist) -> PanelistSnapshot:
-    """Where a panelist stands on prep. The one place the policy and the guards read it from."""
-    return PanelistSnapshot(
-        user_id=panelist.user_id,
-        confirmed=panelist.confirmed_at is not None,
-        declined=panelist.declined_at is not None,
-        joined_at=panelist.joined_at,
-    )
 
 
 async def schedule_version(session: AsyncSession, panel_id: int) -> int:
@@ -66,7 +57,9 @@ async def current_state(session: AsyncSession, panel: Panel) -> PanelSnapshot:
     )
 
 
-def zone_payload(tz_of: Mapping[str, str], extra: Mapping[str, Any] | None = None):  # type: ignore[no-untyped-def]
+def zone_payload(
+    tz_of: Mapping[str, str], extra: Mapping[str, Any] | None = None
+) -> Callable[[PlannedNudge], dict[str, Any]]:
     """Each row carries its recipient's zone, so sending it needs no directory lookup."""
 
     def payload(nudge: PlannedNudge) -> dict[str, Any]:

@@ -63,7 +63,9 @@ from bot.panels.request import Assignment, PanelBasics, Slot
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound, SlotUnchanged
 from bot.people import zone_or_utc
 from bot.prep.service import NotYourPacket, ReplacementProblem
-from scheduling.policy import TIME_BASED_PLANNERS, NudgeKind, plan
+from scheduling.kinds import TIME_BASED
+from scheduling.nudges import NudgeKind
+from scheduling.policy import plan
 from scheduling.replan import current_state
 from tests.conftest import BACKENDS, NOW
 
@@ -321,12 +323,12 @@ class Lifecycle(RuleBasedStateMachine):
 
         # 1. Pending time-based nudges are exactly the policy's plan, minus what was settled.
         planned = {n.dedupe_key for n in plan(state, bot.settings, zones, now)}
-        pending = {r.dedupe_key for r in open_rows if r.kind in TIME_BASED_PLANNERS}
+        pending = {r.dedupe_key for r in open_rows if r.kind in TIME_BASED}
         assert pending == planned - settled, (
             f"pending but not planned: {sorted(pending - planned)};"
             f" planned but not pending: {sorted(planned - settled - pending)}"
         )
-        assert all(r.kind in TIME_BASED_PLANNERS for r in open_rows), "a one-off notice waits"
+        assert all(r.kind in TIME_BASED for r in open_rows), "a one-off notice waits"
         due = {n.dedupe_key: (n.due_at, n.urgent) for n in plan(state, bot.settings, zones, now)}
         mistimed = [
             (r.dedupe_key, r.due_at, due[r.dedupe_key][0])
@@ -372,7 +374,7 @@ class Lifecycle(RuleBasedStateMachine):
             for r in rows
             if r.status == "sent"
             and r.sent_at
-            and r.kind in TIME_BASED_PLANNERS
+            and r.kind in TIME_BASED
             and r.kind not in PER_DECISION
         )
         twice = {key: n for key, n in sent_days.items() if n > 1}

@@ -102,7 +102,7 @@ async def test_listener_labels_stay_bounded_whatever_a_request_carries(bot):
 async def test_each_app_counts_only_its_own_activity(bot):
     """A registry per app: a second app in the same process starts from zero."""
     from bot.db import Database
-    from bot.slack.app import build_services
+    from bot.services import build_services
 
     await scheduled(bot, COORDINATOR)
     db = Database(bot.settings.database_url)

@@ -13,8 +13,8 @@ from bot.db import Database
 from bot.devtools.outbox_seed import recipient_ids, seed_due_nudges
 from bot.models import Base, NudgeStatus
 from scheduling import outbox
+from scheduling.nudges import NudgeKind, PlannedNudge
 from scheduling.outbox import Outcome
-from scheduling.policy import NudgeKind, PlannedNudge
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 WALL = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)  # leases run on a different (real) clock

@@ -10,15 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.config import Settings, WorkingHours
-from scheduling.policy import (
-    NudgeKind,
-    PanelistSnapshot,
-    PanelSnapshot,
-    PlannedNudge,
-    diff,
-    event_nudges,
-    plan,
-)
+from scheduling.nudges import NudgeKind, PanelistSnapshot, PanelSnapshot, PlannedNudge
+from scheduling.policy import diff, event_nudges, plan
 
 NY = "America/New_York"
 BERLIN = "Europe/Berlin"

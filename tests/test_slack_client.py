@@ -45,7 +45,7 @@ async def test_confirmation_survives_one_transient_failure(bot, fault):
 
 
 async def test_errors_are_typed(bot):
-    client = bot.services.client
+    client = bot.services.slack.client
     with pytest.raises(Exception) as gone:
         await client.conversations_open(users="UNOBODY")
     assert isinstance(classify("conversations.open", gone.value), SlackRecipientGone)

@@ -22,7 +22,8 @@ from bot.changes.actions import Action
 from bot.models import Panel, PriorRound
 from bot.panels.rounds import packet_rounds
 from scheduling import outbox
-from scheduling.policy import NudgeKind, PanelSnapshot, PlannedNudge, event_key, event_nudges
+from scheduling.nudges import NudgeKind, PanelSnapshot, PlannedNudge, event_nudge
+from scheduling.policy import event_nudges
 from scheduling.replan import zone_payload
 
 if TYPE_CHECKING:  # the pipeline imports this module to announce its changes
@@ -43,15 +44,9 @@ class Moment:
 
 
 def _notice(moment: Moment, kind: NudgeKind, user_id: str, subject: str | None) -> PlannedNudge:
-    panel_id = moment.panel.id
-    return PlannedNudge(
-        kind=kind,
-        panel_id=panel_id,
-        subject_id=subject,
-        recipient_id=user_id,
-        due_at=moment.now,
-        urgent=True,
-        dedupe_key=event_key(kind, panel_id, moment.event_id, user_id),
+    """The change's own notice of ``kind`` to ``user_id`` (the change is the event)."""
+    return event_nudge(
+        kind, moment.panel.id, moment.event_id, user_id, moment.now, subject_id=subject
     )
 
 

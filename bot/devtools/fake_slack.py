@@ -109,7 +109,7 @@ class FakeSlack:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        sockets = site._server.sockets  # type: ignore[union-attr]
+        sockets = site._server.sockets  # type: ignore[union-attr]  # started just above
         bound_port = sockets[0].getsockname()[1]
         self.root = f"http://{host}:{bound_port}/"
         self.base_url = self.root + "api/"

@@ -24,8 +24,9 @@ from bot.devtools.wire import SlackWire
 from bot.models import Nudge, Panel
 from bot.people import zone_or_utc
 from bot.server import create_asgi
+from bot.services import Services, build_services
 from bot.slack import ids
-from bot.slack.app import Services, build_app, build_services
+from bot.slack.app import build_app
 from scheduling.dispatcher import Dispatcher, DispatchReport
 
 SIGNING_SECRET = "test-signing-secret"

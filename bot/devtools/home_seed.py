@@ -56,7 +56,7 @@ async def add_panel(
     feedback_text: str = "Solid SQL, asked about streaming.",
 ) -> int:
     """One panel with its seats' prep and feedback, decisions and candidate updates; its id."""
-    seats = [s if isinstance(s, Seat) else Seat(s) for s in seats]
+    seated = [s if isinstance(s, Seat) else Seat(s) for s in seats]
     async with db.session() as session:
         panel = Panel(
             candidate=Candidate(name=candidate, created_at=now),
@@ -85,12 +85,12 @@ async def add_panel(
                     excused_at=s.excused_at,
                     planned_questions=list(s.planned_questions),
                 )
-                for i, s in enumerate(seats)
+                for i, s in enumerate(seated)
             ],
         )
         session.add(panel)
         await session.flush()
-        for s in seats:
+        for s in seated:
             if s.feedback_at is not None:
                 session.add(
                     Feedback(

@@ -16,7 +16,7 @@ from bot.db import Database
 from bot.devtools.fake_slack import FakeUser
 from bot.devtools.people import COORDINATOR, HIRING_MANAGER, RECRUITER
 from bot.models import Candidate, Nudge, NudgeStatus, Panel, Panelist, Role
-from scheduling.policy import NudgeKind
+from scheduling.nudges import NudgeKind
 
 CHUNK = 1_000
 ZONES = ("America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/Los_Angeles")

@@ -23,6 +23,7 @@ _trigger = itertools.count(1)
 def sign(secret: str, body: str, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # None only without a secret
     return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
 
 

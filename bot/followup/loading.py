@@ -6,8 +6,8 @@ candidate updates), so App Home and ``/panel stalled`` stay fast for people on m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, select
@@ -33,7 +33,7 @@ async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[
     if not ids:
         return {}
     # Grouped by panel as read, so building each panel's progress is linear, not panels x rows.
-    feedback: dict[int, dict[str, object]] = {}
+    feedback: dict[int, dict[str, datetime]] = {}
     for row in await session.execute(
         select(Feedback.panel_id, Feedback.author_id, Feedback.submitted_at).where(
             Feedback.panel_id.in_(ids)
@@ -74,9 +74,9 @@ async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[
 
 def progress_of(
     panel: Panel,
-    feedback_at: dict[str, object],
+    feedback_at: Mapping[str, datetime],
     decision: DecisionState | None,
-    last_update_at: object | None,
+    last_update_at: datetime | None,
 ) -> PanelProgress:
     return PanelProgress(
         panel_id=panel.id,
@@ -93,12 +93,12 @@ def progress_of(
                 user_id=p.user_id,
                 declined=p.declined_at is not None,
                 excused=p.excused_at is not None,
-                feedback_at=feedback_at.get(p.user_id),  # type: ignore[arg-type]
+                feedback_at=feedback_at.get(p.user_id),
             )
             for p in panel.panelists
         ),
         decision=decision,
-        last_update_at=last_update_at,  # type: ignore[arg-type]
+        last_update_at=last_update_at,
     )
 
 

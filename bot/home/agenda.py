@@ -142,7 +142,8 @@ class HomePages:
     stalled: int = 0
 
     def of(self, name: SectionName) -> int:
-        return getattr(self, name.value)
+        count: int = getattr(self, name.value)
+        return count
 
     def with_page(self, name: SectionName, page: int) -> HomePages:
         values = {s.value: self.of(s) for s in SectionName}

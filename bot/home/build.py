@@ -201,9 +201,9 @@ def build_agenda(
             upcoming.append(upcoming_for(panel, user_id))
         if _runs(panel, user_id):
             runs_any = True
-            item = stalled_for(panel, state, blockers, now, settings, tz) if waiting else None
-            if item is not None:
-                stalled.append(item)
+            stall = stalled_for(panel, state, blockers, now, settings, tz) if waiting else None
+            if stall is not None:
+                stalled.append(stall)
     actions.sort(key=lambda i: (ACTION_ORDER[i.kind], i.due_at, i.panel.panel_id))
     upcoming.sort(key=lambda i: (i.panel.starts_at, i.panel.panel_id))
     stalled.sort(key=lambda i: (i.waiting_since, i.panel.panel_id))

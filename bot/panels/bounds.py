@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,12 @@ def too_long(bound: Bound, text: str) -> str | None:
 
 
 def field(
-    raw: dict, name: str, bound: Bound, errors: dict[str, str], *, required: str | None = None
+    raw: dict[str, Any],
+    name: str,
+    bound: Bound,
+    errors: dict[str, str],
+    *,
+    required: str | None = None,
 ) -> str:
     """Read, clean and check one text field; problems go into ``errors`` under ``name``.
 

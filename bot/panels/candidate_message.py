@@ -9,7 +9,7 @@ from bot.panels.request import Slot
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person, zone_or_utc
 
-_WHAT_TO_PREPARE = {
+_WHAT_TO_PREPARE: dict[str, str] = {
     PanelFormat.CONVERSATION: "",
     PanelFormat.PRESENTATION: "You'll present to the panel; we'll send the brief separately.",
     PanelFormat.CASE_STUDY: "You'll work through a case study with the panel.",

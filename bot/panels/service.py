@@ -7,6 +7,7 @@ a panel someone may not see is reported exactly like one that does not exist.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -20,7 +21,6 @@ from bot.changes.actions import Action
 from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
 from bot.clock import Clock, as_utc
 from bot.db import Database
-from bot.followup.rounds import EarlierCandidate, earlier_candidate
 from bot.models import (
     Candidate,
     Panel,
@@ -32,6 +32,7 @@ from bot.models import (
     Submission,
 )
 from bot.panels import access
+from bot.panels.candidates import EarlierCandidate, earlier_candidate
 from bot.panels.request import Assignment, PanelBasics, Slot
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -54,6 +55,16 @@ class PanelNotFound(LookupError):
 
 class NotAllowed(PermissionError):
     """The person may see the panel but not do this to it."""
+
+
+class NotACoordinator(NotAllowed):
+    """Scheduling is limited to ``HIREBOT_COORDINATORS`` and this person is not one of them."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only coordinators can schedule panels here."
+            " Ask an admin to add you to HIREBOT_COORDINATORS."
+        )
 
 
 class PanelClosed(ValueError):
@@ -92,10 +103,26 @@ class PanelListing:
 
 
 class PanelService:
-    def __init__(self, db: Database, clock: Clock, pipeline: ChangePipeline) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        pipeline: ChangePipeline,
+        *,
+        coordinators: Callable[[str], bool] = lambda _user_id: True,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.pipeline = pipeline
+        self._coordinators = coordinators
+
+    def may_schedule(self, user_id: str) -> bool:
+        """Whether ``user_id`` may schedule panels (``HIREBOT_COORDINATORS``; empty: anyone)."""
+        return self._coordinators(user_id)
+
+    def require_coordinator(self, user_id: str) -> None:
+        if not self.may_schedule(user_id):
+            raise NotACoordinator()
 
     # ------------------------------------------------------------------ drafts
     async def save_draft(self, user_id: str, basics: PanelBasics) -> str:
@@ -135,10 +162,12 @@ class PanelService:
     ) -> Panel:
         """Store the panel and everything it owes people, once per draft: the same second step
         submitted again (a double click, three posts at once) raises ``AlreadyApplied`` naming
-        the panel the first one made.
+        the panel the first one made. Raises ``NotACoordinator`` for someone who may not
+        schedule.
 
         ``candidate_id``: an earlier round's candidate this panel joins (see
-        ``bot.followup.rounds``); its round becomes at least the one after theirs."""
+        ``bot.panels.candidates``); its round becomes at least the one after theirs."""
+        self.require_coordinator(coordinator_id)
         people = [
             coordinator_id,
             basics.hiring_manager_id,

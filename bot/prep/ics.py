@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from bot.panels.notices import PanelBrief
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
-from bot.platform import PanelBrief
 
 PRODID = "-//HireBot//Interview panels//EN"
 UID_DOMAIN = "hirebot.invalid"
@@ -75,9 +75,10 @@ def build_invite(
         attendee = address(person)
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        event.add("attendee", attendee, encode=0)
+        event.add("attendee", attendee, encode=False)
     cal.add_component(event)
-    return cal.to_ical()
+    content: bytes = cal.to_ical()
+    return content
 
 
 def invite_filename(brief: PanelBrief, cancelled: bool) -> str:

@@ -6,7 +6,26 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.platform import Delivery, PanelBrief
+from bot.delivery import Delivery, FileToShare
+from bot.panels.notices import PanelBrief
+
+
+@dataclass(frozen=True)
+class PrepReminder:
+    """To a panelist who has not confirmed their prep: what is coming, when, and their focus."""
+
+    brief: PanelBrief
+    focus_area: str
+    focus_detail: str
+
+
+@dataclass(frozen=True)
+class PrepEscalation:
+    """To the coordinator, before the start: who on the panel is still unprepared."""
+
+    brief: PanelBrief
+    unprepared: tuple[str, ...]  # user ids, in panel order
+    declined: tuple[tuple[str, str], ...] = ()  # (user id, reason) of those who can't attend
 
 
 class PacketState(enum.StrEnum):
@@ -77,6 +96,16 @@ class CalendarInvite:
     filename: str
     content: bytes
     cancelled: bool
+
+    def as_file(self) -> FileToShare:
+        what = "Cancelled" if self.cancelled else "Calendar invite"
+        action = "remove it from" if self.cancelled else "add it to"
+        return FileToShare(
+            name=self.filename,
+            content=self.content,
+            title=f"{what}: {self.brief.reference}",
+            comment=f"{what} for {self.brief.reference}: open the file to {action} your calendar.",
+        )
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from bot.delivery import Delivery
 from bot.models import Panel, Panelist
+from bot.panels.notices import PanelBrief
 from bot.panels.vocabulary import PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
-from bot.platform import Delivery, PanelBrief
 from bot.prep.guidance import evaluation_for, themes_for
 from bot.prep.notices import PacketState, PrepPacket, RosterEntry
 

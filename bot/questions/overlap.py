@@ -67,7 +67,7 @@ def find_overlaps(
 
 
 @dataclass(frozen=True)
-class Seat:
+class SeatPlan:
     """One (attending) panelist's plan, as the coverage check sees it."""
 
     user_id: str
@@ -95,7 +95,7 @@ class Coverage:
 
 
 def panel_overlaps(
-    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
+    seats: Sequence[SeatPlan], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
 ) -> list[Overlap]:
     """Every repeat across the panel: each seat against earlier rounds and the seats after it,
     so two panelists asking the same thing is reported once (under the one seated first)."""
@@ -119,12 +119,12 @@ def panel_overlaps(
 
 
 def coverage(
-    seats: Sequence[Seat], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
+    seats: Sequence[SeatPlan], earlier: Sequence[EarlierQuestion], *, matcher: Matcher | None = None
 ) -> Coverage:
     """Per focus area: who covers it, how many questions they planned, how many repeat."""
     overlaps = panel_overlaps(seats, earlier, matcher=matcher)
     flagged = {(o.planner_id, o.index) for o in overlaps}
-    areas: dict[str, list[Seat]] = {}
+    areas: dict[str, list[SeatPlan]] = {}
     for seat in seats:
         areas.setdefault(seat.focus, []).append(seat)
     return Coverage(

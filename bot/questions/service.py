@@ -25,7 +25,7 @@ from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.vocabulary import focus_label
 from bot.prep.service import refuse_prep_closed
 from bot.questions.matcher import Matcher, default_matcher
-from bot.questions.overlap import Coverage, Overlap, Seat, coverage, find_overlaps
+from bot.questions.overlap import Coverage, Overlap, SeatPlan, coverage, find_overlaps
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,19 @@ class QuestionPlanner:
         async with self.db.session() as session:
             earlier = await earlier_rounds(session, panel)
         seats = [
-            Seat(p.user_id, focus_label(p.focus_area, p.focus_detail), tuple(p.planned_questions))
+            SeatPlan(
+                p.user_id, focus_label(p.focus_area, p.focus_detail), tuple(p.planned_questions)
+            )
             for p in _attending(panel)
         ]
         await _prepared(self.matcher, [q.text for q in earlier.questions], *seats)
         return coverage(seats, earlier.questions, matcher=self.matcher)
 
 
-async def _prepared(matcher: Matcher, *groups: Sequence[str] | Seat) -> None:
+async def _prepared(matcher: Matcher, *groups: Sequence[str] | SeatPlan) -> None:
     """Per-question work (the semantic matcher's embeddings of questions it has not seen)
     off the event loop; the check itself then only compares."""
-    texts = [q for g in groups for q in (g.questions if isinstance(g, Seat) else g)]
+    texts = [q for g in groups for q in (g.questions if isinstance(g, SeatPlan) else g)]
     if texts:  # a panel with nothing planned yet (most of them) skips the thread hop
         await asyncio.to_thread(matcher.prepare, texts)
 

@@ -104,7 +104,7 @@ def signals(kind: str, pairs: Sequence[Pair], model_dir: str | None = None) -> l
     return rows
 
 
-def reliability(y: Sequence[bool], scores: Sequence[float], bins: int = 5) -> list[dict]:
+def reliability(y: Sequence[bool], scores: Sequence[float], bins: int = 5) -> list[dict[str, Any]]:
     """Out-of-fold scores in equal-width bins: pairs, mean score, share that were repeats."""
     out = []
     for b in range(bins):
@@ -244,7 +244,7 @@ def train(
     model_dir: str | None = None,
     l2: float | None = None,
     fitted_on: Sequence[str] = (),
-) -> tuple[Weights, dict]:
+) -> tuple[Weights, dict[str, Any]]:
     l2 = L2[kind] if l2 is None else l2
     x = signals(kind, pairs, model_dir)
     y = [bool(p.repeat) for p in pairs]

@@ -24,13 +24,15 @@ from slack_sdk.http_retry.jitter import RandomJitter
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.delivery import DeliveryError, PlatformUnavailable, RateLimited, RecipientGone, Rejected
+
 if TYPE_CHECKING:
     from bot.metrics import Metrics
 
 REQUEST_TIMEOUT_SECONDS = 10
 
 
-class SlackError(Exception):
+class SlackError(DeliveryError):
     """A Web API call that failed after retries."""
 
     def __init__(self, method: str, error: str, *, retry_after: float | None = None) -> None:
@@ -40,19 +42,19 @@ class SlackError(Exception):
         self.retry_after = retry_after
 
 
-class SlackUnavailable(SlackError):
+class SlackUnavailable(SlackError, PlatformUnavailable):
     """Slack could not be reached, timed out, or answered 5xx: worth trying again later."""
 
 
-class SlackRateLimited(SlackError):
+class SlackRateLimited(SlackError, RateLimited):
     """Still rate limited after the retry handler's attempts; ``retry_after`` says when."""
 
 
-class SlackRecipientGone(SlackError):
+class SlackRecipientGone(SlackError, RecipientGone):
     """The user or channel cannot receive messages (deactivated, not found): do not retry."""
 
 
-class SlackRejected(SlackError):
+class SlackRejected(SlackError, Rejected):
     """Slack refused the request itself (bad arguments, bad blocks, bad token): do not retry."""
 
 
@@ -78,7 +80,7 @@ class MeteredWebClient(AsyncWebClient):
         super().__init__(*args, **kwargs)
         self.metrics = metrics
 
-    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:  # type: ignore[override]
+    async def api_call(self, api_method: str, **kwargs: Any) -> AsyncSlackResponse:
         if self.metrics is None:
             return await super().api_call(api_method, **kwargs)
         started = time.perf_counter()

@@ -30,10 +30,10 @@ from bot.followup.vocabulary import (
 )
 from bot.models import AuditEvent, DecisionOutcome, Feedback, Panel
 from bot.panels import bounds
+from bot.panels.notices import PanelBrief
 from bot.panels.request import MAX_LONG_TEXT
 from bot.panels.vocabulary import focus_label
 from bot.people import Person
-from bot.platform import PanelBrief
 from bot.slack import ids
 from bot.slack.blocks import (
     Block,
@@ -298,7 +298,7 @@ def _select(labels: dict[str, str], initial: str | None) -> dict[str, Any]:
         "options": [option(label, value) for value, label in labels.items()],
     }
     if initial in labels:
-        element["initial_option"] = option(labels[initial], initial)  # type: ignore[index]
+        element["initial_option"] = option(labels[initial], initial)
     return element
 
 

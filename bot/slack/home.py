@@ -7,6 +7,8 @@ Slack's 100 blocks however much there is. Times are in the reader's zone; user t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from bot.followup.progress import Blocker, BlockerKind, Stage
@@ -57,7 +59,7 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def _due(due_at, days_overdue: int, tz: str) -> str:  # type: ignore[no-untyped-def]
+def _due(due_at: datetime, days_overdue: int, tz: str) -> str:
     if days_overdue > 0:
         return f"was due {local_time(due_at, tz)} · *{_days(days_overdue)} overdue*"
     return f"due {local_time(due_at, tz)}"
@@ -209,7 +211,9 @@ def _pager(agenda: Agenda, page: Section[Any]) -> list[Block]:
     return blocks
 
 
-def _section(agenda: Agenda, page: Section[Any], render) -> list[Block]:  # type: ignore[no-untyped-def]
+def _section(
+    agenda: Agenda, page: Section[Any], render: Callable[[Any], list[Block]]
+) -> list[Block]:
     count = f" ({page.total})" if page.total else ""
     blocks: list[Block] = [divider(), header(f"{TITLES[page.name]}{count}")]
     if not page.items:

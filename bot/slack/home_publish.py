@@ -17,7 +17,7 @@ from bot.models import Panel
 from bot.slack.home import home_view
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +28,8 @@ async def publish_home(services: Services, user_id: str, pages: HomePages = FIRS
     agenda = await HomeService(services.db, services.clock, services.settings).agenda(
         user_id, reader.tz, pages
     )
-    view = home_view(agenda, reader, may_schedule=services.settings.is_coordinator(user_id))
-    await services.client.views_publish(user_id=user_id, view=view)
+    view = home_view(agenda, reader, may_schedule=services.panels.may_schedule(user_id))
+    await services.slack.client.views_publish(user_id=user_id, view=view)
     return agenda
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from functools import singledispatch
 
 from bot.panels.composition import CompositionWarning
+from bot.panels.notices import PanelCancelled, PanelRescheduled, PanelScheduled, PanelSummary
 from bot.panels.service import PanelLine, PanelListing
 from bot.panels.vocabulary import FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
-from bot.platform import Notice, PanelCancelled, PanelRescheduled, PanelScheduled, PanelSummary
+from bot.platform import Notice
 from bot.slack.blocks import (
     Block,
     context,

@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import available_timezones
 
-from bot.followup.rounds import EarlierCandidate
 from bot.models import PanelFormat
 from bot.panels import bounds
+from bot.panels.candidates import EarlierCandidate
+from bot.panels.notices import PanelSummary
 from bot.panels.request import (
     MAX_DURATION,
     MAX_NAME,
@@ -25,7 +26,6 @@ from bot.panels.request import (
 )
 from bot.panels.vocabulary import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS
 from bot.people import zone_or_utc
-from bot.platform import PanelSummary
 from bot.slack import ids
 from bot.slack.blocks import (
     Block,

@@ -7,28 +7,17 @@ batch of thousands needs no directory lookups.
 
 from __future__ import annotations
 
+from bot.panels.notices import NudgeFailed, PanelBrief
 from bot.panels.vocabulary import FORMAT_LABELS, focus_label
 from bot.people import Person
-from bot.platform import Digest, NudgeFailed, PanelBrief, PrepEscalation, PrepReminder
+from bot.platform import Digest
+from bot.prep.notices import PrepEscalation, PrepReminder
 from bot.slack import ids
 from bot.slack.blocks import Block, actions, button, context, divider, fields, header, section
 from bot.slack.messages import MAX_MESSAGE_BLOCKS, Rendered, render_notice
 from bot.slack.text import FALLBACK_TEXT, escape, link, local_time, mention, safe, truncate
 
 RESPONSIBILITIES_EXCERPT = 600
-
-#: How each kind of nudge is named when telling a coordinator it could not be delivered.
-KIND_LABELS = {
-    "prep_reminder": "prep reminder",
-    "prep_escalation": "unprepared-panel alert",
-    "panel_rescheduled": "reschedule notice",
-    "panel_cancelled": "cancellation notice",
-    "prep_packet": "prep packet",
-    "prep_packet_update": "prep packet update",
-    "prep_invite": "calendar invite",
-    "panelist_declined": "can't-attend alert",
-    "prep_reminder_now": "prep reminder",
-}
 
 
 def _when(brief: PanelBrief, reader: Person) -> str:
@@ -119,9 +108,8 @@ def safe_section(text: str) -> str:
 @render_notice.register
 def _(notice: NudgeFailed, reader: Person) -> Rendered:
     b = notice.brief
-    what = KIND_LABELS.get(notice.kind, notice.kind.replace("_", " "))
     text = (
-        f"I couldn't deliver the {what} for {b.reference} to {mention(notice.recipient_id)}:"
+        f"I couldn't deliver the {notice.what} for {b.reference} to {mention(notice.recipient_id)}:"
         f" {escape(notice.error)}"
     )
     blocks: list[Block] = [

@@ -1,4 +1,5 @@
-"""The Slack side of the chat-platform port: render a notice and DM it."""
+"""The Slack side of the chat-platform port: render a notice and DM it, update it in place,
+share a file, answer privately, and read back what was posted."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Person
-from bot.platform import Delivery, Notice, Posted
-from bot.prep.notices import CalendarInvite
+from bot.platform import Notice
 from bot.slack import (  # noqa: F401  (importing registers each module's notices)
     followup_messages,
     nudge_messages,
@@ -26,6 +27,9 @@ HISTORY_PAGE = 200
 
 
 class SlackPlatform:
+    #: Slack allows about one message per second per channel (a rate limit is wall-clock).
+    pace_per_recipient = 1.0
+
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
         self._dm_channels: dict[str, str] = {}
@@ -47,18 +51,7 @@ class SlackPlatform:
         """Post to the user ID itself: Slack delivers it to the app's DM with that person in one
         call, with no ``conversations.open`` first (which would double the calls per nudge).
         The message's metadata names ``nudge_ids`` (see ``posted_since``)."""
-        if isinstance(notice, CalendarInvite):
-            return await self._upload_invite(recipient, notice)
         text, blocks = render_notice(notice, recipient)
-        replaces = getattr(notice, "replaces", None)
-        if isinstance(replaces, Delivery):  # an update in place of an earlier message
-            try:
-                await self._client.chat_update(
-                    channel=replaces.channel, ts=replaces.message_id, text=text, blocks=blocks
-                )
-            except Exception as exc:
-                raise classify("chat.update", exc) from exc
-            return replaces
         try:
             response = await self._client.chat_postMessage(
                 channel=recipient.id,
@@ -72,27 +65,43 @@ class SlackPlatform:
         channel = self._dm_channels[recipient.id] = response["channel"]
         return Delivery(channel=channel, message_id=response["ts"])
 
-    async def _upload_invite(self, recipient: Person, invite: CalendarInvite) -> Delivery:
-        """Share the .ics in the person's DM with the external upload flow
+    async def update(self, recipient: Person, where: Delivery, notice: Notice) -> Delivery:
+        """``chat.update`` keeps the message's ``ts``: the same message, changed in place."""
+        text, blocks = render_notice(notice, recipient)
+        try:
+            await self._client.chat_update(
+                channel=where.channel, ts=where.message_id, text=text, blocks=blocks
+            )
+        except Exception as exc:
+            raise classify("chat.update", exc) from exc
+        return where
+
+    async def send_file(self, recipient: Person, file: FileToShare) -> Delivery:
+        """Share a file in the person's DM with the external upload flow
         (files.getUploadURLExternal, the upload itself, files.completeUploadExternal)."""
         channel = await self.dm_channel(recipient.id)
-        what = "Cancelled" if invite.cancelled else "Calendar invite"
         try:
             response = await self._client.files_upload_v2(
                 channel=channel,
-                content=invite.content,
-                filename=invite.filename,
-                title=f"{what}: {invite.brief.reference}",
-                initial_comment=(
-                    f"{what} for {invite.brief.reference}: open the file to"
-                    f" {'remove it from' if invite.cancelled else 'add it to'} your calendar."
-                ),
+                content=file.content,
+                filename=file.name,
+                title=file.title,
+                initial_comment=file.comment,
                 request_file_info=False,
             )
         except Exception as exc:
             raise classify("files.completeUploadExternal", exc) from exc
         files = response.get("files") or [{}]
         return Delivery(channel=channel, message_id=str(files[0].get("id", "")))
+
+    async def reply_privately(self, recipient_id: str, text: str) -> None:
+        """An ephemeral message in the person's DM with the app (clicks on App Home carry no
+        ``response_url`` to answer through)."""
+        channel = await self.dm_channel(recipient_id)
+        try:
+            await self._client.chat_postEphemeral(channel=channel, user=recipient_id, text=text)
+        except Exception as exc:
+            raise classify("chat.postEphemeral", exc) from exc
 
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         """HireBot's messages in its DM with ``recipient`` since ``since``, with the nudges

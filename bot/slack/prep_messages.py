@@ -11,9 +11,10 @@ import json
 from typing import Any
 
 from bot.panels import bounds
+from bot.panels.notices import PanelBrief
 from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
-from bot.platform import PanelBrief
+from bot.prep.forms import DECLINE_REASON, REPLACEMENT
 from bot.prep.notices import (
     PacketState,
     PacketWithdrawn,
@@ -42,9 +43,6 @@ RESPONSIBILITIES_LIMIT = 1500
 #: Room kept in a section for the "cut to fit" line.
 CUT_NOTE = "\n_…cut to fit: ask the coordinator for the full notes._"
 COVERED_HEADING = "*Covered already — don't repeat*"
-
-DECLINE_REASON = "reason"
-REPLACEMENT = "replacement"
 
 
 def _when(brief: PanelBrief, reader: Person) -> str:

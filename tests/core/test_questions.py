@@ -14,7 +14,7 @@ from bot.questions import plan, train
 from bot.questions.evaluate import DEVELOPMENT, HELDOUT, HELDOUT_V1, TUNING, read_pairs
 from bot.questions.intents import intents
 from bot.questions.normalise import normalise
-from bot.questions.overlap import Seat, coverage, find_overlaps
+from bot.questions.overlap import SeatPlan, coverage, find_overlaps
 
 KINDS = ["light", "legacy"] + (["semantic"] if matchers.semantic_available() else [])
 
@@ -182,9 +182,9 @@ def test_find_overlaps_names_the_round_the_other_panelist_and_how_sure():
 
 def test_coverage_per_focus_area_counts_plans_and_each_repeat_once():
     seats = [
-        Seat("UPAT", "Technical depth", ("When could you start?",)),
-        Seat("UPRIYA", "Technical depth", ()),
-        Seat(
+        SeatPlan("UPAT", "Technical depth", ("When could you start?",)),
+        SeatPlan("UPRIYA", "Technical depth", ()),
+        SeatPlan(
             "UCARLOS",
             "Stakeholder alignment",
             (
@@ -193,7 +193,7 @@ def test_coverage_per_focus_area_counts_plans_and_each_repeat_once():
                 "How do you keep stakeholders informed?",
             ),
         ),
-        Seat("ULEE", "Leadership", ()),
+        SeatPlan("ULEE", "Leadership", ()),
     ]
     result = coverage(seats, EARLIER)
     areas = {a.focus: a for a in result.areas}

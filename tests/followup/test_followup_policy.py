@@ -12,14 +12,8 @@ import pytest
 
 from bot.config import Settings, WorkingHours
 from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
-from scheduling.policy import (
-    NudgeKind,
-    PanelistSnapshot,
-    PanelSnapshot,
-    PlannedNudge,
-    diff,
-    plan,
-)
+from scheduling.nudges import NudgeKind, PanelistSnapshot, PanelSnapshot, PlannedNudge
+from scheduling.policy import diff, plan
 
 NY = "America/New_York"
 CHICAGO = "America/Chicago"

@@ -79,7 +79,7 @@ async def list_nudges(settings: Settings, as_of: datetime | None) -> int:
 
 
 async def run_nudges(settings: Settings, as_of: datetime | None) -> int:
-    from bot.slack.app import build_services  # the Slack adapter only for the command that sends
+    from bot.services import build_services  # the platform adapter only for the command that sends
 
     clock = clock_for(settings, as_of)
     db = Database(settings.database_url)

@@ -1,0 +1,86 @@
+"""The composition root: every service HireBot runs, built once per process and wired to the
+chat platform's adapter.
+
+The core (panels, prep, follow-up, questions, the change pipeline) and the dispatcher know only
+the platform port (``bot.platform``) and a ``Directory``; this module is the one place that
+picks an adapter and hands it to them. ``serve``, the CLI, the demo, the test harness and the
+benchmarks all build from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.changes.pipeline import ChangePipeline
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.followup.service import FollowupService
+from bot.metrics import Metrics
+from bot.panels.flows import PanelFlows
+from bot.panels.service import PanelService
+from bot.people import Directory
+from bot.platform import ChatPlatform
+from bot.prep.service import PrepService
+from bot.questions.matcher import matcher_for
+from bot.questions.service import QuestionPlanner
+from bot.slack.adapter import SlackAdapter, slack_adapter
+from scheduling.dispatcher import Dispatcher
+
+
+@dataclass
+class Services:
+    """What listeners work with; built once per process."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    metrics: Metrics
+    directory: Directory
+    platform: ChatPlatform
+    panels: PanelService
+    flows: PanelFlows
+    dispatcher: Dispatcher
+    followup: FollowupService
+    prep: PrepService
+    questions: QuestionPlanner
+    pipeline: ChangePipeline
+    slack: SlackAdapter
+
+
+def build_services(
+    settings: Settings, clock: Clock, db: Database, *, dispatch_timeout: float | None = None
+) -> Services:
+    """Everything, wired to the Slack adapter. ``dispatch_timeout``: the platform timeout of the
+    dispatcher's own calls (tests shorten it; it is capped by the lease either way)."""
+    metrics = Metrics()
+    slack = slack_adapter(settings, metrics, dispatch_timeout=dispatch_timeout)
+    pipeline = ChangePipeline(db, clock, settings, slack.directory)
+    panels = PanelService(db, clock, pipeline, coordinators=settings.is_coordinator)
+    dispatcher = Dispatcher(
+        db=db,
+        settings=settings,
+        platform=slack.dispatch_platform,
+        directory=slack.directory,
+        clock=clock,
+        replanner=pipeline,
+        metrics=metrics,
+    )
+    # What a change queued goes out right after its commit, without waiting for a tick.
+    pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        metrics=metrics,
+        directory=slack.directory,
+        platform=slack.platform,
+        panels=panels,
+        flows=PanelFlows(panels, slack.directory, settings),
+        dispatcher=dispatcher,
+        followup=FollowupService(db, clock, settings, pipeline),
+        prep=PrepService(db, clock, settings, slack.directory, pipeline, panels),
+        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
+        pipeline=pipeline,
+        slack=slack,
+    )

@@ -140,6 +140,10 @@ class Database:
         }
         if not is_sqlite(self.url):
             kwargs.update(pool_size=10, max_overflow=10)
+        elif self.url.startswith("sqlite+aiosqlite"):
+            from bot.sqlite_driver import DBAPI
+
+            kwargs["module"] = DBAPI  # one trip to aiosqlite's thread per statement
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)

@@ -14,7 +14,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -78,7 +79,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _reset(dbapi_connection, _record, state) -> None:  # type: ignore[no-untyped-def]
+def _reset(dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState) -> None:
     """What the pool does to a connection checked back in: roll back a transaction left open
     (an error, a cancelled task), and nothing otherwise.
 
@@ -99,11 +100,11 @@ def _reset(dbapi_connection, _record, state) -> None:  # type: ignore[no-untyped
 PING_AFTER_IDLE_SECONDS = 2.0
 
 
-def _note_idle(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+def _note_idle(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     record.info["idle_since"] = time.monotonic()
 
 
-def _ping_if_idle(dialect, dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     """Pessimistic disconnect handling, for connections that sat idle: a server restart or an
     idle timeout (a proxy, ``idle_session_timeout``) leaves them dead, and the ping replaces
     them (the pool retries with a fresh connection) before a query fails on one.
@@ -118,7 +119,7 @@ def _ping_if_idle(dialect, dbapi_connection, record) -> None:  # type: ignore[no
         return
     try:
         dialect.do_ping(dbapi_connection)
-    except Exception as exc:
+    except dialect.loaded_dbapi.Error as exc:
         if dialect.is_disconnect(exc, dbapi_connection, None):
             raise InvalidatePoolError() from exc
         raise

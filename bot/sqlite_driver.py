@@ -23,6 +23,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
 )
+from sqlalchemy.util import immutabledict
 from sqlalchemy.util.concurrency import await_
 
 Outcome = tuple[Any, list[Any], int, int | None]
@@ -54,7 +55,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         # No aiosqlite cursor: nothing to open, nothing to close.
         self._adapt_connection = adapt_connection
         self._connection = adapt_connection._connection
-        self._soft_closed_memoized = {}
+        self._soft_closed_memoized = immutabledict()
         self._rows = collections.deque()
         self._description: Any = None
         self._rowcount = -1
@@ -102,7 +103,8 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
-    _cursor_cls = OneTripCursor
+    # A subclass of the base's cursor class; mypy reads the base's attribute as exactly it.
+    _cursor_cls = OneTripCursor  # type: ignore[assignment]
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

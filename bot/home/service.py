@@ -15,7 +15,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select, union
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    select,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -39,7 +50,7 @@ from bot.models import (
 
 def _active_condition() -> ColumnElement[bool]:
     """Panels ``user_id`` (a bind parameter) sits on or runs, not cancelled and not closed."""
-    user_id = bindparam("user_id")
+    user_id: BindParameter[str] = bindparam("user_id", type_=String())
     mine = union(
         select(Panel.id).where(Panel.coordinator_id == user_id),
         select(Panel.id).where(Panel.hiring_manager_id == user_id),
@@ -58,7 +69,7 @@ def _active_condition() -> ColumnElement[bool]:
     return and_(Panel.id.in_(select(mine.c[0])), Panel.status != PanelStatus.CANCELLED, ~closed)
 
 
-def _statements() -> tuple[Select[Any], Select[Any]]:
+def _statements() -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
     """The home's two statements, built once: building them (and their cache keys) cost
     more than running them."""
     active = _active_condition()

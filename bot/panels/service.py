@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select, union
+from sqlalchemy import BindParameter, Select, String, bindparam, delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -400,11 +400,13 @@ async def lock_for_owner(
 
 
 @lru_cache(maxsize=8)
-def _listing_statements(limit: int) -> tuple[Select[Any], Select[Any]]:
+def _listing_statements(
+    limit: int,
+) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
     """``listing``'s two statements, built once per page size: each call only binds
     ``user_id``, ``now`` and ``since`` (building them and their cache keys cost more than
     running them)."""
-    user_id = bindparam("user_id")
+    user_id: BindParameter[str] = bindparam("user_id", type_=String())
     mine = union(
         select(Panel.id).where(Panel.coordinator_id == user_id),
         select(Panel.id).where(Panel.hiring_manager_id == user_id),

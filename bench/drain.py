@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from common import RESULTS, cpu_seconds, machine, postgres_url_from_env
+from common import RESULTS, analyze, cpu_seconds, machine, postgres_url_from_env
 from common import percentile as nearest_rank
 from sqlalchemy import func, select, update
 
@@ -213,6 +213,7 @@ async def drain_once(
         db = Database(url)
         await db.upgrade()
         await seed_due_nudges(db, recipient_ids(count), due_at=FAR_FUTURE, now=datetime.now(UTC))
+        await analyze(db)
         with fake_slack(count, latency) as (base_url, report):
             env = {
                 **{k: v for k, v in os.environ.items() if not k.startswith(("HIREBOT_", "SLACK_"))},

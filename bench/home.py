@@ -36,6 +36,7 @@ from typing import Any
 
 from common import (
     RESULTS,
+    analyze,
     machine,
     machine_line,
     percentile,
@@ -86,6 +87,7 @@ async def seed(db: Database) -> dict[str, int]:
         )
     # Other people's panels: the person's home must not slow down with the company's size.
     await seed_active_panels(db, "UNOISE01", 2_000, now=NOW, others=[CROSS])
+    await analyze(db)
     return {"user_panels": 200, "other_panels": 2_000}
 
 

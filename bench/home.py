@@ -52,8 +52,8 @@ from bot.devtools.home_seed import Seat, add_panel, seed_active_panels
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.home.service import HomeService
 from bot.services import build_services
-from bot.slack.home import home_view
-from bot.slack.home_publish import publish_home
+from bot.slack.home.publish import publish_home
+from bot.slack.home.view import home_view
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 USER = PEER

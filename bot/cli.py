@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
     demo = sub.add_parser("demo", help="the whole lifecycle against a built-in fake Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary line")
+    demo.add_argument(
+        "--ats",
+        choices=("ashby", "greenhouse"),
+        help="a panel arriving from the ATS (a built-in fake) instead of the chat story",
+    )
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
@@ -33,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
     run = nudges_sub.add_parser("run", help="deliver every nudge due as of --as-of once, then exit")
     run.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
+    ats = sub.add_parser("ats", help="the applicant tracking system (HIREBOT_ATS)")
+    ats_sub = ats.add_subparsers(dest="ats_command", required=True, metavar="ACTION")
+    ats_sub.add_parser(
+        "sync",
+        help="pick up new, moved and cancelled interviews now (and do the ATS work due), then exit",
+    )
     questions = sub.add_parser("questions", help="the question-overlap check")
     questions_sub = questions.add_subparsers(
         dest="questions_command", required=True, metavar="ACTION"
@@ -85,9 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             # The demo is self-contained: it reads no settings, so a stray one can't break it.
+            configure_logging("text")
+            if args.ats:
+                from bot.demo.ats import run_ats_demo
+
+                return asyncio.run(run_ats_demo(args.ats, quiet=args.quiet))
             from bot.demo import run_demo
 
-            configure_logging("text")
             return asyncio.run(run_demo(quiet=args.quiet))
         settings = load_settings()
         configure_logging(settings.log_format)
@@ -99,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             return _nudges(settings, args.nudges_command, args.as_of)
         if args.command == "questions":
             return _questions_score(settings, args)
+        if args.command == "ats":
+            return _ats_sync(settings)
     except SettingsError as exc:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
@@ -161,7 +178,52 @@ def _questions_score(settings: Settings, args: argparse.Namespace) -> int:
     return run(matcher, args.question, args.pairs)
 
 
+def _ats_sync(settings: Settings) -> int:
+    if not settings.ats:
+        raise SettingsError(
+            "missing setting HIREBOT_ATS (ashby or greenhouse; required for ats sync)"
+        )
+    problem = settings.ats_problem()
+    if problem:
+        raise SettingsError(problem)
+    require(settings, "SLACK_BOT_TOKEN", purpose="ats sync")
+
+    async def run() -> int:
+        from bot.clock import SystemClock
+        from bot.db import Database
+        from bot.services import build_services
+
+        db = Database(settings.database_url)
+        try:
+            services = build_services(settings, SystemClock(settings.clock_offset), db)
+            assert services.ats is not None
+            try:
+                report = await services.ats.sync()
+                await services.pipeline.drain()
+                await services.ats.drain()
+            finally:
+                await services.ats.connector.close()
+        finally:
+            await db.dispose()
+        print(report)
+        return 1 if report.problems else 0
+
+    try:
+        return asyncio.run(run())
+    except (SQLAlchemyError, OSError) as exc:
+        reason = str(exc).splitlines()[0]
+        print(
+            f"hirebot: cannot use the database at DATABASE_URL ({reason});"
+            " `hirebot db upgrade` creates it",
+            file=sys.stderr,
+        )
+        return 1
+
+
 def _serve(settings: Settings) -> int:
+    problem = settings.ats_problem()
+    if problem:
+        raise SettingsError(problem)
     if settings.slack_app_token:
         require(settings, "SLACK_BOT_TOKEN", purpose="serve")
     else:

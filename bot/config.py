@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import Annotated, Any, Literal, cast
 
-from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -20,6 +27,9 @@ from pydantic_settings import (
 )
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_ASHBY_API_URL = "https://api.ashbyhq.com/"
+DEFAULT_GREENHOUSE_API_URL = "https://harvest.greenhouse.io/"
+DEFAULT_GREENHOUSE_TOKEN_URL = "https://auth.greenhouse.io/token"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ POSITIVE_DURATIONS = (
     "candidate_update_sla",
     "dispatch_interval",
     "dispatch_lease",
+    "ats_sync_interval",
 )
 
 
@@ -128,6 +139,35 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         "text", validation_alias=AliasChoices("HIREBOT_LOG_FORMAT")
     )
+    # The ATS connection (bot/ats): which one, its credentials, and which interviews are panels.
+    ats: Literal["", "ashby", "greenhouse"] = Field(
+        "", validation_alias=AliasChoices("HIREBOT_ATS")
+    )
+    ats_panel_stages: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=AliasChoices("HIREBOT_ATS_PANEL_STAGES")
+    )
+    ats_sync_interval: timedelta = Field(
+        timedelta(minutes=5), validation_alias=AliasChoices("HIREBOT_ATS_SYNC_INTERVAL")
+    )
+    ashby_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("ASHBY_API_KEY"))
+    ashby_webhook_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("ASHBY_WEBHOOK_SECRET")
+    )
+    ashby_api_url: str = Field(
+        DEFAULT_ASHBY_API_URL, validation_alias=AliasChoices("ASHBY_API_URL")
+    )
+    greenhouse_client_id: str | None = Field(
+        None, validation_alias=AliasChoices("GREENHOUSE_CLIENT_ID")
+    )
+    greenhouse_client_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("GREENHOUSE_CLIENT_SECRET")
+    )
+    greenhouse_api_url: str = Field(
+        DEFAULT_GREENHOUSE_API_URL, validation_alias=AliasChoices("GREENHOUSE_API_URL")
+    )
+    greenhouse_token_url: str = Field(
+        DEFAULT_GREENHOUSE_TOKEN_URL, validation_alias=AliasChoices("GREENHOUSE_TOKEN_URL")
+    )
 
     @field_validator("coordinators", mode="before")
     @classmethod
@@ -190,7 +230,27 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("slack_api_url")
+    @field_validator("ats_panel_stages", mode="before")
+    @classmethod
+    def _stages(cls, value: object) -> object:
+        """Stage or interview names, comma-separated; compared without case."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("ats", mode="before")
+    @classmethod
+    def _ats(cls, value: object) -> object:
+        return value.strip().casefold() if isinstance(value, str) else value
+
+    @field_validator("greenhouse_token_url")
+    @classmethod
+    def _token_url(cls, value: str) -> str:
+        if not re.match(r"https?://", value):
+            raise ValueError("must be an http(s) URL")
+        return value
+
+    @field_validator("slack_api_url", "ashby_api_url", "greenhouse_api_url")
     @classmethod
     def _url(cls, value: str) -> str:
         if not re.match(r"https?://", value):
@@ -203,6 +263,28 @@ class Settings(BaseSettings):
         if not re.match(r"(sqlite|postgres(ql)?)(\+\w+)?://", value):
             raise ValueError("must start with sqlite:/// or postgresql://")
         return value
+
+    def ats_problem(self) -> str | None:
+        """What an ATS connection lacks, as the one line ``serve`` prints, or None."""
+        by_ats: dict[str, list[tuple[str, object]]] = {
+            "ashby": [("ASHBY_API_KEY", self.ashby_api_key)],
+            "greenhouse": [
+                ("GREENHOUSE_CLIENT_ID", self.greenhouse_client_id),
+                ("GREENHOUSE_CLIENT_SECRET", self.greenhouse_client_secret),
+            ],
+        }
+        needs = by_ats.get(self.ats, [])
+        for name, value in needs:
+            if not value:
+                return f"missing setting {name} (required for HIREBOT_ATS={self.ats})"
+        if self.ats == "ashby" and not self.ashby_webhook_secret:
+            return "missing setting ASHBY_WEBHOOK_SECRET (required for HIREBOT_ATS=ashby: webhooks are verified)"
+        if self.ats and not self.ats_panel_stages:
+            return (
+                "missing setting HIREBOT_ATS_PANEL_STAGES (which interview stages are panels,"
+                f" required for HIREBOT_ATS={self.ats})"
+            )
+        return None
 
     def is_coordinator(self, user_id: str) -> bool:
         """Whether this user may schedule panels (everyone, when the list is empty)."""

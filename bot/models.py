@@ -355,3 +355,7 @@ class Nudge(Base):
         Index("ix_nudges_panel_status", "panel_id", "status"),
         Index("ix_nudges_recipient_status_due", "recipient_id", "status", "due_at"),
     )
+
+
+# The ATS tables (bot/ats/store.py) share this metadata, so Alembic's comparison sees them.
+from bot.ats import store as _ats_store  # noqa: E402, F401

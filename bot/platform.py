@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.ats.notices import AtsNote
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.followup.notices import (
     CandidateUpdateAsk,
@@ -56,6 +57,7 @@ Notice = (
     | DecisionAsk
     | CandidateUpdateAsk
     | CandidateWaiting
+    | AtsNote
     | Digest
 )
 
@@ -81,6 +83,11 @@ class ChatPlatform(Protocol):
 
     async def send_file(self, recipient: Person, file: FileToShare) -> Delivery:
         """Share ``file`` privately with ``recipient``."""
+        ...
+
+    async def delete_file(self, where: Delivery) -> None:
+        """Remove a file shared with ``send_file`` (an ATS résumé someone no longer needs);
+        one already gone is no error."""
         ...
 
     async def reply_privately(self, recipient_id: str, text: str) -> None:

@@ -71,6 +71,12 @@ async def serve(settings: Settings) -> int:
     app = build_app(services)
     runner = DispatchRunner(services.dispatcher, clock, settings.dispatch_interval)
     startup, shutdown = [runner.start], [runner.stop]
+    if services.ats is not None:
+        from bot.ats.runner import AtsRunner
+
+        ats = AtsRunner(services.ats, settings.ats_sync_interval, settings.dispatch_interval)
+        startup.append(ats.start)
+        shutdown.insert(0, ats.stop)
     socket_mode = bool(settings.slack_app_token)
     if socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

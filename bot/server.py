@@ -97,6 +97,12 @@ def create_asgi(
     ]
     if http_events:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    ats = services.ats
+    if ats is not None and ats.connector.name == "ashby" and services.settings.ashby_webhook_secret:
+        from bot.ats.webhooks import ashby_route
+
+        ashby_secret = services.settings.ashby_webhook_secret.get_secret_value()
+        routes.append(ashby_route(ats, ashby_secret))
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.ats.build import connector_for
+from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
+from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
+from bot.panels.status import StatusQuery
 from bot.people import Directory
 from bot.platform import ChatPlatform
 from bot.prep.service import PrepService
@@ -45,7 +49,10 @@ class Services:
     prep: PrepService
     questions: QuestionPlanner
     pipeline: ChangePipeline
+    status: StatusQuery
+    reports: FollowupReports
     slack: SlackAdapter
+    ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
 
 def build_services(
@@ -68,7 +75,10 @@ def build_services(
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
-    return Services(
+    flows = PanelFlows(panels, slack.directory, settings)
+    followup = FollowupService(db, clock, settings, pipeline)
+    questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
+    services = Services(
         settings=settings,
         clock=clock,
         db=db,
@@ -76,11 +86,28 @@ def build_services(
         directory=slack.directory,
         platform=slack.platform,
         panels=panels,
-        flows=PanelFlows(panels, slack.directory, settings),
+        flows=flows,
         dispatcher=dispatcher,
-        followup=FollowupService(db, clock, settings, pipeline),
+        followup=followup,
         prep=PrepService(db, clock, settings, slack.directory, pipeline, panels),
-        questions=QuestionPlanner(db, clock, pipeline, matcher_for(settings)),
+        questions=questions,
         pipeline=pipeline,
+        status=StatusQuery(panels, flows, followup, questions, clock, settings),
+        reports=FollowupReports(followup, clock, settings),
         slack=slack,
     )
+    if settings.ats:
+        services.ats = AtsService(
+            connector=connector_for(settings),
+            db=db,
+            clock=clock,
+            settings=settings,
+            panels=panels,
+            pipeline=pipeline,
+            prep=services.prep,
+            followup=followup,
+            people=slack.directory,  # users.lookupByEmail
+            directory=slack.directory,
+            platform=slack.platform,
+        )
+    return services

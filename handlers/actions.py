@@ -8,8 +8,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.home.agenda import HomePages
 from bot.panels.service import NotACoordinator
 from bot.services import Services
-from bot.slack import ids, modals
-from bot.slack.home_publish import publish_home
+from bot.slack import ids
+from bot.slack.home.publish import publish_home
+from bot.slack.modals.schedule import schedule_basics_modal
 from handlers.replies import tell_privately
 
 
@@ -24,7 +25,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if not services.panels.may_schedule(user_id):
             await tell_privately(services, body, respond, client, str(NotACoordinator()))
             return
-        view = modals.schedule_basics(
+        view = schedule_basics_modal(
             candidate_name="", coordinator_tz=person.tz, now=services.clock.now()
         )
         await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -11,7 +11,9 @@ from bot.panels import grammar
 from bot.panels.service import NotACoordinator, NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
 from bot.services import Services
-from bot.slack import messages, modals
+from bot.slack import answers
+from bot.slack.modals.changes import cancel_modal, reschedule_modal
+from bot.slack.modals.schedule import schedule_basics_modal
 from handlers import followup
 from handlers.replies import not_found
 from handlers.status import panel_status
@@ -28,7 +30,7 @@ def register(app: AsyncApp, services: Services) -> None:
         user_id = command["user_id"]
 
         if parsed.name == "help":
-            text, blocks = messages.usage(parsed.problem)
+            text, blocks = answers.usage(parsed.problem)
             await ack(text=text, blocks=blocks)
             return
 
@@ -38,7 +40,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 return
             await ack()
             person = await services.directory.person(user_id)
-            view = modals.schedule_basics(
+            view = schedule_basics_modal(
                 candidate_name=parsed.argument, coordinator_tz=person.tz, now=services.clock.now()
             )
             await client.views_open(trigger_id=command["trigger_id"], view=view)
@@ -46,7 +48,7 @@ def register(app: AsyncApp, services: Services) -> None:
 
         if parsed.name == "list":
             reader = (await services.directory.people([user_id], within=1.0))[user_id]
-            text, blocks = messages.listing(await services.panels.listing(user_id), reader)
+            text, blocks = answers.listing(await services.panels.listing(user_id), reader)
             await ack(text=text, blocks=blocks)
             return
 
@@ -71,10 +73,9 @@ def register(app: AsyncApp, services: Services) -> None:
             if panel.is_cancelled:
                 raise PanelClosed(f"{panel.reference} is already cancelled.")
             summary = await summarise(panel, services.directory)
-            if parsed.name == "reschedule":
-                view = modals.reschedule(summary)
-            else:
-                view = modals.cancel(summary)
+            view = (
+                reschedule_modal(summary) if parsed.name == "reschedule" else cancel_modal(summary)
+            )
             await client.views_open(trigger_id=command["trigger_id"], view=view)
         except PanelNotFound:
             await respond(text=not_found(parsed.panel_id), response_type="ephemeral")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.services import Services
-from bot.slack.home_publish import publish_home
+from bot.slack.home.publish import publish_home
 
 
 def register(app: AsyncApp, services: Services) -> None:

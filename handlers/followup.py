@@ -13,17 +13,17 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
-from bot.followup import visibility
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
-from bot.followup.progress import PanelProgress
 from bot.followup.service import FeedbackLocked
+from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
-from bot.panels.vocabulary import focus_label
+from bot.panels.summary import brief
 from bot.services import Services
-from bot.slack import followup_messages, ids, modals
-from bot.slack.messages import Rendered
+from bot.slack import answers, ids
+from bot.slack.modals.followup import candidate_updated_modal, decision_modal, feedback_modal
+from bot.slack.modals.submissions import form_values, metadata, submission_key
+from bot.slack.render import Rendered
 from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
-from scheduling.business_time import days_elapsed
 
 log = logging.getLogger(__name__)
 
@@ -33,35 +33,15 @@ Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked)
 async def stalled_answer(services: Services, user_id: str) -> Rendered:
     """``/panel stalled``: candidates past an SLA on panels the caller may see."""
     reader = await services.directory.person(user_id)
-    now = services.clock.now()
-    settings = services.settings
-    waiting = await services.followup.stalled(user_id, reader.tz)
-    # Blockers and days late only for the candidates the message has room for.
-    found = [
-        (
-            p,
-            visibility.blockers_for(
-                p.blockers(now, settings, reader.tz), visibility.may_read_progress(p, user_id)
-            ),
-            _days_past(p, services, reader.tz),
-        )
-        for p in waiting[: followup_messages.STALLED_SHOWN]
-    ]
-    return followup_messages.stalled(found, reader, total=len(waiting))
-
-
-def _days_past(progress: PanelProgress, services: Services, tz: str) -> int:
-    """Business days (or days) the candidate has waited past the update deadline."""
-    due = progress.update_due_at(services.settings, tz)
-    return days_elapsed(due, services.clock.now(), tz, business=services.settings.business_time)
+    found = await services.reports.stalled(user_id, reader.tz, limit=answers.STALLED_SHOWN)
+    return answers.stalled(found, reader)
 
 
 async def history_answer(services: Services, user_id: str, panel_id: int) -> Rendered:
     """``/panel history``; raises ``PanelNotFound`` for panels the caller may not see."""
-    panel, events = await services.followup.history(user_id, panel_id)
+    found = await services.reports.history(user_id, panel_id)
     reader = await services.directory.person(user_id)
-    reading = await services.followup.reading(user_id, panel)
-    return followup_messages.history(panel, events, reader, assessments=reading.may_read_others)
+    return answers.history(found, reader)
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -78,7 +58,7 @@ def register(app: AsyncApp, services: Services) -> None:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
         focus = focus_label(form.seat.focus_area, form.seat.focus_detail)
-        view = followup_messages.feedback_modal(form.panel, focus, form.existing)
+        view = feedback_modal(brief(form.panel), focus, form.existing)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.DECISION_OPEN)
@@ -96,7 +76,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except Refusal as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        view = followup_messages.decision_modal(panel, outcome, progress.feedback_owed)
+        view = decision_modal(brief(panel), outcome, progress.feedback_owed)
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.CANDIDATE_UPDATED_OPEN)
@@ -110,7 +90,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except Refusal as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        view = followup_messages.candidate_updated_modal(panel)
+        view = candidate_updated_modal(brief(panel))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.FEEDBACK_EXCUSE)
@@ -133,14 +113,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.FEEDBACK_SUBMIT)
     async def submit_feedback(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = int(modals.metadata(view).get("panel", 0))
-        checked = check_feedback(modals.form_values(view))
+        panel_id = int(metadata(view).get("panel", 0))
+        checked = check_feedback(form_values(view))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
             panel, edited = await services.followup.submit_feedback(
-                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+                user_id, panel_id, checked.value, submission=submission_key(view)
             )
         except AlreadyApplied:
             await ack()
@@ -154,8 +134,8 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.DECISION_SUBMIT)
     async def submit_decision(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        meta = modals.metadata(view)
-        values = modals.form_values(view)
+        meta = metadata(view)
+        values = form_values(view)
         outcome = parse_outcome(str(meta.get("outcome") or values.get("outcome") or ""))
         checked = check_reason(values)
         if outcome is None:
@@ -170,7 +150,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 int(meta.get("panel", 0)),
                 outcome,
                 checked.value,
-                submission=modals.submission_key(view),
+                submission=submission_key(view),
             )
         except AlreadyApplied:
             await ack()
@@ -184,14 +164,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.CANDIDATE_UPDATED_SUBMIT)
     async def submit_candidate_updated(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = int(modals.metadata(view).get("panel", 0))
-        checked = check_update_note(modals.form_values(view))
+        panel_id = int(metadata(view).get("panel", 0))
+        checked = check_update_note(form_values(view))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
             panel = await services.followup.candidate_updated(
-                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+                user_id, panel_id, checked.value, submission=submission_key(view)
             )
         except AlreadyApplied:
             await ack()

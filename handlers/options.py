@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.services import Services
-from bot.slack import ids, modals
+from bot.slack import ids
+from bot.slack.modals.inputs import timezone_options
 
 
 def register(app: AsyncApp, services: Services) -> None:
     @app.options(ids.TIMEZONE_OPTIONS)
     async def timezones(ack: AsyncAck, payload: dict) -> None:
-        await ack(options=modals.timezone_options(payload.get("value", ""), services.clock.now()))
+        await ack(options=timezone_options(payload.get("value", ""), services.clock.now()))

@@ -13,13 +13,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.changes.pipeline import AlreadyApplied
+from bot.panels.labels import focus_label
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import brief
-from bot.panels.vocabulary import focus_label
 from bot.prep.forms import DECLINE_REASON, REPLACEMENT, check_decline, check_replacement
 from bot.prep.service import NothingToReplace, NotYourPacket, ReplacementProblem
 from bot.services import Services
-from bot.slack import ids, modals, prep_messages
+from bot.slack import ids
+from bot.slack.modals.prep import decline_modal, replace_modal
+from bot.slack.modals.submissions import form_values, metadata, submission_key
 from bot.slack.text import mention
 from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
 
@@ -65,16 +67,16 @@ def register(app: AsyncApp, services: Services) -> None:
         except PanelClosed as refusal:
             await tell_privately(services, body, respond, client, str(refusal))
             return
-        view = prep_messages.decline_modal(brief(panel), _message_ts(body))
+        view = decline_modal(brief(panel), _message_ts(body))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(ids.PREP_DECLINE_SUBMIT)
     async def decline_submitted(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        meta = modals.metadata(view)
+        meta = metadata(view)
         panel_id = int(meta.get("panel", 0))
         field = DECLINE_REASON
-        checked = check_decline(modals.form_values(view))
+        checked = check_decline(form_values(view))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -84,7 +86,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 panel_id,
                 checked.value,
                 meta.get("ts"),
-                submission=modals.submission_key(view),
+                submission=submission_key(view),
             )
         except NotYourPacket:
             await ack(response_action="errors", errors={field: NOT_YOURS})
@@ -113,24 +115,22 @@ def register(app: AsyncApp, services: Services) -> None:
             text = f"Nothing to replace: {gone.reference} {done}."
             await tell_privately(services, body, respond, client, text)
             return
-        view = prep_messages.replace_modal(
-            brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail)
-        )
+        view = replace_modal(brief(panel), old_id, focus_label(seat.focus_area, seat.focus_detail))
         await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view(ids.PREP_REPLACE_SUBMIT)
     async def replace_submitted(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        meta = modals.metadata(view)
+        meta = metadata(view)
         panel_id, old_id = int(meta.get("panel", 0)), str(meta.get("user", ""))
         field = REPLACEMENT
-        checked = check_replacement(modals.form_values(view))
+        checked = check_replacement(form_values(view))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
             await prep.replace(
-                user_id, panel_id, old_id, checked.value, submission=modals.submission_key(view)
+                user_id, panel_id, old_id, checked.value, submission=submission_key(view)
             )
         except ReplacementProblem as problem:
             await ack(response_action="errors", errors={field: str(problem)})

@@ -3,7 +3,7 @@
 The button and the submission both check that the person is an attending panelist of a live
 panel; everyone else is refused politely and nothing changes.
 
-The coverage section of ``/panel status`` lives in ``handlers.question_status``.
+The coverage section of ``/panel status`` is ``bot.panels.status``'s, rendered in ``bot.slack.answers``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
 from bot.questions import plan as plan_text
 from bot.services import Services
-from bot.slack import ids, modals, question_views
+from bot.slack import ids
+from bot.slack.modals.questions import plan_questions_modal, questions_saved_modal
+from bot.slack.modals.submissions import form_values, metadata
 from handlers.replies import click_refusal, panel_id_of, refusal_text, tell_privately
 
 log = logging.getLogger(__name__)
@@ -37,15 +39,13 @@ def register(app: AsyncApp, services: Services) -> None:
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await tell_privately(services, body, respond, client, click_refusal(refusal))
             return
-        await client.views_open(
-            trigger_id=body["trigger_id"], view=question_views.plan_questions(plan)
-        )
+        await client.views_open(trigger_id=body["trigger_id"], view=plan_questions_modal(plan))
 
     @app.view(ids.PLAN_QUESTIONS)
     async def save_plan(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = panel_id_of(modals.metadata(view).get("panel", 0))
-        checked = plan_text.check(modals.form_values(view).get(plan_text.FIELD))
+        panel_id = panel_id_of(metadata(view).get("panel", 0))
+        checked = plan_text.check(form_values(view).get(plan_text.FIELD))
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -54,10 +54,11 @@ def register(app: AsyncApp, services: Services) -> None:
         except (PanelNotFound, NotAllowed, PanelClosed) as refusal:
             await ack(response_action="errors", errors={plan_text.FIELD: refusal_text(refusal)})
             return
-        if plan.overlaps:
-            view_ = question_views.plan_questions(plan, flagged=True)
-        else:
-            view_ = question_views.questions_saved(plan)
+        view_ = (
+            plan_questions_modal(plan, flagged=True)
+            if plan.overlaps
+            else questions_saved_modal(plan)
+        )
         await ack(response_action="update", view=view_)
         log.info(
             "%s planned %d question(s) for %s, %d overlap(s)",

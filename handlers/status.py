@@ -2,45 +2,32 @@
 
 from __future__ import annotations
 
-from bot.followup.progress import Stage
-from bot.models import Panel
-from bot.panels.access import can_manage
 from bot.people import Person
-from bot.prep.service import readiness as prep_readiness
 from bot.services import Services
-from bot.slack import followup_messages, messages, prep_messages
+from bot.slack import answers
 from bot.slack.blocks import Block
-from bot.slack.messages import Rendered
-from handlers.question_status import status_section
+from bot.slack.render import Rendered
 
 
 async def panel_status(services: Services, user_id: str, panel_id: int) -> Rendered:
     """Raises ``PanelNotFound`` for panels the person may not see."""
-    panel = await services.panels.visible(user_id, panel_id)
-    summary, warnings = await services.flows.review(panel)
     reader = await services.directory.person(user_id)
-    readiness = prep_messages.readiness_blocks(prep_readiness(panel))
-    after = await followup_blocks(services, panel, reader)
-    text, blocks = messages.status(
-        summary, warnings, reader, readiness=readiness, followup=after or None
-    )
-    return text, blocks + await status_section(services, panel, user_id)
+    report = await services.status.status(user_id, panel_id, reader.tz)
+    origin = await _ats(services, panel_id, reader)  # the panel was found visible above
+    return answers.status(report, reader, origin)
 
 
-async def followup_blocks(services: Services, panel: Panel, reader: Person) -> list[Block]:
-    """After the panel: where it stands, what blocks, and the feedback this reader may see."""
-    now = services.clock.now()
-    progress = await services.followup.progress(panel)
-    stage = progress.stage(now)
-    if stage in (Stage.UPCOMING, Stage.CANCELLED):
+async def _ats(services: Services, panel_id: int, reader: Person) -> list[Block]:
+    """A panel that came from the ATS says so (and who there could not be found in chat)."""
+    if services.ats is None:
         return []
-    reading = await services.followup.reading(reader.id, panel)
-    return followup_messages.followup_status(
-        panel,
-        progress,
-        reading,
-        progress.blockers(now, services.settings, reader.tz),
+    link = await services.ats.link_of(panel_id)
+    if link is None:
+        return []
+    return answers.ats_origin(
+        services.ats.label,
+        link.candidate_url,
+        list(link.unmatched or []),
+        link.ats_updated_at,
         reader,
-        may_excuse=can_manage(panel, reader.id),
-        now_stage=stage,
     )

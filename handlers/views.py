@@ -24,7 +24,9 @@ from bot.panels.service import (
     SlotUnchanged,
 )
 from bot.services import Services
-from bot.slack import ids, modals
+from bot.slack import ids
+from bot.slack.modals.schedule import SAME_CANDIDATE, schedule_focus_modal
+from bot.slack.modals.submissions import form_values, metadata, submission_key
 from handlers.replies import refusal_text
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if not services.panels.may_schedule(user_id):
             await ack(response_action="errors", errors={"candidate": str(NotACoordinator())})
             return
-        checked = check_basics(modals.form_values(view), services.clock.now())
+        checked = check_basics(form_values(view), services.clock.now())
         if not checked.errors:
             checked.errors = await services.flows.people_problems(checked.value)
         if checked.errors:
@@ -47,13 +49,13 @@ def register(app: AsyncApp, services: Services) -> None:
         earlier = await services.panels.earlier_candidate(
             checked.value.candidate_name, checked.value.role_title
         )
-        view = modals.schedule_focus(checked.value, draft_id, earlier)
+        view = schedule_focus_modal(checked.value, draft_id, earlier)
         await ack(response_action="push", view=view)
 
     @app.view(ids.SCHEDULE_STEP2)
     async def schedule_focus(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        draft_id = modals.metadata(view).get("draft", "")
+        draft_id = metadata(view).get("draft", "")
         try:
             basics = await services.panels.load_draft(user_id, draft_id)
         except AlreadyApplied as done:  # the same form again: it made its panel already
@@ -67,7 +69,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 errors={first: "This form has expired. Close it and start again with /panel new."},
             )
             return
-        checked = check_assignments(modals.form_values(view), basics.panelist_ids)
+        checked = check_assignments(form_values(view), basics.panelist_ids)
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
@@ -79,7 +81,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 errors={focus_field: "The start time has passed. Go back and pick a new one."},
             )
             return
-        same = str(modals.form_values(view).get(modals.SAME_CANDIDATE) or "")
+        same = str(form_values(view).get(SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
         try:
             panel = await services.panels.schedule(
@@ -95,14 +97,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.RESCHEDULE)
     async def reschedule(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = int(modals.metadata(view).get("panel", 0))
-        checked = check_slot(modals.form_values(view), services.clock.now())
+        panel_id = int(metadata(view).get("panel", 0))
+        checked = check_slot(form_values(view), services.clock.now())
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
             panel, previous = await services.panels.reschedule(
-                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+                user_id, panel_id, checked.value, submission=submission_key(view)
             )
         except AlreadyApplied:
             await ack()
@@ -116,14 +118,14 @@ def register(app: AsyncApp, services: Services) -> None:
     @app.view(ids.CANCEL_CONFIRM)
     async def cancel(ack: AsyncAck, body: dict, view: dict) -> None:
         user_id = body["user"]["id"]
-        panel_id = int(modals.metadata(view).get("panel", 0))
-        checked = check_text(modals.form_values(view), "reason", bounds.CANCEL_REASON, None)
+        panel_id = int(metadata(view).get("panel", 0))
+        checked = check_text(form_values(view), "reason", bounds.CANCEL_REASON, None)
         if checked.errors:
             await ack(response_action="errors", errors=checked.errors)
             return
         try:
             panel = await services.panels.cancel(
-                user_id, panel_id, checked.value, submission=modals.submission_key(view)
+                user_id, panel_id, checked.value, submission=submission_key(view)
             )
         except AlreadyApplied:
             await ack()

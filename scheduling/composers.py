@@ -20,11 +20,11 @@ from bot.config import Settings
 from bot.delivery import Delivery
 from bot.models import Nudge, Panel, Panelist
 from bot.panels.candidate_message import cancelled_message, moved_message
+from bot.panels.labels import PERSPECTIVE_LABELS, focus_label
 from bot.panels.notices import NudgeFailed, PanelCancelled, PanelRescheduled
 from bot.panels.request import Slot
 from bot.panels.rounds import packet_rounds
 from bot.panels.summary import brief, confirmation, hours_check, summarise
-from bot.panels.vocabulary import PERSPECTIVE_LABELS, focus_label
 from bot.people import Directory, Person
 from bot.platform import Notice
 from bot.prep.ics import build_invite, invite_filename
@@ -103,7 +103,9 @@ async def panel_rescheduled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> 
         )
     # The receipt to whoever moved it checks the new time against everyone's working hours.
     warnings = hours_check(summary, panel, ctx.settings) if nudge.recipient_id == by.id else []
-    return PanelRescheduled(summary, slot, by, note, tuple(warnings))
+    return PanelRescheduled(
+        summary, slot, by, note, tuple(warnings), via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def panel_cancelled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> Notice:
@@ -116,7 +118,9 @@ async def panel_cancelled(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> No
             role_title=summary.role_title,
             round_number=summary.round_number,
         )
-    return PanelCancelled(summary, by, nudge.payload.get("reason", ""), note)
+    return PanelCancelled(
+        summary, by, nudge.payload.get("reason", ""), note, via=str(nudge.payload.get("via", ""))
+    )
 
 
 async def nudge_failed(nudge: Nudge, panel: Panel, _ctx: ComposeContext) -> Notice:

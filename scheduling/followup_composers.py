@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.followup.loading import load_progress
+from bot.followup.loading import feedback_line, load_progress
 from bot.followup.notices import (
     CandidateUpdateAsk,
     CandidateWaiting,
@@ -41,11 +41,14 @@ async def _progress(ctx: ComposeContext, panel: Panel) -> PanelProgress:
 
 async def feedback_ask(nudge: Nudge, panel: Panel, ctx: ComposeContext) -> FeedbackAsk:
     seat = next(p for p in panel.panelists if p.user_id == nudge.subject_id)
+    from bot.ats.store import scorecard_elsewhere  # the ATS side is optional
+
     return FeedbackAsk(
         brief(panel),
         seat.focus_area,
         seat.focus_detail,
         reminder=nudge.kind == NudgeKind.FEEDBACK_REMINDER,
+        scorecard=await scorecard_elsewhere(ctx.db, panel.id),
     )
 
 
@@ -67,22 +70,9 @@ async def feedback_lines(session: AsyncSession, panel: Panel) -> tuple[FeedbackL
         f.author_id: f
         for f in await session.scalars(select(Feedback).where(Feedback.panel_id == panel.id))
     }
-    lines = []
-    for seat in panel.panelists:
-        f = rows.get(seat.user_id)
-        if f is not None:
-            lines.append(
-                FeedbackLine(
-                    seat.user_id,
-                    seat.focus_area,
-                    seat.focus_detail,
-                    f.recommendation,
-                    f.rating,
-                    f.evidence,
-                    f.concerns,
-                )
-            )
-    return tuple(lines)
+    return tuple(
+        feedback_line(rows[seat.user_id], seat) for seat in panel.panelists if seat.user_id in rows
+    )
 
 
 async def decision_ask(

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.devtools.harness import Harness
-from bot.devtools.people import CROSS, HIRING_MANAGER, LEADER, PEER, RECRUITER
+from bot.devtools.people import COORDINATOR, CROSS, HIRING_MANAGER, LEADER, PEER, RECRUITER
 
 BALANCED = {
     PEER: ("technical_depth", "peer"),
@@ -37,9 +37,38 @@ def basics(bot: Harness, start: datetime | None = None, **changes: Any) -> dict[
     return values
 
 
+async def step_one(
+    bot: Harness,
+    start: datetime | None = None,
+    *,
+    command: str = "new",
+    seats: dict[str, tuple[str, str]] | None = None,
+    **changes: Any,
+) -> dict[str, Any]:
+    """Type ``/panel <command>`` as the coordinator and submit the form's first step: ``basics``
+    with ``changes``, ``seats``' panelists (``BALANCED``'s unless given). Slack's answer: a push
+    to step two, or field errors."""
+    view = await bot.open_scheduler(COORDINATOR, command)
+    panelists = list(BALANCED if seats is None else seats)
+    response = await bot.wire.submit(
+        COORDINATOR, view, {"panelists": panelists, **basics(bot, start, **changes)}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 async def scheduled(
     bot: Harness, coordinator: str, seats=None, *, confirmed: bool = True, **changes: Any
 ):
     return await bot.schedule(
         coordinator, basics(bot, **changes), seats or BALANCED, confirmed=confirmed
     )
+
+
+def seat_values(seats: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The scheduling form's second step filled in: each panelist's focus area and perspective."""
+    values: dict[str, str] = {}
+    for user_id, (focus, perspective) in seats.items():
+        values[f"focus:{user_id}"] = focus
+        values[f"perspective:{user_id}"] = perspective
+    return values

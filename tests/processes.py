@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -82,6 +83,31 @@ async def hirebot(*args: str, env: dict[str, str], cwd: Path, timeout: float = 6
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
     assert process.returncode is not None
     return Finished(process.returncode, stdout.decode(), stderr.decode())
+
+
+@dataclass
+class Served:
+    process: asyncio.subprocess.Process
+    #: What it logged, once it has stopped.
+    stderr: str = ""
+
+
+@asynccontextmanager
+async def serving(
+    url: str, fake: FakeSlack, cwd: Path, *, stop_within: float, **settings: str
+) -> AsyncIterator[Served]:
+    """``hirebot serve`` in a process of its own on any free port, with ``settings``. On
+    leaving: SIGTERM, as a deploy sends it; its exit awaited (``stop_within`` seconds at most)
+    and its log kept; the fake Slack stopped."""
+    env = environment(url, fake.base_url, SLACK_SIGNING_SECRET="secret", PORT="0", **settings)
+    served = Served(await start_hirebot("serve", env=env, cwd=cwd))
+    try:
+        yield served
+    finally:
+        served.process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(served.process.communicate(), stop_within)
+        served.stderr = stderr.decode()
+        await fake.stop()
 
 
 async def seeded(

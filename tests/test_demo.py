@@ -106,10 +106,10 @@ async def test_quiet_prints_only_the_summary(capsys, private_tmp):
 
 
 async def test_a_demo_that_goes_wrong_says_so_and_exits_non_zero(capsys, monkeypatch, private_tmp):
-    import bot.demo
+    from bot.demo import before_the_panel
 
-    real_form = bot.demo._ada_form
-    monkeypatch.setattr(bot.demo, "_ada_form", lambda h: {**real_form(h), "panelists": []})
+    real_form = before_the_panel.ada_form
+    monkeypatch.setattr(before_the_panel, "ada_form", lambda h: {**real_form(h), "panelists": []})
     assert await run_demo(quiet=True) == 1
     captured = capsys.readouterr()
     assert captured.out.startswith("Demo FAILED:")

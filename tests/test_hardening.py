@@ -12,15 +12,13 @@ import logging
 import time
 from os import remove
 from os.path import exists
-from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.devtools.fake_slack import FakeUser, Fault
-from bot.devtools.harness import Harness
 from bot.devtools.people import (
     COORDINATOR,
     CROSS,
@@ -33,48 +31,10 @@ from bot.devtools.wire import sign
 from bot.models import AuditEvent, Candidate, Nudge, Panel, PanelDraft
 from bot.slack import ids
 from handlers.errors import CANT_SAVE
-from tests.factories import BALANCED, basics, scheduled
-from tests.followup.kit import END, decide, give_feedback, open_modal, settled
-
-
-def blocks_text(message: dict[str, Any]) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
-
-
-async def step_one(bot: Harness, **changes: Any):
-    """Submit the first step of ``/panel new``; returns Slack's answer (push or errors)."""
-    view = await bot.open_scheduler(COORDINATOR)
-    seats = changes.pop("seats", BALANCED)
-    response = await bot.wire.submit(
-        COORDINATOR, view, {"panelists": list(seats), **basics(bot, **changes)}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def seat_values(seats: dict[str, tuple[str, str]]) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for user_id, (focus, perspective) in seats.items():
-        values[f"focus:{user_id}"] = focus
-        values[f"perspective:{user_id}"] = perspective
-    return values
-
-
-async def count(bot: Harness, model) -> int:
-    async with bot.db.session() as session:
-        return await session.scalar(select(func.count()).select_from(model))
-
-
-async def answer(bot: Harness, user_id: str, command: str) -> str:
-    """A ``/panel`` command's private answer, whether immediate or through response_url."""
-    before = len(bot.fake.calls_to("response_url"))
-    response = await bot.wire.command(user_id, command)
-    assert response.status_code == 200
-    if response.content and response.headers.get("content-type", "").startswith("application/json"):
-        body = response.json()
-        if body.get("text") or body.get("blocks"):
-            return blocks_text(body)
-    return blocks_text((await bot.fake.wait_for("response_url", before + 1))[-1])
+from tests.factories import BALANCED, basics, scheduled, seat_values, step_one
+from tests.followup.kit import END, decide, give_feedback, open_modal
+from tests.support.messages import private_answer, text_of
+from tests.support.store import count
 
 
 def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
@@ -106,11 +66,11 @@ async def test_step_two_is_acknowledged_before_any_people_lookup(bot):
             "chat.postMessage", where=lambda m: m["channel"] == bot.dm(COORDINATOR)
         )
     )[-1]
-    body = blocks_text(confirmation)
+    body = text_of(confirmation)
     assert "Pat Peer, Senior Data Engineer" in body and PEER not in body.split("You'll meet")[1]
     await bot.settled()
     packet = bot.fake.dms_to(PEER)[0]
-    assert "CET" in blocks_text(packet)  # Pat's own zone (Berlin), not UTC
+    assert "CET" in text_of(packet)  # Pat's own zone (Berlin), not UTC
 
 
 async def test_with_lookups_failing_the_candidate_never_sees_an_id_and_zones_recover(bot):
@@ -118,7 +78,7 @@ async def test_with_lookups_failing_the_candidate_never_sees_an_id_and_zones_rec
     bot.fake.fail_next("users.info", Fault(error="fatal_error"), times=200)
     panel = await bot.schedule(COORDINATOR, basics(bot), BALANCED)
     confirmation = bot.fake.dms_to(COORDINATOR)[0]
-    message = blocks_text(confirmation).split("Message for the candidate")[1]
+    message = text_of(confirmation).split("Message for the candidate")[1]
     assert "You'll meet a panel of 3 from the team." in message
     assert not any(user in message for user in BALANCED)
 
@@ -139,17 +99,17 @@ async def test_reasons_and_notes_reach_panelists_only_after_their_own_feedback(b
     await decide(bot, HIRING_MANAGER, "hold", "Waiting for the Zurich references")
     view = await open_modal(bot, RECRUITER, ids.CANDIDATE_UPDATED_OPEN, "1")
     await bot.wire.submit(RECRUITER, view, {"note": "Told her we need one more week"})
-    await settled(bot)
+    await bot.unclaimed()
 
     for command in ("status P-1", "history P-1"):
-        owes = await answer(bot, CROSS, command)  # has not written feedback yet
+        owes = await private_answer(bot, CROSS, command)  # has not written feedback yet
         assert "Zurich" not in owes and "one more week" not in owes, command
-        given = await answer(bot, PEER, command)  # feedback is in
+        given = await private_answer(bot, PEER, command)  # feedback is in
         assert "Zurich" in given, command
-        owner = await answer(bot, RECRUITER, command)
+        owner = await private_answer(bot, RECRUITER, command)
         assert "Zurich" in owner, command
-    assert "one more week" in await answer(bot, PEER, "history P-1")
-    assert "Zurich" not in await answer(bot, CROSS, "stalled")
+    assert "one more week" in await private_answer(bot, PEER, "history P-1")
+    assert "Zurich" not in await private_answer(bot, CROSS, "stalled")
 
 
 # --------------------------------------------------------------------------- 5. yours first
@@ -158,15 +118,15 @@ async def test_reasons_and_notes_reach_panelists_only_after_their_own_feedback(b
 async def test_an_owner_seated_on_the_panel_writes_feedback_before_reading_others(bot):
     seats = {PEER: BALANCED[PEER], HIRING_MANAGER: BALANCED[LEADER]}
     await scheduled(bot, COORDINATOR, seats=seats)
-    warning = blocks_text(bot.fake.dms_to(COORDINATOR)[0])
+    warning = text_of(bot.fake.dms_to(COORDINATOR)[0])
     assert "Hank Hiring is also the hiring manager" in warning
 
     await bot.run_nudges(END)
     await give_feedback(bot, PEER, evidence="Pat saw a distinctive CDC design")
-    before = await answer(bot, HIRING_MANAGER, "status P-1")
+    before = await private_answer(bot, HIRING_MANAGER, "status P-1")
     assert "distinctive CDC" not in before and "once you've submitted yours" in before
     await give_feedback(bot, HIRING_MANAGER)
-    assert "distinctive CDC" in await answer(bot, HIRING_MANAGER, "status P-1")
+    assert "distinctive CDC" in await private_answer(bot, HIRING_MANAGER, "status P-1")
 
 
 # --------------------------------------------------------------------------- 6. unusable people
@@ -217,7 +177,7 @@ async def test_a_deleted_sqlite_file_is_unhealthy_and_saves_nothing(bot, sqlite_
         await bot.wire.submit(COORDINATOR, view, {"panelists": [PEER], **basics(bot)})
     ).json()
     assert answered == {"response_action": "errors", "errors": {"candidate": CANT_SAVE}}
-    assert CANT_SAVE in await answer(bot, COORDINATOR, "list")
+    assert CANT_SAVE in await private_answer(bot, COORDINATOR, "list")
     assert not await asyncio.to_thread(exists, sqlite_only)  # nothing written anywhere
     no_tracebacks(caplog)
 
@@ -343,17 +303,17 @@ async def test_delivery_failed_shows_a_real_mention(bot):
     (reminder,) = await bot.nudges(kind="prep_reminder")
     await bot.run_nudges(reminder.due_at)
     told = [m for m in bot.fake.dms_to(COORDINATOR) if "couldn't deliver" in m["text"]][-1]
-    assert f"<@{PEER}>" in json.dumps(told["blocks"]) and "&lt;@" not in blocks_text(told)
+    assert f"<@{PEER}>" in json.dumps(told["blocks"]) and "&lt;@" not in text_of(told)
 
 
 async def test_usage_never_turns_what_was_typed_into_markup(bot):
-    said = await answer(bot, COORDINATOR, "status ` <http://evil|click> <!channel> *x*")
+    said = await private_answer(bot, COORDINATOR, "status ` <http://evil|click> <!channel> *x*")
     assert "<http" not in said and "<!channel>" not in said and "*x*" not in said
     assert "&lt;http://evil|click&gt;" in said
 
 
 async def test_markup_in_names_does_not_format_the_bots_text(bot):
     await scheduled(bot, COORDINATOR, candidate="*Ada* _the_ ~one~ `x`", role_title="<b>&")
-    body = blocks_text(bot.fake.dms_to(COORDINATOR)[0]).split("Message for the candidate")[0]
+    body = text_of(bot.fake.dms_to(COORDINATOR)[0]).split("Message for the candidate")[0]
     assert "*Ada*" not in body and "_the_" not in body and "~one~" not in body
     assert "∗Ada∗ ˍtheˍ ∼one∼ ˋxˋ" in body and "&lt;b&gt;&amp;" in body

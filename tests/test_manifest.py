@@ -21,6 +21,7 @@ EXPECTED_BOT_SCOPES = {
     "im:write",
     "im:history",
     "users:read",
+    "users:read.email",
     "files:write",
 }
 

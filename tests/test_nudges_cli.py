@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +15,7 @@ from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.models import Nudge
 from tests.conftest import BACKENDS, NOW
 from tests.factories import scheduled
-from tests.processes import environment, hirebot, process_database, seeded, start_hirebot
+from tests.processes import environment, hirebot, process_database, seeded, serving
 
 
 @pytest.fixture(params=BACKENDS)
@@ -106,22 +104,12 @@ async def test_serve_ticks_the_dispatcher_and_stops_cleanly(backend, tmp_path):
         due = datetime.now(UTC) - timedelta(minutes=1)
         fake, _people = await seeded(url, 5, due_at=due)
         db = Database(url)
-        env = environment(
-            url,
-            fake.base_url,
-            SLACK_SIGNING_SECRET="secret",
-            PORT="0",
-            HIREBOT_DISPATCH_INTERVAL="PT0.2S",
-        )
-        serve = await start_hirebot("serve", env=env, cwd=tmp_path)
-        try:
+        async with serving(
+            url, fake, tmp_path, stop_within=30, HIREBOT_DISPATCH_INTERVAL="PT0.2S"
+        ) as serve:
             await fake.wait_for("chat.postMessage", 5, timeout=30)
-        finally:
-            serve.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(serve.communicate(), 30)
-            await fake.stop()
-        log = stderr.decode()
-        assert serve.returncode == 0, log[-2000:]
+        log = serve.stderr
+        assert serve.process.returncode == 0, log[-2000:]
         assert "dispatching nudges every 0:00:00.200000" in log
         assert "Scheduler has been shut down" in log and "Traceback" not in log
         async with db.session() as session:
@@ -140,23 +128,11 @@ async def test_sigterm_mid_drain_finishes_sends_puts_the_rest_back_and_exits_0(b
         # Every send is in flight for a while.
         fake, people = await seeded(url, 12, due_at=due, latency=0.3)
         db = Database(url)
-        env = environment(
-            url,
-            fake.base_url,
-            SLACK_SIGNING_SECRET="secret",
-            PORT="0",
-            HIREBOT_DISPATCH_CONCURRENCY="2",
-            HIREBOT_LOG_FORMAT="json",
-        )
-        serve = await start_hirebot("serve", env=env, cwd=tmp_path)
-        try:
+        settings = {"HIREBOT_DISPATCH_CONCURRENCY": "2", "HIREBOT_LOG_FORMAT": "json"}
+        async with serving(url, fake, tmp_path, stop_within=60, **settings) as serve:
             await fake.wait_for("chat.postMessage", 1, timeout=30)
-        finally:
-            serve.send_signal(signal.SIGTERM)
-            _, stderr = await asyncio.wait_for(serve.communicate(), 60)
-            await fake.stop()
-        lines = stderr.decode().splitlines()
-        assert serve.returncode == 0, lines[-20:]
+        lines = serve.stderr.splitlines()
+        assert serve.process.returncode == 0, lines[-20:]
 
         records = [json.loads(line) for line in lines if line.strip()]
         assert all({"time", "level", "logger", "message"} <= set(r) for r in records)

@@ -143,7 +143,8 @@ async def _event(moment: Moment, kind: NudgeKind, extra: Mapping[str, Any]) -> N
     notices = event_nudges(kind, moment.state, now=moment.now, event_id=moment.event_id)
     if all(n.recipient_id != change.actor_id for n in notices):
         notices.append(_notice(moment, kind, change.actor_id, None))
-    payload = zone_payload(moment.tz_of, {**extra, "by": change.actor_id})
+    via = {"via": change.detail["via"]} if change.detail.get("via") else {}
+    payload = zone_payload(moment.tz_of, {**extra, "by": change.actor_id, **via})
     await outbox.enqueue(moment.session, notices, now=moment.now, payload=payload)
 
 

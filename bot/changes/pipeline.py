@@ -44,6 +44,8 @@ from scheduling.replan import ZONE_LOOKUP_BUDGET, current_state, replan
 log = logging.getLogger(__name__)
 
 Deliver = Callable[[int], Awaitable[object]]
+#: Told of every change recorded, inside its transaction (``bot.ats`` queues its own work).
+Observer = Callable[["announce.Moment"], Awaitable[None]]
 
 
 class AlreadyApplied(Exception):
@@ -94,6 +96,17 @@ class ChangePipeline:
         self.directory = directory
         self._deliver: Deliver | None = None
         self._deliveries: set[asyncio.Task[None]] = set()
+        self._observers: list[Observer] = []
+        self._after_commit: list[Callable[[int], None]] = []
+
+    def observe(
+        self, observer: Observer, *, after_commit: Callable[[int], None] | None = None
+    ) -> None:
+        """Call ``observer`` with each change as it is recorded (in its transaction), and
+        ``after_commit`` with each changed panel once the change committed."""
+        self._observers.append(observer)
+        if after_commit is not None:
+            self._after_commit.append(after_commit)
 
     def deliver_with(self, deliver: Deliver | None) -> None:
         """What sends a panel's due nudges right after a change (the dispatcher, one panel);
@@ -123,6 +136,8 @@ class ChangePipeline:
                 await self._take_once(session, submission, action, tx.now, changed)
         for changed in dict.fromkeys(tx.changed):
             self._deliver_soon(changed)
+            for hook in self._after_commit:
+                hook(changed)
 
     async def record(self, tx: Transaction, panel: Panel, change: Change) -> AuditEvent:
         session = tx.session
@@ -139,6 +154,8 @@ class ChangePipeline:
         await replan(session, state, self.settings, tx.tz_of, tx.now)
         moment = announce.Moment(session, panel, state, change, str(event.id), tx.now, tx.tz_of)
         await announce.ANNOUNCERS[change.action](moment)
+        for observer in self._observers:
+            await observer(moment)
         tx.changed.append(panel.id)
         return event
 

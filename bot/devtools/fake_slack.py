@@ -36,8 +36,16 @@ class FakeUser:
     tz: str = "America/New_York"
     is_bot: bool = False
     deleted: bool = False
+    email: str = ""  # profile.email, readable with users:read.email
 
     def to_api(self) -> dict[str, Any]:
+        profile: dict[str, Any] = {
+            "real_name": self.real_name,
+            "display_name": self.real_name.split()[0],
+            "title": self.title,
+        }
+        if self.email:
+            profile["email"] = self.email
         return {
             "id": self.id,
             "name": self.real_name.lower().replace(" ", "."),
@@ -45,11 +53,7 @@ class FakeUser:
             "tz": self.tz,
             "is_bot": self.is_bot,
             "deleted": self.deleted,
-            "profile": {
-                "real_name": self.real_name,
-                "display_name": self.real_name.split()[0],
-                "title": self.title,
-            },
+            "profile": profile,
         }
 
 
@@ -93,6 +97,8 @@ class FakeSlack:
         self._changed = asyncio.Event()
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._file_names: dict[str, str] = {}
+        #: Files shared through the external upload flow: id -> name, channel, bytes, deleted.
+        self.files: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self.home: dict[str, dict[str, Any]] = {}
         self._runner: web.AppRunner | None = None
@@ -211,7 +217,10 @@ class FakeSlack:
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         body = await request.read()
-        self._record("upload", {"file_id": request.match_info["file_id"], "bytes": body}, {})
+        file_id = request.match_info["file_id"]
+        self._record("upload", {"file_id": file_id, "bytes": body}, {})
+        if file_id in self.files:
+            self.files[file_id]["bytes"] = body
         return web.Response(text="OK")
 
     def _take_fault(self, method: str, args: dict[str, Any]) -> Fault | None:
@@ -412,9 +421,40 @@ class FakeSlack:
             self.home[args.get("user_id", "")] = result["view"]
         return result
 
+    def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's ``users.lookupByEmail`` (scope ``users:read.email``): the active or deleted
+        account with that email, else ``users_not_found``."""
+        email = str(args.get("email", "")).strip().casefold()
+        for user in self.users.values():
+            if email and user.email.casefold() == email:
+                return {"ok": True, "user": user.to_api()}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _m_files_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        """``files.delete``: a bot may delete the files it shared; the file disappears from the
+        conversation it was shared in."""
+        file_id = str(args.get("file", ""))
+        found = self.files.get(file_id)
+        if found is None or found.get("deleted"):
+            return {"ok": False, "error": "file_not_found"}
+        found["deleted"] = True
+        for key, message in list(self.messages.items()):
+            if any(f.get("id") == file_id for f in message.get("files") or []):
+                del self.messages[key]
+        return {"ok": True}
+
+    def files_in(self, channel: str, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+        """Files shared in a channel (a DM), in upload order."""
+        return [
+            {"id": file_id, **f}
+            for file_id, f in self.files.items()
+            if f.get("channel") == channel and (include_deleted or not f.get("deleted"))
+        ]
+
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ts):08d}"
         self._file_names[file_id] = str(args.get("filename", ""))
+        self.files[file_id] = {"name": self._file_names[file_id], "channel": None, "bytes": b""}
         return {"ok": True, "upload_url": f"{self.root}upload/{file_id}", "file_id": file_id}
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -424,6 +464,9 @@ class FakeSlack:
             for f in args.get("files") or []
         ]
         channel = args.get("channel_id")
+        for f in files:
+            if f["id"] in self.files:
+                self.files[f["id"]].update(channel=channel, title=f.get("title"))
         if channel:
             self.messages[(channel, self._next_ts())] = {
                 "text": args.get("initial_comment", ""),

@@ -87,6 +87,9 @@ class Harness:
             )
         finally:
             await services.pipeline.drain()  # deliveries a change started finish first
+            if services.ats is not None:
+                await services.ats.drain()
+                await services.ats.connector.close()
             await http.aclose()
             await db.dispose()
             await fake.stop()
@@ -164,6 +167,20 @@ class Harness:
                 return
             await asyncio.sleep(0.02)
         raise AssertionError("nudges due now still undelivered after the listener's delivery")
+
+    async def unclaimed(self, timeout: float = 5.0) -> None:
+        """Wait until no nudge is claimed: the deliveries under way (a listener's after its ack,
+        a dispatcher run's) have recorded their outcome, whatever it was. Unlike ``settled``,
+        nudges still pending are no concern of it."""
+        import asyncio
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+            if not await self.nudges(status="claimed"):
+                return
+        raise AssertionError(f"nudges still claimed after {timeout:g} s")
 
     def dm(self, user_id: str) -> str:
         from bot.devtools.fake_slack import dm_channel

@@ -15,17 +15,45 @@ ROUND1 = "URONDA01"
 OUTSIDER = "UOLIVER1"
 
 CAST = (
-    FakeUser(COORDINATOR, "Cora Coordinator", "Recruiting Coordinator", "America/New_York"),
     FakeUser(
-        HIRING_MANAGER, "Hank Hiring", "Engineering Manager, Data Platform", "America/New_York"
+        COORDINATOR,
+        "Cora Coordinator",
+        "Recruiting Coordinator",
+        "America/New_York",
+        email="cora@acme.example",
     ),
-    FakeUser(RECRUITER, "Rita Recruiter", "Senior Technical Recruiter", "America/Chicago"),
-    FakeUser(PEER, "Pat Peer", "Senior Data Engineer", "Europe/Berlin"),
-    FakeUser(CROSS, "Carlos Cross", "Product Manager, Analytics", "America/Los_Angeles"),
-    FakeUser(LEADER, "Lee Leader", "VP Engineering", "America/New_York"),
-    FakeUser(PEER2, "Priya Peer", "Staff Data Engineer", "Asia/Kolkata"),
-    FakeUser(ROUND1, "Ronda Round-One", "Data Engineer", "Europe/London"),
-    FakeUser(OUTSIDER, "Oliver Outsider", "Sales Director", "Europe/London"),
+    FakeUser(
+        HIRING_MANAGER,
+        "Hank Hiring",
+        "Engineering Manager, Data Platform",
+        "America/New_York",
+        email="hank@acme.example",
+    ),
+    FakeUser(
+        RECRUITER,
+        "Rita Recruiter",
+        "Senior Technical Recruiter",
+        "America/Chicago",
+        email="rita@acme.example",
+    ),
+    FakeUser(PEER, "Pat Peer", "Senior Data Engineer", "Europe/Berlin", email="pat@acme.example"),
+    FakeUser(
+        CROSS,
+        "Carlos Cross",
+        "Product Manager, Analytics",
+        "America/Los_Angeles",
+        email="carlos@acme.example",
+    ),
+    FakeUser(LEADER, "Lee Leader", "VP Engineering", "America/New_York", email="lee@acme.example"),
+    FakeUser(
+        PEER2, "Priya Peer", "Staff Data Engineer", "Asia/Kolkata", email="priya@acme.example"
+    ),
+    FakeUser(
+        ROUND1, "Ronda Round-One", "Data Engineer", "Europe/London", email="ronda@acme.example"
+    ),
+    FakeUser(
+        OUTSIDER, "Oliver Outsider", "Sales Director", "Europe/London", email="oliver@acme.example"
+    ),
 )
 
 

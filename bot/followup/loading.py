@@ -1,4 +1,6 @@
-"""Build :class:`~bot.followup.progress.PanelProgress` from the database, many panels at once.
+"""Build :class:`~bot.followup.progress.PanelProgress` from the database, many panels at once,
+and stored feedback as the core data adapters show (:func:`feedback_line`) and edit
+(:func:`feedback_input`).
 
 Three batched queries whatever the number of panels (feedback times, latest decisions, latest
 candidate updates), so App Home and ``/panel stalled`` stay fast for people on many panels.
@@ -14,6 +16,8 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.followup.forms import FeedbackInput
+from bot.followup.notices import FeedbackLine
 from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
 from bot.models import (
     Candidate,
@@ -207,4 +211,29 @@ def _progress_of_row(row: Any, seats: tuple[SeatProgress, ...]) -> PanelProgress
         seats=seats,
         decision=decision,
         last_update_at=row.last_update_at,
+    )
+
+
+def feedback_line(feedback: Feedback, seat: Panelist | None) -> FeedbackLine:
+    """One panelist's feedback as every surface shows it, with the focus of their seat (none
+    for an author no longer on the panel)."""
+    return FeedbackLine(
+        feedback.author_id,
+        seat.focus_area if seat is not None else "",
+        seat.focus_detail if seat is not None else "",
+        feedback.recommendation,
+        feedback.rating,
+        feedback.evidence,
+        feedback.concerns,
+    )
+
+
+def feedback_input(feedback: Feedback) -> FeedbackInput:
+    """Stored feedback as the answers of the form that gave it."""
+    return FeedbackInput(
+        feedback.recommendation,
+        feedback.rating,
+        feedback.evidence,
+        feedback.concerns,
+        tuple(feedback.questions_asked or ()),
     )

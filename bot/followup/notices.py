@@ -1,6 +1,6 @@
 """What the bot tells people after a panel, as plain data.
 
-The notices are platform-neutral (``bot.slack.followup_messages`` renders them for Slack);
+The notices are platform-neutral (``bot.slack.notices.followup`` renders them for Slack);
 ``scheduling.followup_composers`` builds each from the panel as it is when its nudge is sent.
 """
 
@@ -23,6 +23,9 @@ class FeedbackAsk:
     focus_area: str
     focus_detail: str
     reminder: bool = False
+    #: Where the panelist writes their scorecard when the ATS keeps it and has no API to
+    #: write it (Greenhouse): the ask links there instead of HireBot's form.
+    scorecard: tuple[str, str] | None = None  # (ATS name, URL)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,15 @@ from bot.config import Settings
 from bot.db import Database
 from bot.followup import visibility
 from bot.followup.forms import FeedbackInput
-from bot.followup.loading import ONE_PANEL, ProgressQuery, load_progress, progress_where
+from bot.followup.loading import (
+    ONE_PANEL,
+    ProgressQuery,
+    feedback_input,
+    feedback_line,
+    load_progress,
+    progress_where,
+)
+from bot.followup.notices import FeedbackLine
 from bot.followup.progress import PanelProgress, stalled
 from bot.models import (
     AuditEvent,
@@ -80,14 +88,14 @@ class FeedbackForm:
 
     panel: Panel
     seat: Panelist
-    existing: Feedback | None
+    existing: FeedbackInput | None  # what they gave before, to edit
 
 
 @dataclass(frozen=True)
 class FeedbackReading:
     """The feedback a reader may see on one panel, and how many are in."""
 
-    visible: tuple[Feedback, ...]  # in panel order
+    visible: tuple[FeedbackLine, ...]  # in panel order
     submitted: int
     expected: int
     may_read_others: bool  # False: a panelist who has not submitted their own yet
@@ -119,7 +127,9 @@ class FollowupService:
             seat = self._feedback_seat(panel, user_id)
             await self._not_decided(session, panel)
             existing = await self._feedback_of(session, panel.id, user_id)
-            return FeedbackForm(panel, seat, existing)
+            return FeedbackForm(
+                panel, seat, feedback_input(existing) if existing is not None else None
+            )
 
     async def submit_feedback(
         self, user_id: str, panel_id: int, data: FeedbackInput, *, submission: str | None = None
@@ -176,7 +186,11 @@ class FollowupService:
         rows.sort(key=lambda f: order.get(f.author_id, 99))
         own = any(f.author_id == reader_id for f in rows)
         may = may_read_feedback(panel, reader_id, own)
-        visible = tuple(rows) if may else tuple(f for f in rows if f.author_id == reader_id)
+        visible = tuple(
+            feedback_line(f, seat_of(panel, f.author_id))
+            for f in rows
+            if may or f.author_id == reader_id
+        )
         expected = sum(1 for p in panel.panelists if p.declined_at is None)
         return FeedbackReading(visible, len(rows), expected, may)
 

@@ -1,6 +1,6 @@
 """What App Home shows one person: sections of items, each a page of a longer list. Plain data.
 
-A platform adapter renders it (``bot.slack.home``); nothing here knows Block Kit.
+A platform adapter renders it (``bot.slack.home.view``); nothing here knows Block Kit.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.models import PanelFormat
+from bot.panels.labels import FORMAT_LABELS
 from bot.panels.request import Slot
-from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person, zone_or_utc
 
 _WHAT_TO_PREPARE: dict[str, str] = {

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from bot.config import WorkingHours
 from bot.models import FocusArea, PanelFormat, Perspective
-from bot.panels.vocabulary import FOCUS_LABELS, PERSPECTIVE_LABELS, focus_label
+from bot.panels.labels import FOCUS_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
 from scheduling.business_time import is_business_day
 

@@ -57,6 +57,7 @@ class PanelRescheduled:
     candidate_message: str = ""  # the recruiter's copy: the new time, ready to send
     #: Only on the receipt to whoever moved it: what the new time means for the panel.
     warnings: tuple[CompositionWarning, ...] = ()
+    via: str = ""  # moved in the ATS ("Ashby"), not by a person in chat
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class PanelCancelled:
     by: Person
     reason: str
     candidate_message: str = ""  # the recruiter's copy: a note for the candidate
+    via: str = ""  # cancelled in the ATS ("Ashby"), not by a person in chat
 
 
 @dataclass(frozen=True)

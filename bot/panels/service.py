@@ -7,7 +7,7 @@ a panel someone may not see is reported exactly like one that does not exist.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -159,6 +159,9 @@ class PanelService:
         *,
         draft_id: str | None = None,
         candidate_id: int | None = None,
+        submission: str | None = None,
+        via: str = "",
+        on_stored: Callable[[AsyncSession, Panel], Awaitable[None]] | None = None,
     ) -> Panel:
         """Store the panel and everything it owes people, once per draft: the same second step
         submitted again (a double click, three posts at once) raises ``AlreadyApplied`` naming
@@ -166,15 +169,23 @@ class PanelService:
         schedule.
 
         ``candidate_id``: an earlier round's candidate this panel joins (see
-        ``bot.panels.candidates``); its round becomes at least the one after theirs."""
-        self.require_coordinator(coordinator_id)
+        ``bot.panels.candidates``); its round becomes at least the one after theirs.
+
+        ``submission``: a key taken once instead of the draft's (an ATS interview's update);
+        ``via``: where the change came from when not from chat ("Ashby"), for the history. A
+        panel the ATS scheduled is not refused for ``HIREBOT_COORDINATORS``: that list says who
+        may schedule in chat, and the ATS's own coordinator scheduled this one there.
+        ``on_stored``: more to write in the same transaction once the panel has its id, before
+        it is recorded (the ATS link its announcers read)."""
+        if not via:
+            self.require_coordinator(coordinator_id)
         people = [
             coordinator_id,
             basics.hiring_manager_id,
             basics.recruiter_id,
             *(a.user_id for a in assignments),
         ]
-        submission = _draft_key(draft_id) if draft_id else None
+        submission = _draft_key(draft_id) if draft_id else submission
         async with self.pipeline.change(
             people=people, submission=submission, action=Action.SCHEDULED
         ) as tx:
@@ -224,9 +235,12 @@ class PanelService:
             )
             session.add(panel)
             await session.flush()
+            if on_stored is not None:
+                await on_stored(session, panel)
             detail = {
                 "starts_at": panel.starts_at.isoformat(),
                 "panelists": [a.user_id for a in assignments],
+                **({"via": via} if via else {}),
             }
             await tx.record(panel, Change(Action.SCHEDULED, coordinator_id, detail))
             if draft_id:  # it held candidate notes: gone once used (the submission stays)
@@ -326,7 +340,13 @@ class PanelService:
 
     # ------------------------------------------------------------------ changes
     async def reschedule(
-        self, actor_id: str, panel_id: int, slot: Slot, *, submission: str | None = None
+        self,
+        actor_id: str,
+        panel_id: int,
+        slot: Slot,
+        *,
+        submission: str | None = None,
+        via: str = "",
     ) -> tuple[Panel, Slot]:
         """Move a panel; returns it with the slot it had before.
 
@@ -362,13 +382,20 @@ class PanelService:
                 "to": slot.starts_at.isoformat(),
                 "duration_minutes": slot.duration_minutes,
                 "timezone": slot.timezone,
+                **({"via": via} if via else {}),
             }
             change = Change(Action.RESCHEDULED, actor_id, detail, {"previous": previous})
             await tx.record(panel, change)
         return await self.get(panel_id), before
 
     async def cancel(
-        self, actor_id: str, panel_id: int, reason: str = "", *, submission: str | None = None
+        self,
+        actor_id: str,
+        panel_id: int,
+        reason: str = "",
+        *,
+        submission: str | None = None,
+        via: str = "",
     ) -> Panel:
         async with self.pipeline.change(
             panel_id, people=[actor_id], submission=submission, action=Action.CANCELLED
@@ -376,7 +403,8 @@ class PanelService:
             panel = await lock_for_owner(tx.session, actor_id, panel_id)
             panel.status = PanelStatus.CANCELLED
             panel.updated_at = tx.now
-            await tx.record(panel, Change(Action.CANCELLED, actor_id, {"reason": reason}))
+            detail = {"reason": reason, **({"via": via} if via else {})}
+            await tx.record(panel, Change(Action.CANCELLED, actor_id, detail))
         return await self.get(panel_id)
 
 

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from bot.panels.labels import FORMAT_LABELS
 from bot.panels.notices import PanelBrief
-from bot.panels.vocabulary import FORMAT_LABELS
 from bot.people import Person
 
 PRODID = "-//HireBot//Interview panels//EN"

@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.delivery import Delivery
 from bot.models import Panel, Panelist
+from bot.panels.labels import PERSPECTIVE_LABELS, focus_label
 from bot.panels.notices import PanelBrief
-from bot.panels.vocabulary import PERSPECTIVE_LABELS, focus_label
 from bot.people import Person
 from bot.prep.guidance import evaluation_for, themes_for
 from bot.prep.notices import PacketState, PrepPacket, RosterEntry

@@ -229,7 +229,7 @@ class _Combined:
         - for the rest, the cheap set signals come first; the rapidfuzz ratio only when the
           pair could still reach the threshold with the best ratio possible.
 
-        ``tests/core/test_questions.py`` checks that this equals ``score`` on every pair.
+        ``tests/questions/test_questions.py`` checks that this equals ``score`` on every pair.
         """
         if not keys or not choices:
             return [[] for _ in keys]

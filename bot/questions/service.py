@@ -20,9 +20,9 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.models import Panel, Panelist
 from bot.panels import access
+from bot.panels.labels import focus_label
 from bot.panels.rounds import EarlierQuestion, earlier_rounds
 from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
-from bot.panels.vocabulary import focus_label
 from bot.prep.service import refuse_prep_closed
 from bot.questions.matcher import Matcher, default_matcher
 from bot.questions.overlap import Coverage, Overlap, SeatPlan, coverage, find_overlaps

@@ -52,6 +52,26 @@ class SlackDirectory:
         self._cache[user_id] = (time.monotonic() + self._ttl, person)
         return person
 
+    async def by_email(self, email: str) -> Person | None:
+        """The active person with this email (``users.lookupByEmail``, scope
+        ``users:read.email``), or None when Slack knows nobody by it. Slack being down raises
+        (``SlackError``): "nobody" and "can't say now" must not look alike."""
+        key = f"email:{email.casefold()}"
+        cached = self._cache.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1] if cached[1].active else None
+        try:
+            response = await self._client.users_lookupByEmail(email=email)
+        except Exception as exc:
+            error = classify("users.lookupByEmail", exc)
+            if error.error == "users_not_found":
+                return None
+            raise error from exc
+        person = _person_from(response["user"])
+        self._cache[key] = (time.monotonic() + self._ttl, person)
+        self._cache[person.id] = (time.monotonic() + self._ttl, person)
+        return person if person.active and not person.is_bot else None
+
     async def person_quickly(self, user_id: str, within: float = 1.0) -> Person:
         """For answers inside Slack's 3-second ack: a cache miss that is slow falls back to UTC."""
         try:

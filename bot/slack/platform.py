@@ -12,13 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Person
 from bot.platform import Notice
-from bot.slack import (  # noqa: F401  (importing registers each module's notices)
-    followup_messages,
-    nudge_messages,
-    prep_messages,
-)
+from bot.slack import notices  # noqa: F401  (importing it registers every notice's renderer)
 from bot.slack.client import classify
-from bot.slack.messages import render_notice
+from bot.slack.render import render_notice
 
 #: The metadata event type of HireBot's nudge messages.
 NUDGE_EVENT = "hirebot_nudge"
@@ -93,6 +89,16 @@ class SlackPlatform:
             raise classify("files.completeUploadExternal", exc) from exc
         files = response.get("files") or [{}]
         return Delivery(channel=channel, message_id=str(files[0].get("id", "")))
+
+    async def delete_file(self, delivery: Delivery) -> None:
+        """Remove a file this app shared (``files.delete``): the ATS résumé of someone who left
+        the panel. One already gone is no error."""
+        try:
+            await self._client.files_delete(file=delivery.message_id)
+        except Exception as exc:
+            error = classify("files.delete", exc)
+            if getattr(error, "error", "") != "file_not_found":
+                raise error from exc
 
     async def reply_privately(self, recipient_id: str, text: str) -> None:
         """An ephemeral message in the person's DM with the app (clicks on App Home carry no

@@ -94,3 +94,20 @@ def local_time(moment: datetime, tz_name: str) -> str:
     """``Tue 1 Dec 2026, 10:00 EST`` in the given zone."""
     local = moment.astimezone(zone_or_utc(tz_name))
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 day``, ``2 business days``."""
+    return f"{n} {noun}{'s' if n != 1 else ''}"
+
+
+def bullets(items: list[str], heading: str, limit: int = SECTION_TEXT) -> str:
+    """A heading and as many bullets as fit in ``limit``; says how many were left out."""
+    text = heading
+    for i, item in enumerate(items):
+        line = f"\n• {item}"
+        more = f"\n_…and {len(items) - i} more_"
+        if len(text) + len(line) + len(more) > limit - 40:
+            return text + more
+        text += line
+    return text

@@ -3,7 +3,6 @@ modal submissions people make afterwards, all through Slack's wire."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,19 +25,6 @@ FEEDBACK = {
     "concerns": "Little streaming experience.",
     "questions_asked": "How would you backfill a year of events?\nWalk me through a schema change",
 }
-
-
-def dms(bot: Harness, user_id: str, containing: str = "") -> list[dict]:
-    return [m for m in bot.fake.dms_to(user_id) if containing in m["text"]]
-
-
-async def settled(bot: Harness) -> None:
-    """Wait for deliveries a listener started after its ack to finish."""
-    for _ in range(100):
-        await asyncio.sleep(0.02)
-        if not await bot.nudges(status="claimed"):
-            return
-    raise AssertionError("nudges still claimed")
 
 
 async def ended_panel(bot: Harness, **changes: Any) -> Panel:
@@ -68,21 +54,21 @@ async def refused(bot: Harness, user_id: str, action_id: str, value: str) -> str
 async def give_feedback(bot: Harness, user_id: str, panel_id: int = 1, **changes: str) -> dict:
     view = await open_modal(bot, user_id, ids.FEEDBACK_OPEN, str(panel_id))
     response = await bot.wire.submit(user_id, view, {**FEEDBACK, **changes})
-    await settled(bot)
+    await bot.unclaimed()
     return response.json() if response.content else {}
 
 
 async def decide(bot: Harness, user_id: str, outcome: str, reason: str, panel_id: int = 1):
     view = await open_modal(bot, user_id, ids.DECISION_OPEN, f"{panel_id}:{outcome}")
     response = await bot.wire.submit(user_id, view, {"reason": reason})
-    await settled(bot)
+    await bot.unclaimed()
     return response
 
 
 async def update_candidate(bot: Harness, user_id: str, note: str, panel_id: int = 1):
     view = await open_modal(bot, user_id, ids.CANDIDATE_UPDATED_OPEN, str(panel_id))
     response = await bot.wire.submit(user_id, view, {"note": note})
-    await settled(bot)
+    await bot.unclaimed()
     return response
 
 

@@ -18,11 +18,11 @@ from bot.devtools.people import (
 )
 from tests.followup.kit import (
     decide,
-    dms,
     ended_panel,
     give_feedback,
     update_candidate,
 )
+from tests.support.messages import dms, private_answer
 
 TUE = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 #: Three business days after Friday's 16:00 UTC end (10:00 in Chicago, 11:00 in New York).
@@ -33,13 +33,6 @@ FRI = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
 
 def waiting(bot, user_id: str) -> list[dict]:
     return dms(bot, user_id, "hasn't heard from us")
-
-
-async def answer(bot, user_id: str, text: str) -> str:
-    before = len(bot.fake.calls_to("response_url"))
-    await bot.wire.command(user_id, text)
-    reply = (await bot.fake.wait_for("response_url", before + 1))[-1]
-    return reply["text"] + json.dumps(reply.get("blocks", []), ensure_ascii=False)
 
 
 async def test_past_the_sla_recruiter_and_manager_are_nudged_daily_then_the_coordinator(bot):
@@ -98,11 +91,11 @@ async def test_stalled_lists_blocked_candidates_to_people_on_the_panel(bot):
     await ended_panel(bot)
     await give_feedback(bot, CROSS)
     bot.clock.set(WED_SLA)
-    stalled = await answer(bot, RECRUITER, "stalled")
+    stalled = await private_answer(bot, RECRUITER, "stalled")
     assert "P-1" in stalled and "Ada Lovelace" in stalled
     assert f"feedback missing from <@{PEER}>, 2 business days overdue" in stalled
     assert f"feedback missing from <@{LEADER}>" in stalled
-    assert "No candidate is waiting" in await answer(bot, OUTSIDER, "stalled")
+    assert "No candidate is waiting" in await private_answer(bot, OUTSIDER, "stalled")
 
 
 async def test_history_is_the_audit_trail_in_the_readers_zone(bot):
@@ -115,7 +108,7 @@ async def test_history_is_the_audit_trail_in_the_readers_zone(bot):
     await decide(bot, HIRING_MANAGER, "advance", "Round 3 with the CTO")
     await update_candidate(bot, RECRUITER, "Invited to round 3")
 
-    history = await answer(bot, HIRING_MANAGER, "history P-1")
+    history = await private_answer(bot, HIRING_MANAGER, "history P-1")
     for phrase in (
         "scheduled the panel",
         "submitted feedback",
@@ -126,7 +119,7 @@ async def test_history_is_the_audit_trail_in_the_readers_zone(bot):
         "Fri 27 Nov 2026, 11:00 EST",  # the reader's zone (New York)
     ):
         assert phrase in history, phrase
-    assert "Fri 27 Nov 2026, 17:00 CET" in await answer(bot, PEER, "history p1")
-    assert "can't find panel P-1" in await answer(bot, OUTSIDER, "history P-1")
+    assert "Fri 27 Nov 2026, 17:00 CET" in await private_answer(bot, PEER, "history p1")
+    assert "can't find panel P-1" in await private_answer(bot, OUTSIDER, "history P-1")
     usage = await bot.wire.command(OUTSIDER, "help")
     assert "/panel history P-12" in json.dumps(usage.json())

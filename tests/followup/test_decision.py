@@ -21,14 +21,13 @@ from bot.slack import ids
 from tests.followup.kit import (
     actions,
     decide,
-    dms,
     ended_panel,
     give_feedback,
     open_modal,
     refused,
-    settled,
     update_candidate,
 )
+from tests.support.messages import dms
 
 MON_NOON_NY = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
 TUE_11_NY = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -56,7 +55,7 @@ async def test_late_feedback_is_reminded_then_escalated_and_can_be_excused(bot):
     await bot.wire.click(HIRING_MANAGER, ids.FEEDBACK_EXCUSE, f"1:{LEADER}")
     answer = (await bot.fake.wait_for("response_url", 2))[-1]
     assert "excused from feedback on P-1" in answer["text"]
-    await settled(bot)
+    await bot.unclaimed()
     async with bot.db.session() as session:
         seat = await session.scalar(select(Panelist).where(Panelist.user_id == LEADER))
         assert seat.excused_at == TUE_11_NY

@@ -23,12 +23,12 @@ from tests.followup.kit import (
     FEEDBACK,
     actions,
     decide,
-    dms,
     ended_panel,
     give_feedback,
     open_modal,
     refused,
 )
+from tests.support.messages import dms
 
 
 async def feedback_rows(bot) -> dict[str, Feedback]:

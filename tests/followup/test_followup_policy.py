@@ -1,42 +1,25 @@
-"""The after-the-panel nudge policy, table by table (pure, like tests/test_policy.py): who is
-nudged when for feedback, the decision and the candidate-update clock, and the keys that keep
-daily nudges from doubling."""
+"""The after-the-panel nudge policy, table by table (pure, like tests/scheduling/test_policy.py):
+who is nudged when for feedback, the decision and the candidate-update clock, and the keys that
+keep daily nudges from doubling."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings, WorkingHours
 from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
 from scheduling.nudges import NudgeKind, PanelistSnapshot, PanelSnapshot, PlannedNudge
 from scheduling.policy import diff, plan
+from tests.support.policy import at, settings
 
 NY = "America/New_York"
 CHICAGO = "America/Chicago"
 BERLIN = "Europe/Berlin"
 ZONES = {"U1": NY, "U2": BERLIN, "UHM": NY, "UREC": CHICAGO, "UCOORD": NY}
 FOLLOWUP = {k for k in NudgeKind if k.value.split("_")[0] in ("feedback", "decision", "candidate")}
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def settings(**overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "feedback_reminder_after": timedelta(hours=24),
-        "feedback_escalation_after": timedelta(hours=48),
-        "decision_sla": timedelta(hours=48),
-        "candidate_update_sla": timedelta(days=3),
-        "business_time": True,
-        "working_hours": WorkingHours.parse("09:00-17:00"),
-    }
-    values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
 #: A Friday panel, 10:00-11:00 in New York (15:00-16:00 UTC).

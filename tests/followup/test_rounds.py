@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.models import Candidate, Panel
 from bot.panels.rounds import earlier_rounds
-from tests.factories import BALANCED, basics
+from tests.factories import BALANCED, basics, seat_values, step_one
 from tests.followup.kit import ended_panel, give_feedback
 
 ROUND3_START = datetime(2026, 12, 9, 15, 0, tzinfo=UTC)
@@ -28,13 +28,8 @@ async def test_round_three_joins_the_candidate_and_knows_round_two_questions(bot
     await give_feedback(bot, CROSS, questions_asked="Who did you disagree with last quarter?")
 
     # Step 2 offers to join the earlier record, preselected, with the round inferred.
-    view = await bot.open_scheduler(COORDINATOR, "new Ada Lovelace")
-    step1 = await bot.wire.submit(
-        COORDINATOR,
-        view,
-        {"panelists": list(BALANCED), **basics(bot, ROUND3_START, prior_questions="")},
-    )
-    focus = step1.json()["view"]
+    step1 = await step_one(bot, ROUND3_START, command="new Ada Lovelace", prior_questions="")
+    focus = step1["view"]
     offered = json.dumps(focus)
     assert "Same candidate as before?" in offered and "round 3" in offered
 
@@ -52,14 +47,9 @@ async def test_round_three_joins_the_candidate_and_knows_round_two_questions(bot
 async def test_a_different_person_with_the_same_name_gets_a_record_of_their_own(bot):
     await ended_panel(bot)
     await give_feedback(bot, LEADER, questions_asked="Why this team?")
-    view = await bot.open_scheduler(COORDINATOR, "new Ada Lovelace")
-    step1 = await bot.wire.submit(
-        COORDINATOR, view, {"panelists": list(BALANCED), **basics(bot, ROUND3_START)}
-    )
-    values: dict = {"same_candidate": "new"}
-    for user_id, (focus, perspective) in BALANCED.items():
-        values |= {f"focus:{user_id}": focus, f"perspective:{user_id}": perspective}
-    done = await bot.wire.submit(COORDINATOR, step1.json()["view"], values)
+    step1 = await step_one(bot, ROUND3_START, command="new Ada Lovelace")
+    values = {"same_candidate": "new", **seat_values(BALANCED)}
+    done = await bot.wire.submit(COORDINATOR, step1["view"], values)
     assert done.json() == {"response_action": "clear"}
     panel = await panel_by_id(bot, 2)
     assert panel.candidate_id == 2 and panel.round_number == 2
@@ -70,17 +60,10 @@ async def test_a_different_person_with_the_same_name_gets_a_record_of_their_own(
 
 async def test_a_forged_candidate_choice_cannot_attach_to_someone_else(bot):
     await ended_panel(bot)
-    view = await bot.open_scheduler(COORDINATOR, "new Grace Hopper")
-    step1 = await bot.wire.submit(
-        COORDINATOR,
-        view,
-        {"panelists": list(BALANCED), **basics(bot, ROUND3_START, candidate="Grace Hopper")},
-    )
-    focus_view = step1.json()["view"]
+    step1 = await step_one(bot, ROUND3_START, command="new Grace Hopper", candidate="Grace Hopper")
+    focus_view = step1["view"]
     assert "Same candidate as before?" not in json.dumps(focus_view)
-    values: dict = {}
-    for user_id, (focus, perspective) in BALANCED.items():
-        values |= {f"focus:{user_id}": focus, f"perspective:{user_id}": perspective}
+    values = seat_values(BALANCED)
     # A hand-made block claiming Ada's record is ignored: the names differ.
     forged = {**focus_view, "blocks": [*focus_view["blocks"], _radio("reuse:1")]}
     await bot.wire.submit(COORDINATOR, forged, values)

@@ -19,14 +19,14 @@ from bot.devtools.people import (
 )
 from bot.models import AuditEvent, Panel
 from tests.factories import scheduled
+from tests.support.messages import text_of
 
 
 def answer_text(response) -> str:
     """What the caller sees from a command's immediate answer (JSON, or Bolt's plain text)."""
     if not response.headers.get("content-type", "").startswith("application/json"):
         return response.text
-    payload = response.json()
-    return payload.get("text", "") + json.dumps(payload.get("blocks", []), ensure_ascii=False)
+    return text_of(response.json())
 
 
 async def responded(bot, count: int = 1) -> dict:

@@ -8,33 +8,25 @@ import pytest
 
 from bot.devtools.people import COORDINATOR, OUTSIDER, PEER
 from tests.factories import scheduled
-
-
-async def open_home(bot, user_id: str) -> dict:
-    before = len(bot.fake.calls_to("views.publish"))
-    response = await bot.wire.event({"type": "app_home_opened", "user": user_id, "tab": "home"})
-    assert response.status_code == 200
-    return (await bot.fake.wait_for("views.publish", before + 1))[-1]
+from tests.support.messages import open_home
 
 
 async def test_home_lists_the_readers_panels_in_their_zone(bot):
     await scheduled(bot, COORDINATOR)
-    published = await open_home(bot, PEER)
-    assert published["user_id"] == PEER
-    body = json.dumps(published["view"])
+    body = json.dumps(await open_home(bot, PEER))  # open_home checks it was published for Pat
     assert "P-1" in body and "Ada Lovelace" in body and "16:00 CET" in body
 
 
 async def test_home_for_someone_with_no_panels(bot):
     await scheduled(bot, COORDINATOR)
-    body = json.dumps((await open_home(bot, OUTSIDER))["view"])
+    body = json.dumps(await open_home(bot, OUTSIDER))
     assert "Ada" not in body and "No upcoming panels" in body
 
 
 @pytest.mark.parametrize("settings_overrides", [{"coordinators": COORDINATOR}])
 async def test_only_coordinators_get_the_schedule_button(bot, settings_overrides):
-    coordinator_home = json.dumps((await open_home(bot, COORDINATOR))["view"])
-    outsider_home = json.dumps((await open_home(bot, OUTSIDER))["view"])
+    coordinator_home = json.dumps(await open_home(bot, COORDINATOR))
+    outsider_home = json.dumps(await open_home(bot, OUTSIDER))
     assert "panel_open_scheduler" in coordinator_home
     assert "panel_open_scheduler" not in outsider_home
 

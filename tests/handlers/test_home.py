@@ -25,18 +25,9 @@ from bot.devtools.people import (
 )
 from bot.models import Panelist
 from bot.slack import ids
-from bot.slack.home_publish import refresh_home
+from bot.slack.home.publish import refresh_home
 from tests.conftest import NOW
-
-
-async def open_home(bot, user_id: str) -> dict:
-    """Open the home tab as ``user_id``; the view the bot published for them."""
-    before = len(bot.fake.calls_to("views.publish"))
-    response = await bot.wire.event({"type": "app_home_opened", "user": user_id, "tab": "home"})
-    assert response.status_code == 200
-    published = (await bot.fake.wait_for("views.publish", before + 1))[-1]
-    assert published["user_id"] == user_id
-    return published["view"]
+from tests.support.messages import open_home
 
 
 async def click_home(bot, user_id: str, action_id: str, value: str) -> dict:
@@ -50,8 +41,9 @@ async def click_home(bot, user_id: str, action_id: str, value: str) -> dict:
     return published["view"]
 
 
-def text_of(view: dict) -> str:
-    return json.dumps(view, ensure_ascii=False)
+def json_text(blocks: object) -> str:
+    """Blocks (or any part of a view) as JSON, characters as typed."""
+    return json.dumps(blocks, ensure_ascii=False)
 
 
 def section_blocks(view: dict, title: str) -> list[dict]:
@@ -95,7 +87,7 @@ async def test_panelist_sees_the_packet_to_review_with_its_buttons_in_their_zone
     panel = await add_panel(bot.db, starts_at=start, seats=[PEER, CROSS], now=NOW)
     view = await open_home(bot, PEER)
     action = section_blocks(view, "Needs your action")
-    body = text_of(action)
+    body = json_text(action)
     assert "Review your prep packet" in body and f"P-{panel}" in body
     assert "Fri 27 Nov 2026, 16:00 CET" in body
     assert buttons(action) == [
@@ -103,7 +95,7 @@ async def test_panelist_sees_the_packet_to_review_with_its_buttons_in_their_zone
         (ids.PREP_PLAN_QUESTIONS, str(panel)),
         (ids.PREP_DECLINE, str(panel)),
     ]
-    upcoming = text_of(section_blocks(view, "Your upcoming panels"))
+    upcoming = json_text(section_blocks(view, "Your upcoming panels"))
     assert f"P-{panel}" in upcoming and "you have not confirmed yet" in upcoming
     assert not has_header(view, "Stalled")  # panelists run nothing
 
@@ -118,8 +110,8 @@ async def test_confirmed_or_declined_panelists_have_nothing_to_review(bot):
     )
     for user, state in ((PEER, "you're prepared"), (CROSS, "you declined")):
         view = await open_home(bot, user)
-        assert "Nothing needs you right now" in text_of(section_blocks(view, "Needs your action"))
-        assert state in text_of(section_blocks(view, "Your upcoming panels"))
+        assert "Nothing needs you right now" in json_text(section_blocks(view, "Needs your action"))
+        assert state in json_text(section_blocks(view, "Your upcoming panels"))
 
 
 async def test_panelist_owing_feedback_is_asked_for_it_with_days_overdue(bot):
@@ -135,14 +127,14 @@ async def test_panelist_owing_feedback_is_asked_for_it_with_days_overdue(bot):
     )
     view = await open_home(bot, PEER)
     action = section_blocks(view, "Needs your action")
-    assert "Submit your feedback" in text_of(action) and "1 day overdue" in text_of(action)
+    assert "Submit your feedback" in json_text(action) and "1 day overdue" in json_text(action)
     assert buttons(action) == [(ids.FEEDBACK_OPEN, str(panel))]
     # Submitted or excused: nothing owed.
     for user in (CROSS, LEADER):
         done = await open_home(bot, user)
-        assert "Nothing needs you" in text_of(section_blocks(done, "Needs your action"))
+        assert "Nothing needs you" in json_text(section_blocks(done, "Needs your action"))
     # An ended panel is no longer "upcoming".
-    assert "No upcoming panels" in text_of(section_blocks(view, "Your upcoming panels"))
+    assert "No upcoming panels" in json_text(section_blocks(view, "Your upcoming panels"))
 
 
 # ---------------------------------------------------------------------- owners
@@ -165,7 +157,7 @@ async def test_hiring_manager_is_asked_to_decide_once_all_feedback_is_in(bot):
     await add_panel(bot.db, starts_at=ENDED, seats=[PEER2], now=NOW, candidate="Alan Turing")
     view = await open_home(bot, HIRING_MANAGER)
     action = section_blocks(view, "Needs your action")
-    body = text_of(action)
+    body = json_text(action)
     assert body.count("Make a decision") == 2
     assert "Grace Hopper" in body and "Barbara Liskov" in body and "Alan Turing" not in body
     assert "on hold: waiting for &lt;references&gt;" in body  # user text escaped
@@ -190,7 +182,7 @@ async def test_recruiter_is_asked_to_update_the_candidate_after_a_decision_or_th
     )
     view = await open_home(bot, RECRUITER)
     action = section_blocks(view, "Needs your action")
-    body = text_of(action)
+    body = json_text(action)
     assert body.count("Update the candidate") == 2
     assert "Decided: offer" in body
     assert "has not heard from us since" in body and "still waiting for feedback" in body
@@ -199,7 +191,7 @@ async def test_recruiter_is_asked_to_update_the_candidate_after_a_decision_or_th
         (ids.CANDIDATE_UPDATED_OPEN, str(stuck)),
     }
     # The hiring manager is not asked to update candidates.
-    hm = text_of(section_blocks(await open_home(bot, HIRING_MANAGER), "Needs your action"))
+    hm = json_text(section_blocks(await open_home(bot, HIRING_MANAGER), "Needs your action"))
     assert "Update the candidate" not in hm
 
 
@@ -222,7 +214,7 @@ async def test_closed_and_cancelled_panels_are_gone(bot):
         cancelled=True,
     )
     for user in (PEER, HIRING_MANAGER, RECRUITER, COORDINATOR):
-        body = text_of(await open_home(bot, user))
+        body = json_text(await open_home(bot, user))
         assert "Closed Candidate" not in body and "Cancelled Candidate" not in body
 
 
@@ -234,7 +226,7 @@ async def test_owners_see_upcoming_readiness(bot):
         now=NOW,
     )
     view = await open_home(bot, COORDINATOR)
-    upcoming = text_of(section_blocks(view, "Your upcoming panels"))
+    upcoming = json_text(section_blocks(view, "Your upcoming panels"))
     assert "You: coordinator" in upcoming
     assert "1 of 3 panelists confirmed, 1 declined" in upcoming
     assert "Wed 25 Nov" not in upcoming and "Thu 26 Nov 2026, 10:00 EST" in upcoming
@@ -251,7 +243,7 @@ async def test_stalled_names_the_blockers_and_days_overdue_for_owners_only(bot):
     )
     for owner in (COORDINATOR, HIRING_MANAGER, RECRUITER):
         stalled = section_blocks(await open_home(bot, owner), "Stalled")
-        body = text_of(stalled)
+        body = json_text(stalled)
         assert f"P-{panel}" in body and "Radia Perlman" in body
         assert f"feedback from <@{PEER}> (*3 days overdue*)" in body
         assert f"feedback from <@{CROSS}> (*3 days overdue*)" in body
@@ -260,7 +252,7 @@ async def test_stalled_names_the_blockers_and_days_overdue_for_owners_only(bot):
     # The panelists see their own feedback to give, never the stalled overview.
     peer = await open_home(bot, PEER)
     assert not has_header(peer, "Stalled")
-    assert "Submit your feedback" in text_of(section_blocks(peer, "Needs your action"))
+    assert "Submit your feedback" in json_text(section_blocks(peer, "Needs your action"))
 
 
 async def test_stalled_decision_gives_the_hiring_manager_the_button(bot):
@@ -271,7 +263,7 @@ async def test_stalled_decision_gives_the_hiring_manager_the_button(bot):
         now=NOW,
     )
     stalled = section_blocks(await open_home(bot, HIRING_MANAGER), "Stalled")
-    assert f"a decision from <@{HIRING_MANAGER}>" in text_of(stalled)
+    assert f"a decision from <@{HIRING_MANAGER}>" in json_text(stalled)
     assert buttons(stalled) == [(ids.DECISION_OPEN, str(panel))]
     coordinator = section_blocks(await open_home(bot, COORDINATOR), "Stalled")
     assert buttons(coordinator) == []  # not the coordinator's to decide
@@ -292,12 +284,12 @@ async def test_an_outsider_sees_none_of_it_and_nobody_sees_feedback(bot):
     )
     await add_panel(bot.db, starts_at=NOW + timedelta(days=1), seats=[PEER], now=NOW)
     outsider = await open_home(bot, OUTSIDER)
-    body = text_of(outsider)
+    body = json_text(outsider)
     assert "Secret Candidate" not in body and "Ada Lovelace" not in body and "P-" not in body
     assert "Nothing needs you right now" in body and "No upcoming panels" in body
     assert not has_header(outsider, "Stalled")
     for user in (PEER, CROSS, COORDINATOR, HIRING_MANAGER, RECRUITER):
-        assert "PRIVATE-FEEDBACK-TEXT" not in text_of(await open_home(bot, user))
+        assert "PRIVATE-FEEDBACK-TEXT" not in json_text(await open_home(bot, user))
 
 
 # ---------------------------------------------------------------------- size and paging
@@ -306,17 +298,17 @@ async def test_150_panels_stay_within_100_blocks_and_page_through(bot):
     view = await open_home(bot, PEER)
     assert len(view["blocks"]) <= 100
     action = section_blocks(view, "Needs your action")
-    assert "Showing 1–10 of 150" in text_of(action)
+    assert "Showing 1–10 of 150" in json_text(action)
     assert [v for a, v in buttons(action) if a == ids.PREP_CONFIRM] == [
         str(i) for i in panel_ids[:10]
     ]
     pager = [(a, v) for a, v in buttons(action) if a == ids.HOME_PAGE]
-    assert len(pager) == 1 and "140 more" in text_of(action)
+    assert len(pager) == 1 and "140 more" in json_text(action)
 
     second = await click_home(bot, PEER, ids.HOME_PAGE, pager[0][1])
     assert len(second["blocks"]) <= 100
     action = section_blocks(second, "Needs your action")
-    assert "Showing 11–20 of 150" in text_of(action)
+    assert "Showing 11–20 of 150" in json_text(action)
     assert [v for a, v in buttons(action) if a == ids.PREP_CONFIRM] == [
         str(i) for i in panel_ids[10:20]
     ]
@@ -329,7 +321,7 @@ async def test_150_panels_stay_within_100_blocks_and_page_through(bot):
     ]
     assert labels == ["Previous", "Show more (130 more)"]
     # The other sections stay on their own first page.
-    assert "Showing 1–10 of 150" in text_of(section_blocks(second, "Your upcoming panels"))
+    assert "Showing 1–10 of 150" in json_text(section_blocks(second, "Your upcoming panels"))
     # Every publish was accepted by the fake, which validates views like Slack does.
     assert all(call.ok for call in bot.fake.calls if call.method == "views.publish")
     assert bot.fake.violations == []
@@ -343,27 +335,27 @@ async def test_coordinator_of_150_stalled_and_upcoming_panels_fits(bot):
         )
     view = await open_home(bot, COORDINATOR)
     assert len(view["blocks"]) <= 100
-    assert "Showing 1–10 of 30" in text_of(section_blocks(view, "Stalled"))
-    assert "Showing 1–10 of 150" in text_of(section_blocks(view, "Your upcoming panels"))
+    assert "Showing 1–10 of 30" in json_text(section_blocks(view, "Stalled"))
+    assert "Showing 1–10 of 150" in json_text(section_blocks(view, "Your upcoming panels"))
     assert bot.fake.violations == []
 
 
 async def test_a_page_past_the_end_shows_the_last_page_and_refresh_keeps_the_page(bot):
     await seed_active_panels(bot.db, PEER, 25, now=NOW)
     view = await click_home(bot, PEER, ids.HOME_PAGE, "action=99,upcoming=1,stalled=0")
-    assert "Showing 21–25 of 25" in text_of(section_blocks(view, "Needs your action"))
-    assert "Showing 11–20 of 25" in text_of(section_blocks(view, "Your upcoming panels"))
+    assert "Showing 21–25 of 25" in json_text(section_blocks(view, "Needs your action"))
+    assert "Showing 11–20 of 25" in json_text(section_blocks(view, "Your upcoming panels"))
     refresh = [v for a, v in buttons(view["blocks"]) if a == ids.HOME_REFRESH]
     again = await click_home(bot, PEER, ids.HOME_REFRESH, refresh[0])
     assert again["blocks"][3:] == view["blocks"][3:]  # the same pages (the first 3: timestamp)
     garbage = await click_home(bot, PEER, ids.HOME_PAGE, "<script>")
-    assert "Showing 1–10 of 25" in text_of(section_blocks(garbage, "Needs your action"))
+    assert "Showing 1–10 of 25" in json_text(section_blocks(garbage, "Needs your action"))
 
 
 async def test_refresh_home_republishes_after_a_change(bot):
     panel = await add_panel(bot.db, starts_at=NOW + timedelta(days=2), seats=[PEER], now=NOW)
     first = await open_home(bot, PEER)
-    assert "Review your prep packet" in text_of(first)
+    assert "Review your prep packet" in json_text(first)
     async with bot.db.session() as session:  # the panelist confirms (its own flow elsewhere)
         await session.execute(
             update(Panelist).where(Panelist.panel_id == panel).values(confirmed_at=NOW)
@@ -372,5 +364,5 @@ async def test_refresh_home_republishes_after_a_change(bot):
     await refresh_home(bot.services, PEER, COORDINATOR, PEER)
     published = await bot.fake.wait_for("views.publish", before + 2)
     assert [p["user_id"] for p in published[before:]] == [PEER, COORDINATOR]
-    assert "Review your prep packet" not in text_of(published[before]["view"])
-    assert "you're prepared" in text_of(published[before]["view"])
+    assert "Review your prep packet" not in json_text(published[before]["view"])
+    assert "you're prepared" in json_text(published[before]["view"])

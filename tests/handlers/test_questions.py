@@ -14,6 +14,7 @@ from bot.devtools.people import COORDINATOR, CROSS, LEADER, OUTSIDER, PEER
 from bot.models import AuditEvent, Panel, Panelist
 from bot.slack import ids
 from tests.factories import scheduled
+from tests.support.messages import text_of
 
 PLANNED = "How would you design an idempotent backfill?\nSo why are you looking to leave your current job?"
 
@@ -27,10 +28,6 @@ def valid(view: dict) -> dict:
         assert block is not None, raw
         block.validate_json()
     return view
-
-
-def text_of(view: dict) -> str:
-    return json.dumps(view["blocks"], ensure_ascii=False)
 
 
 async def open_plan(bot, user_id: str, panel_id: int = 1) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.devtools.people import (
     COORDINATOR,
@@ -20,23 +20,13 @@ from bot.devtools.people import (
 )
 from bot.models import AuditEvent, Panel, PanelDraft, PriorRound
 from tests.factories import basics, scheduled
-
-
-async def count(bot, model) -> int:
-    async with bot.db.session() as session:
-        return await session.scalar(select(func.count()).select_from(model))
+from tests.support.messages import text_of
+from tests.support.store import count
 
 
 async def submit_step1(bot, values, user=COORDINATOR):
     view = await bot.open_scheduler(user)
     return await bot.wire.submit(user, view, values)
-
-
-def text_of(message: dict) -> str:
-    """All the text a person would read in a message: fallback plus every block."""
-    import json
-
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
 async def test_scheduling_stores_the_panel_and_confirms_to_the_coordinator(bot):

@@ -10,6 +10,7 @@ import pytest
 
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER, PEER2
 from tests.factories import scheduled
+from tests.support.messages import text_of
 
 #: Priya (Kolkata) and Pat (Berlin) are peers; Lee (New York) leads; Carlos (Los Angeles) is
 #: cross-functional. The factory's start, Fri 27 Nov 15:00 UTC, is 20:30 for Priya.
@@ -20,10 +21,6 @@ SEATS = {
     LEADER: ("leadership", "leadership"),
 }
 PRIYA_AT_2030 = "Priya Peer (Fri 20:30–21:30 IST)"
-
-
-def text_of(message: dict) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
 async def reschedule(bot, user: str, start: datetime) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -11,19 +9,7 @@ from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
 from bot.models import Panelist
 from bot.slack import ids
 from tests.factories import scheduled
-
-
-def text_of(message: dict) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
-
-
-def action_ids(message: dict) -> list[str]:
-    return [
-        e["action_id"]
-        for b in message.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    ]
+from tests.support.messages import action_ids, text_of
 
 
 def invites(bot) -> list[Calendar]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
 from datetime import UTC, datetime
 
 from icalendar import Calendar
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bot.devtools.people import (
     COORDINATOR,
@@ -22,52 +21,11 @@ from bot.devtools.people import (
 from bot.models import Panelist
 from bot.slack import ids
 from tests.factories import scheduled
+from tests.prep.kit import click_packet, packet_of, seats, updates_of
+from tests.support.messages import action_ids, text_of
 
 REMINDERS_DUE = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ESCALATION_DUE = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
-
-
-def text_of(message: dict) -> str:
-    return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
-
-
-def action_ids(message: dict) -> list[str]:
-    return [
-        e["action_id"]
-        for b in message.get("blocks", [])
-        if b["type"] == "actions"
-        for e in b["elements"]
-    ]
-
-
-async def seats(bot) -> dict[str, Panelist]:
-    async with bot.db.session() as session:
-        return {p.user_id: p for p in await session.scalars(select(Panelist))}
-
-
-async def packet_of(bot, user_id: str) -> tuple[str, str, dict]:
-    """(channel, ts, the message as it stands now) of a panelist's packet."""
-    seat = (await seats(bot))[user_id]
-    return (
-        seat.packet_channel,
-        seat.packet_ts,
-        bot.fake.messages[(seat.packet_channel, seat.packet_ts)],
-    )
-
-
-async def click_packet(bot, clicker: str, owner: str, action_id: str):
-    channel, ts, _ = await packet_of(bot, owner)
-    container = {"type": "message", "message_ts": ts, "channel_id": channel}
-    response = await bot.wire.click(
-        clicker, action_id, "1", container=container, message={"ts": ts}
-    )
-    assert response.status_code == 200
-    return response
-
-
-async def updates_of(bot, user_id: str) -> list[dict]:
-    channel, ts, _ = await packet_of(bot, user_id)
-    return bot.fake.calls_to("chat.update", channel=channel, ts=ts)
 
 
 async def test_confirming_updates_the_packet_and_cancels_only_that_reminder(bot):

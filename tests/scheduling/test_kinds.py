@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 
 from bot.platform import FILE_NOTICES, Notice
-from bot.slack.messages import render_notice
 from bot.slack.platform import SlackPlatform  # noqa: F401  (registers every Slack renderer)
+from bot.slack.render import render_notice
 from scheduling import followup_composers, kinds
 from scheduling.kinds import KINDS, TIME_BASED, KindRecord, Origin
 from scheduling.nudges import NudgeKind

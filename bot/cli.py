@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("ashby", "greenhouse"),
         help="a panel arriving from the ATS (a built-in fake) instead of the chat story",
     )
+    demo.add_argument(
+        "--platform",
+        choices=("slack", "teams"),
+        default="slack",
+        help="which platform's transcript to play (default: slack)",
+    )
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
@@ -38,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
     run = nudges_sub.add_parser("run", help="deliver every nudge due as of --as-of once, then exit")
     run.add_argument("--as-of", metavar="ISO8601", help=as_of_help)
+    teams = sub.add_parser("teams", help="Microsoft Teams")
+    teams_sub = teams.add_subparsers(dest="teams_command", required=True, metavar="ACTION")
+    package = teams_sub.add_parser(
+        "package",
+        help="write the app package (manifest.json and icons) a Teams admin uploads",
+        description="Writes a zip with teams/manifest.json (bot id TEAMS_APP_ID, the domain"
+        " given) and its icons, ready for Teams admin center > Manage apps > Upload.",
+    )
+    package.add_argument("--domain", required=True, help="the public host HireBot is served on")
+    package.add_argument("--out", type=Path, default=Path("hirebot-teams.zip"), metavar="FILE")
+    package.add_argument("--app-id", help="the Teams app's own id (default: TEAMS_APP_ID)")
+    package.add_argument("--version", dest="app_version", help="the app's version (x.y.z)")
     ats = sub.add_parser("ats", help="the applicant tracking system (HIREBOT_ATS)")
     ats_sub = ats.add_subparsers(dest="ats_command", required=True, metavar="ACTION")
     ats_sub.add_parser(
@@ -103,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
                 return asyncio.run(run_ats_demo(args.ats, quiet=args.quiet))
             from bot.demo import run_demo
 
+            if args.platform == "teams":
+                from bot.demo.teams import run_teams_demo
+
+                return asyncio.run(run_teams_demo(quiet=args.quiet))
             return asyncio.run(run_demo(quiet=args.quiet))
         settings = load_settings()
         configure_logging(settings.log_format)
@@ -114,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             return _nudges(settings, args.nudges_command, args.as_of)
         if args.command == "questions":
             return _questions_score(settings, args)
+        if args.command == "teams":
+            return _teams_package(settings, args)
         if args.command == "ats":
             return _ats_sync(settings)
     except SettingsError as exc:
@@ -148,7 +172,10 @@ def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
     if action == "run":
-        require(settings, "SLACK_BOT_TOKEN", purpose="nudges run")
+        if settings.teams_enabled:
+            _require_teams(settings, "nudges run")
+        else:
+            require(settings, "SLACK_BOT_TOKEN", purpose="nudges run")
     run = commands.run_nudges if action == "run" else commands.list_nudges
     try:
         return asyncio.run(run(settings, as_of))
@@ -160,6 +187,23 @@ def _nudges(settings: Settings, action: str, as_of_text: str | None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _teams_package(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.teams.package import PackageError, manifest_for, write_package
+
+    require(settings, "TEAMS_APP_ID", purpose="teams package")
+    assert settings.teams_app_id
+    try:
+        manifest = manifest_for(
+            settings.teams_app_id, args.domain, app_id=args.app_id, version=args.app_version
+        )
+    except PackageError as exc:
+        print(f"hirebot: {exc}", file=sys.stderr)
+        return 2
+    path = write_package(args.out, manifest)
+    print(f"wrote {path}: upload it in Teams admin center (Teams apps > Manage apps > Upload)")
+    return 0
 
 
 def _questions_score(settings: Settings, args: argparse.Namespace) -> int:
@@ -176,6 +220,10 @@ def _questions_score(settings: Settings, args: argparse.Namespace) -> int:
         print(f"hirebot: {exc}", file=sys.stderr)
         return 2
     return run(matcher, args.question, args.pairs)
+
+
+def _require_teams(settings: Settings, purpose: str) -> None:
+    require(settings, "TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", purpose=purpose)
 
 
 def _ats_sync(settings: Settings) -> int:
@@ -224,10 +272,14 @@ def _serve(settings: Settings) -> int:
     problem = settings.ats_problem()
     if problem:
         raise SettingsError(problem)
-    if settings.slack_app_token:
-        require(settings, "SLACK_BOT_TOKEN", purpose="serve")
-    else:
-        require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="serve")
+    slack_wanted = bool(settings.slack_bot_token or settings.slack_app_token)
+    if settings.teams_enabled:
+        _require_teams(settings, "Teams")
+    if not settings.teams_enabled or slack_wanted:  # Teams alone needs no Slack settings
+        if settings.slack_app_token:
+            require(settings, "SLACK_BOT_TOKEN", purpose="serve")
+        else:
+            require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="serve")
     from bot.runtime import serve
 
     return asyncio.run(serve(settings))

@@ -27,6 +27,13 @@ from pydantic_settings import (
 )
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+#: Microsoft's endpoints, overridable for staging and tests (README, "Teams").
+DEFAULT_TEAMS_OPENID_METADATA_URL = (
+    "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+DEFAULT_TEAMS_LOGIN_URL = "https://login.microsoftonline.com"
+DEFAULT_GRAPH_API_URL = "https://graph.microsoft.com/v1.0/"
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 DEFAULT_ASHBY_API_URL = "https://api.ashbyhq.com/"
 DEFAULT_GREENHOUSE_API_URL = "https://harvest.greenhouse.io/"
 DEFAULT_GREENHOUSE_TOKEN_URL = "https://auth.greenhouse.io/token"
@@ -85,6 +92,23 @@ class Settings(BaseSettings):
     slack_api_url: str = Field(
         DEFAULT_SLACK_API_URL, validation_alias=AliasChoices("SLACK_API_URL")
     )
+    teams_app_id: str | None = Field(None, validation_alias=AliasChoices("TEAMS_APP_ID"))
+    teams_app_password: str | None = Field(
+        None, validation_alias=AliasChoices("TEAMS_APP_PASSWORD")
+    )
+    teams_tenant_id: str | None = Field(None, validation_alias=AliasChoices("TEAMS_TENANT_ID"))
+    teams_openid_metadata_url: str = Field(
+        DEFAULT_TEAMS_OPENID_METADATA_URL,
+        validation_alias=AliasChoices("TEAMS_OPENID_METADATA_URL"),
+    )
+    teams_login_url: str = Field(
+        DEFAULT_TEAMS_LOGIN_URL, validation_alias=AliasChoices("TEAMS_LOGIN_URL")
+    )
+    graph_api_url: str = Field(
+        DEFAULT_GRAPH_API_URL, validation_alias=AliasChoices("GRAPH_API_URL")
+    )
+    #: The https address HireBot is reached at, for links it sends (Teams' calendar invites).
+    public_url: str | None = Field(None, validation_alias=AliasChoices("HIREBOT_PUBLIC_URL"))
     database_url: str = Field(
         "sqlite:///./hirebot.db", validation_alias=AliasChoices("DATABASE_URL")
     )
@@ -174,10 +198,15 @@ class Settings(BaseSettings):
     def _split_user_ids(cls, value: object) -> object:
         if isinstance(value, str):
             ids = [part.strip() for part in value.split(",")]
-            bad = [i for i in ids if i and not re.fullmatch(r"[UW][A-Z0-9]{2,}", i)]
+            # Slack user IDs, and Teams people by their Azure AD object id (a GUID).
+            bad = [
+                i
+                for i in ids
+                if i and not (re.fullmatch(r"[UW][A-Z0-9]{2,}", i) or GUID.fullmatch(i))
+            ]
             if bad:
-                raise ValueError(f"not a Slack user ID: {bad[0]!r}")
-            return frozenset(i for i in ids if i)
+                raise ValueError(f"not a Slack user ID or an Azure AD object id: {bad[0]!r}")
+            return frozenset(i.lower() if GUID.fullmatch(i) else i for i in ids if i)
         return value
 
     @field_validator(*POSITIVE_DURATIONS, "clock_offset", mode="before")
@@ -256,6 +285,52 @@ class Settings(BaseSettings):
         if not re.match(r"https?://", value):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("teams_app_id", "teams_tenant_id")
+    @classmethod
+    def _guid(cls, value: str | None) -> str | None:
+        """Azure app (client) ids and tenant ids are GUIDs; an empty value means unset."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not GUID.fullmatch(value):
+            raise ValueError("must be a GUID like 00000000-0000-0000-0000-000000000000")
+        return value.lower()
+
+    @field_validator("teams_app_password")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value if value and value.strip() else None
+
+    @field_validator("teams_openid_metadata_url", "teams_login_url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        # The token authority and the signing keys are only ever trusted over TLS (msal and
+        # Microsoft's own guidance refuse a plain-http authority); tests use a local CA.
+        if not re.match(r"https://[^/\s]+", value):
+            raise ValueError("must be an https URL")
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not re.match(r"https://[^/\s]+", value.strip()):
+            raise ValueError("must be an https URL")
+        return value.strip().rstrip("/")
+
+    @field_validator("graph_api_url")
+    @classmethod
+    def _graph_url(cls, value: str) -> str:
+        if not re.match(r"https://[^/\s]+", value):
+            raise ValueError("must be an https URL")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams' endpoint is served when the bot's app id is set."""
+        return self.teams_app_id is not None
 
     @field_validator("database_url")
     @classmethod

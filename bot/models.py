@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -133,10 +134,67 @@ class PriorRound(Base):
     __table_args__ = (Index("ix_prior_rounds_candidate", "candidate_id", "round_number"),)
 
 
+class Platform(enum.StrEnum):
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+class Workspace(Base):
+    """Where people live: a Slack workspace (team) or a Teams tenant. Every panel belongs to
+    one, and so, through it, does everything stored about the panel."""
+
+    __tablename__ = "workspaces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    #: The Slack team id or the Azure AD tenant id ("" for the Slack workspace installed before
+    #: workspaces existed, until its team id is known).
+    external_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+
+class TeamsConversation(Base):
+    """How to reach a person in Teams: the conversation reference stored when the app was
+    installed for them or for a team they are in, and their 1:1 chat with the bot."""
+
+    __tablename__ = "teams_conversations"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    aad_object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    user_id: Mapped[str] = mapped_column(String(255))  # the Bot Framework id ("29:…")
+    service_url: Mapped[str] = mapped_column(String(500))
+    bot_id: Mapped[str] = mapped_column(String(255))
+    #: The 1:1 chat, once known (from a personal install or created by the bot).
+    conversation_id: Mapped[str | None] = mapped_column(String(500))
+    #: Where the reference came from: "personal", or the team id it was seen in.
+    source: Mapped[str] = mapped_column(String(255), default="personal")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SharedFile(Base):
+    """A file shared through a link HireBot serves (Teams' .ics invites), until it expires."""
+
+    __tablename__ = "shared_files"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    #: The message that carries the link, so the file can be taken back (``delete_file``).
+    activity_id: Mapped[str | None] = mapped_column(String(64))
+
+
 class Panel(Base):
     __tablename__ = "panels"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int | None] = mapped_column(ForeignKey("workspaces.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id"))
     role_id: Mapped[int] = mapped_column(ForeignKey("roles.id"))
     round_number: Mapped[int] = mapped_column(Integer, default=2)
@@ -146,9 +204,9 @@ class Panel(Base):
     format: Mapped[str] = mapped_column(String(32))
     location: Mapped[str] = mapped_column(String(500), default="")
     resume_url: Mapped[str | None] = mapped_column(String(2000))
-    coordinator_id: Mapped[str] = mapped_column(String(32))
-    hiring_manager_id: Mapped[str] = mapped_column(String(32))
-    recruiter_id: Mapped[str] = mapped_column(String(32))
+    coordinator_id: Mapped[str] = mapped_column(String(64))
+    hiring_manager_id: Mapped[str] = mapped_column(String(64))
+    recruiter_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default=PanelStatus.SCHEDULED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -187,7 +245,7 @@ class Panelist(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
     position: Mapped[int] = mapped_column(Integer, default=0)
     focus_area: Mapped[str] = mapped_column(String(32))
     focus_detail: Mapped[str] = mapped_column(String(200), default="")
@@ -200,8 +258,8 @@ class Panelist(Base):
     planned_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
     questions_planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Where their prep packet was posted, so a reschedule or cancellation updates it in place.
-    packet_channel: Mapped[str | None] = mapped_column(String(32))
-    packet_ts: Mapped[str | None] = mapped_column(String(32))
+    packet_channel: Mapped[str | None] = mapped_column(String(64))
+    packet_ts: Mapped[str | None] = mapped_column(String(64))
     # The coordinator excused them from feedback (they left early, were replaced, ...).
     excused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When they took the seat (scheduling, or replacing someone): their packet's moment, which
@@ -223,7 +281,7 @@ class Feedback(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    author_id: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[str] = mapped_column(String(64))
     recommendation: Mapped[str] = mapped_column(String(16))
     rating: Mapped[int] = mapped_column(Integer)  # 1-4 on the author's focus area
     evidence: Mapped[str] = mapped_column(Text, default="")
@@ -245,7 +303,7 @@ class Decision(Base):
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
-    decided_by: Mapped[str] = mapped_column(String(32))
+    decided_by: Mapped[str] = mapped_column(String(64))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_decisions_panel", "panel_id", "decided_at"),)
@@ -259,7 +317,7 @@ class CandidateUpdate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    author_id: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -288,7 +346,7 @@ class PanelDraft(Base):
     __tablename__ = "panel_drafts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -300,7 +358,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    actor_id: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -330,8 +388,8 @@ class Nudge(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    subject_id: Mapped[str | None] = mapped_column(String(32))
-    recipient_id: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    recipient_id: Mapped[str] = mapped_column(String(64))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -344,8 +402,8 @@ class Nudge(Base):
     lapsed_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    channel: Mapped[str | None] = mapped_column(String(32))
-    message_ts: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    message_ts: Mapped[str | None] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

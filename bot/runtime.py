@@ -68,7 +68,8 @@ async def serve(settings: Settings) -> int:
         return 1
     clock = SystemClock(settings.clock_offset)
     services = build_services(settings, clock, db)
-    app = build_app(services)
+    # Slack is served when its token is set; a Teams-only deployment has no Bolt app at all.
+    app = build_app(services) if settings.slack_bot_token else None
     runner = DispatchRunner(services.dispatcher, clock, settings.dispatch_interval)
     startup, shutdown = [runner.start], [runner.stop]
     if services.ats is not None:
@@ -78,7 +79,7 @@ async def serve(settings: Settings) -> int:
         startup.append(ats.start)
         shutdown.insert(0, ats.stop)
     socket_mode = bool(settings.slack_app_token)
-    if socket_mode:
+    if socket_mode and app is not None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         socket = AsyncSocketModeHandler(app, settings.slack_app_token)
@@ -86,7 +87,11 @@ async def serve(settings: Settings) -> int:
         shutdown.append(socket.close_async)
     shutdown.append(db.dispose)
     asgi = create_asgi(
-        app, services, http_events=not socket_mode, on_startup=startup, on_shutdown=shutdown
+        app,
+        services,
+        http_events=app is not None and not socket_mode,
+        on_startup=startup,
+        on_shutdown=shutdown,
     )
     log.info(
         "HireBot listening on port %s (%s), database %s",

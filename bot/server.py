@@ -26,7 +26,7 @@ Hook = Callable[[], Awaitable[None]]
 
 
 def create_asgi(
-    app: AsyncApp,
+    app: AsyncApp | None,
     services: Services,
     *,
     http_events: bool = True,
@@ -35,7 +35,7 @@ def create_asgi(
 ) -> Starlette:
     """``POST /slack/events`` (unless Slack talks over Socket Mode), ``GET /healthz`` and
     ``GET /metrics`` (Prometheus)."""
-    handler = AsyncSlackRequestHandler(app)
+    handler = AsyncSlackRequestHandler(app) if app is not None else None
     secret = services.settings.slack_signing_secret
 
     async def slack_events(request: Request) -> Response:
@@ -43,6 +43,7 @@ def create_asgi(
         refused = refuse(secret, request.headers, body)
         if refused is not None:
             return refused
+        assert handler is not None
         return await handler.handle(request)
 
     async def healthz(_request: Request) -> Response:
@@ -95,8 +96,15 @@ def create_asgi(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
-    if http_events:
+    if http_events and handler is not None:
         routes.append(Route("/slack/events", slack_events, methods=["POST"]))
+    teams = services.teams
+    if teams is not None:  # TEAMS_APP_ID is set: Bot Framework posts to /api/messages
+        from bot.teams.app import teams_routes
+
+        routes.extend(teams_routes(services))
+        on_startup = [teams.start, *(on_startup or [])]
+        on_shutdown = [*(on_shutdown or []), teams.stop]
     ats = services.ats
     if ats is not None and ats.connector.name == "ashby" and services.settings.ashby_webhook_secret:
         from bot.ats.webhooks import ashby_route

@@ -10,6 +10,7 @@ benchmarks all build from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.ats.build import connector_for
 from bot.ats.sync import AtsService
@@ -30,6 +31,9 @@ from bot.questions.matcher import matcher_for
 from bot.questions.service import QuestionPlanner
 from bot.slack.adapter import SlackAdapter, slack_adapter
 from scheduling.dispatcher import Dispatcher
+
+if TYPE_CHECKING:
+    from bot.teams.runtime import TeamsRuntime
 
 
 @dataclass
@@ -52,6 +56,8 @@ class Services:
     status: StatusQuery
     reports: FollowupReports
     slack: SlackAdapter
+    #: Teams, when ``TEAMS_APP_ID`` is set (``bot.teams``); Slack and Teams can serve at once.
+    teams: TeamsRuntime | None = None
     ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
 
 
@@ -62,20 +68,33 @@ def build_services(
     dispatcher's own calls (tests shorten it; it is capped by the lease either way)."""
     metrics = Metrics()
     slack = slack_adapter(settings, metrics, dispatch_timeout=dispatch_timeout)
-    pipeline = ChangePipeline(db, clock, settings, slack.directory)
+    teams = None
+    directory: Directory = slack.directory
+    platform: ChatPlatform = slack.platform
+    dispatch_platform: ChatPlatform = slack.dispatch_platform
+    if settings.teams_enabled:
+        # Each person is on one platform: lookups and deliveries go to the one that owns them.
+        from bot.teams.routing import RoutingDirectory, RoutingPlatform
+        from bot.teams.runtime import build_teams
+
+        teams = build_teams(settings, db, clock)
+        directory = RoutingDirectory(slack.directory, teams.directory)
+        platform = RoutingPlatform(slack.platform, teams.platform)
+        dispatch_platform = RoutingPlatform(slack.dispatch_platform, teams.platform)
+    pipeline = ChangePipeline(db, clock, settings, directory)
     panels = PanelService(db, clock, pipeline, coordinators=settings.is_coordinator)
     dispatcher = Dispatcher(
         db=db,
         settings=settings,
-        platform=slack.dispatch_platform,
-        directory=slack.directory,
+        platform=dispatch_platform,
+        directory=directory,
         clock=clock,
         replanner=pipeline,
         metrics=metrics,
     )
     # What a change queued goes out right after its commit, without waiting for a tick.
     pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
-    flows = PanelFlows(panels, slack.directory, settings)
+    flows = PanelFlows(panels, directory, settings)
     followup = FollowupService(db, clock, settings, pipeline)
     questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))
     services = Services(
@@ -83,18 +102,19 @@ def build_services(
         clock=clock,
         db=db,
         metrics=metrics,
-        directory=slack.directory,
-        platform=slack.platform,
+        directory=directory,
+        platform=platform,
         panels=panels,
         flows=flows,
         dispatcher=dispatcher,
         followup=followup,
-        prep=PrepService(db, clock, settings, slack.directory, pipeline, panels),
+        prep=PrepService(db, clock, settings, directory, pipeline, panels),
         questions=questions,
         pipeline=pipeline,
         status=StatusQuery(panels, flows, followup, questions, clock, settings),
         reports=FollowupReports(followup, clock, settings),
         slack=slack,
+        teams=teams,
     )
     if settings.ats:
         services.ats = AtsService(

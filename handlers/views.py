@@ -27,6 +27,7 @@ from bot.services import Services
 from bot.slack import ids
 from bot.slack.modals.schedule import SAME_CANDIDATE, schedule_focus_modal
 from bot.slack.modals.submissions import form_values, metadata, submission_key
+from bot.workspaces import installed_slack_workspace
 from handlers.replies import refusal_text
 
 log = logging.getLogger(__name__)
@@ -84,8 +85,17 @@ def register(app: AsyncApp, services: Services) -> None:
         same = str(form_values(view).get(SAME_CANDIDATE) or "")
         candidate_id = int(same[6:]) if same.startswith("reuse:") and same[6:].isdigit() else None
         try:
+            team_id = str((body.get("team") or {}).get("id") or "")
+            workspace_id = await installed_slack_workspace(
+                services.db, services.clock.now(), team_id
+            )
             panel = await services.panels.schedule(
-                user_id, basics, checked.value, draft_id=draft_id, candidate_id=candidate_id
+                user_id,
+                basics,
+                checked.value,
+                draft_id=draft_id,
+                candidate_id=candidate_id,
+                workspace_id=workspace_id,
             )
         except AlreadyApplied as done:  # the same form again: it made its panel already
             await ack(response_action="clear")

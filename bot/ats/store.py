@@ -90,8 +90,8 @@ class AtsResume(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(32))
-    channel: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))  # a Slack ID or an Azure AD object id
+    channel: Mapped[str] = mapped_column(String(64))
     file_id: Mapped[str] = mapped_column(String(64))
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

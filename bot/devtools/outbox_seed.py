@@ -37,9 +37,11 @@ async def seed_due_nudges(
     due_at: datetime,
     now: datetime,
     spread: timedelta = timedelta(0),
+    owners: tuple[str, str, str] = (COORDINATOR, HIRING_MANAGER, RECRUITER),
 ) -> None:
     """One panel and one due prep reminder per recipient; ``spread`` staggers the due times
-    evenly over that span (for lateness measurements), otherwise all fall due at ``due_at``."""
+    evenly over that span (for lateness measurements), otherwise all fall due at ``due_at``.
+    ``owners``: the panels' coordinator, hiring manager and recruiter (Slack's by default)."""
     step = spread / len(recipients) if recipients else timedelta(0)
     async with db.session() as session:
         candidate_id = await session.scalar(
@@ -66,9 +68,9 @@ async def seed_due_nudges(
                             "format": "conversation",
                             "location": "Room 1",
                             "resume_url": None,
-                            "coordinator_id": COORDINATOR,
-                            "hiring_manager_id": HIRING_MANAGER,
-                            "recruiter_id": RECRUITER,
+                            "coordinator_id": owners[0],
+                            "hiring_manager_id": owners[1],
+                            "recruiter_id": owners[2],
                             "status": "scheduled",
                             "created_at": now,
                             "updated_at": now,

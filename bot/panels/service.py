@@ -159,6 +159,7 @@ class PanelService:
         *,
         draft_id: str | None = None,
         candidate_id: int | None = None,
+        workspace_id: int | None = None,
         submission: str | None = None,
         via: str = "",
         on_stored: Callable[[AsyncSession, Panel], Awaitable[None]] | None = None,
@@ -170,7 +171,8 @@ class PanelService:
 
         ``candidate_id``: an earlier round's candidate this panel joins (see
         ``bot.panels.candidates``); its round becomes at least the one after theirs.
-
+        ``workspace_id``: the Slack workspace or Teams tenant the panel's people are in
+        (``bot.workspaces``).
         ``submission``: a key taken once instead of the draft's (an ATS interview's update);
         ``via``: where the change came from when not from chat ("Ashby"), for the history. A
         panel the ATS scheduled is not refused for ``HIREBOT_COORDINATORS``: that list says who
@@ -206,6 +208,7 @@ class PanelService:
                     )
                 )
             panel = Panel(
+                workspace_id=workspace_id,
                 candidate=candidate,
                 role=role,
                 round_number=basics.round_number,

@@ -1,0 +1,64 @@
+"""Workspaces: where a panel's people live, a Slack workspace (team) or a Teams tenant.
+
+Every panel belongs to one (``panels.workspace_id``); everything else stored about a panel
+belongs to it through the panel. The Slack workspace HireBot was installed in before
+workspaces existed is the row the migration made (``0005``), with an empty external id until
+its team id is known.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.models import Platform, Workspace
+
+
+async def workspace_for(
+    session: AsyncSession, platform: str, external_id: str, now: datetime
+) -> Workspace:
+    """The workspace of ``platform`` named ``external_id``, made on first sight (safely when
+    two requests see it first at once: the insert does nothing if the other won)."""
+    where = (Workspace.platform == platform, Workspace.external_id == external_id)
+    found = await session.scalar(select(Workspace).where(*where))
+    if found is None:
+        if (await session.connection()).dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        values = {"platform": platform, "external_id": external_id, "name": "", "created_at": now}
+        await session.execute(
+            insert(Workspace)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+        )
+        found = (await session.scalars(select(Workspace).where(*where))).one()
+    return found
+
+
+async def installed_slack_workspace(db: Database, now: datetime, team_id: str = "") -> int:
+    """The Slack workspace's id. The first time its team id is seen, the workspace the
+    migration made for the rows before workspaces existed takes it (they were that team's)."""
+    async with db.session() as session:
+        slack = list(
+            await session.scalars(
+                select(Workspace).where(Workspace.platform == Platform.SLACK).order_by(Workspace.id)
+            )
+        )
+        named = next((w for w in slack if team_id and w.external_id == team_id), None)
+        if named is not None:
+            return named.id
+        unnamed = next((w for w in slack if not w.external_id), None)
+        if unnamed is not None:
+            if team_id:
+                unnamed.external_id = team_id
+            return unnamed.id
+        return (await workspace_for(session, Platform.SLACK, team_id, now)).id
+
+
+async def teams_workspace(db: Database, tenant_id: str, now: datetime) -> int:
+    async with db.session() as session:
+        return (await workspace_for(session, Platform.TEAMS, tenant_id, now)).id

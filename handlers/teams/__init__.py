@@ -1,0 +1,1 @@
+"""Teams listeners: parse an activity, call the core, answer. No domain logic here."""

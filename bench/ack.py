@@ -1,13 +1,16 @@
-"""How fast HireBot acks ``/panel`` compared with a bare Bolt app on the same stack.
+"""How fast HireBot answers ``/panel`` compared with a bare Bolt app on the same stack.
 
-Slack gives an app 3 seconds to ack a slash command, and a slow ack is what users feel first.
-This benchmark posts signed ``/panel help`` and ``/panel list`` requests, 16 at a time, to a real
-``hirebot serve`` process (HTTP mode, 5,000 panels in the database) and to a bare Bolt app whose
-listener only acks (``bench/bare_app.py``), both talking to the loopback fake Slack in a third
-process. The load generator runs in this process, so the server, the fake and the load
-generator each have an event loop (and a GIL) of their own. The baseline runs in the same
-invocation on the same machine, so the ratios mean something even where the absolute numbers
-depend on the machine.
+Slack gives an app 3 seconds to ack a slash command, and a slow answer is what users feel first.
+This benchmark posts signed ``/panel`` commands, 16 at a time, to a real ``hirebot serve``
+process (HTTP mode, 5,000 panels in the database) and to a bare Bolt app whose listener only
+acks (``bench/bare_app.py``), both talking to the loopback fake Slack in a third process. The
+load generator runs in this process, so the server, the fake and the load generator each have
+an event loop (and a GIL) of their own. The baseline runs in the same invocation on the same
+machine, so the ratios mean something even where the absolute numbers depend on the machine.
+
+``list`` answers in the ack itself. ``status``, ``stalled`` and ``history`` ack first and answer
+through the command's ``response_url``: the load generator serves that URL, and a request
+counts as done when both the ack and the answer have arrived (what the person waits for).
 
     .venv/bin/python bench/ack.py                 # SQLite in a temporary directory
     .venv/bin/python bench/ack.py --quick         # a short run, for a smoke test
@@ -22,336 +25,64 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.metadata
 import itertools
 import json
 import os
-import platform
-import random
 import re
-import resource
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import aiohttp
-from sqlalchemy import insert, text
-
-from bot.db import Database, is_sqlite
-from bot.devtools import people
-from bot.devtools.wire import sign
-from bot.models import (
-    Candidate,
-    FocusArea,
-    Panel,
-    PanelFormat,
-    Panelist,
-    PanelStatus,
-    Perspective,
-    Role,
+from aiohttp import web
+from common import (
+    BOT_TOKEN,
+    CALLER,
+    PANELS,
+    RESULTS,
+    BenchError,
+    Service,
+    child_env,
+    free_port,
+    healthy,
+    machine,
+    machine_line,
+    own_cpu,
+    percentile,
+    postgres_version,
+    scratch_postgres,
+    seed_database,
+    start_fake_slack,
+    tcp_open,
+    wait_until,
 )
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-RESULTS = BENCH / "results"
+from bot.devtools.wire import sign
 
-BOT_TOKEN = "xoxb-bench"
-CALLER = people.COORDINATOR  # in the fake's directory, so users.info answers
+BENCH = Path(__file__).resolve().parent
 CONCURRENCY = 16
-PANELS = 5_000
-CALLER_EVERY = 10  # the caller coordinates or sits on one panel in ten
 RESIGN_SECONDS = 60  # Slack signatures are accepted for five minutes
 HELP_THROUGHPUT_TARGET = 0.8  # hirebot help req/s over bare req/s
-LIST_P99_TARGET_MS = 50.0
+P99_TARGET_MS = 50.0  # list, status, stalled, history
+THROUGHPUT_TARGET = 0.5  # each of them over bare help's req/s
+RSS_TARGET_MIB = 150.0
+COMMANDS = ("list", "status", "stalled", "history")
+ANSWERED_LATER = ("status", "stalled", "history", "respond")  # ack, then answer via response_url
 
 FULL = {"warmup": 200, "requests": 3_000}
 QUICK = {"warmup": 50, "requests": 500}
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not run (a process died, a server never came up)."""
-
-
-# --------------------------------------------------------------------------- processes
-class Service:
-    """A subprocess with its output in a log file, stopped with terminate, then kill."""
-
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], workdir: Path) -> None:
-        self.name = name
-        self.log_path = workdir / f"{name}.log"
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            argv,
-            env=env,
-            cwd=workdir,  # away from any .env in the checkout
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self, timeout: float = 10.0, how: signal.Signals = signal.SIGTERM) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(how)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def ensure_alive(self) -> None:
-        if self.proc.poll() is not None:
-            tail = "\n".join(self.output().splitlines()[-30:])
-            raise BenchError(f"{self.name} exited with code {self.proc.returncode}:\n{tail}")
-
-    def cpu_seconds(self) -> float | None:
-        """User+system CPU time of the process so far (Linux), to see where cycles go."""
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def child_env(**settings: str) -> dict[str, str]:
-    """This environment without the caller's Slack/HireBot settings, plus ``settings``."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "HIREBOT_")) and k not in ("DATABASE_URL", "PORT")
-    }
-    env["PYTHONUNBUFFERED"] = "1"
-    # This checkout first: an editable install made before a package had its __init__.py
-    # resolves it as a namespace package from any other directory.
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    return {**env, **settings}
-
-
-def wait_until(ready: Callable[[], bool], service: Service, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not ready():
-        service.ensure_alive()
-        if time.monotonic() > deadline:
-            raise BenchError(f"{service.name} not ready after {timeout:.0f} s")
-        time.sleep(0.1)
-
-
-def start_fake_slack(workdir: Path) -> tuple[Service, str]:
-    """The fake Slack in its own process; returns it and its Web API base URL."""
-    fake = Service(
-        "fake-slack",
-        [sys.executable, str(BENCH / "fake_slack_server.py"), "--port", "0"],
-        child_env(),
-        workdir,
-    )
-    found: list[str] = []
-
-    def ready() -> bool:
-        found.extend(re.findall(r"^READY (\S+)$", fake.output(), re.M))
-        return bool(found)
-
-    wait_until(ready, fake)
-    return fake, found[0]
-
-
-def tcp_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
-def healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
-# --------------------------------------------------------------------------- database
-@dataclass
-class Seeded:
-    panels: int
-    panelists: int
-    caller_panels: int
-    caller_upcoming: int
-    caller_last_two_weeks: int
-    caller_cancelled: int
-    seconds: float
-
-
-ROLE_TITLES = [
-    "Senior Data Engineer",
-    "Staff Data Engineer",
-    "Backend Engineer",
-    "Frontend Engineer",
-    "Site Reliability Engineer",
-    "Engineering Manager",
-    "Product Manager",
-    "Product Designer",
-    "Data Scientist",
-    "Security Engineer",
-    "Technical Writer",
-    "Solutions Architect",
-]
-FIRST = ["Ada", "Grace", "Alan", "Barbara", "Edsger", "Frances", "Ken", "Radia", "Tim", "Sophie"]
-LAST = ["Lovelace", "Hopper", "Turing", "Liskov", "Dijkstra", "Allen", "Thompson", "Perlman"]
-ZONES = ["America/New_York", "America/Chicago", "Europe/Berlin", "Europe/London", "Asia/Kolkata"]
-
-
-async def seed_database(url: str, now: datetime, count: int = PANELS) -> Seeded:
-    """Upgrade the schema, then bulk-insert ``count`` panels spread over the past half year and
-    the next three months; the caller runs or sits on one in ``CALLER_EVERY``.
-
-    Rows go straight in with SQLAlchemy (the project's models, the shape ``PanelService.schedule``
-    writes): seeding through Slack would take longer than the benchmark itself.
-    """
-    started = time.perf_counter()
-    rng = random.Random(15)
-    cast = [u.id for u in people.CAST if u.id != CALLER]
-    colleagues = cast + [f"UBENCH{n:04d}" for n in range(300)]
-    roles = [
-        {"id": i, "title": t, "responsibilities": f"What a {t} owns.", "created_at": now}
-        for i, t in enumerate(ROLE_TITLES, 1)
-    ]
-    candidates: list[dict[str, Any]] = []
-    panels: list[dict[str, Any]] = []
-    seats: list[dict[str, Any]] = []
-    caller_panels = upcoming = recent = caller_cancelled = 0
-    for pid in range(1, count + 1):
-        starts = (now + timedelta(minutes=rng.randrange(-180 * 24 * 60, 90 * 24 * 60))).replace(
-            second=0, microsecond=0
-        )
-        involved = pid % CALLER_EVERY == 0
-        as_coordinator = involved and pid % (2 * CALLER_EVERY) == 0
-        chosen = rng.sample(colleagues, rng.randint(3, 4))
-        cancelled = rng.random() < 0.05
-        if involved and not as_coordinator:
-            chosen[rng.randrange(len(chosen))] = CALLER
-        candidates.append(
-            {"id": pid, "name": f"{rng.choice(FIRST)} {rng.choice(LAST)} {pid}", "created_at": now}
-        )
-        panels.append(
-            {
-                "id": pid,
-                "candidate_id": pid,
-                "role_id": rng.randint(1, len(roles)),
-                "round_number": 2,
-                "starts_at": starts,
-                "duration_minutes": rng.choice([45, 60, 90]),
-                "timezone": rng.choice(ZONES),
-                "format": rng.choice(list(PanelFormat)).value,
-                "location": "https://meet.example.com/panel-" + str(pid),
-                "resume_url": f"https://files.example.com/resume-{pid}.pdf" if pid % 3 else None,
-                "coordinator_id": CALLER if as_coordinator else rng.choice(cast),
-                "hiring_manager_id": rng.choice(cast),
-                "recruiter_id": rng.choice(cast),
-                "status": (PanelStatus.CANCELLED if cancelled else PanelStatus.SCHEDULED).value,
-                "created_at": starts - timedelta(days=7),
-                "updated_at": starts - timedelta(days=7),
-            }
-        )
-        seats += [
-            {
-                "panel_id": pid,
-                "user_id": user_id,
-                "position": position,
-                "focus_area": rng.choice(list(FocusArea)).value,
-                "focus_detail": "",
-                "perspective": rng.choice(list(Perspective)).value,
-            }
-            for position, user_id in enumerate(chosen)
-        ]
-        if involved or CALLER in chosen:
-            caller_panels += 1
-            upcoming += starts >= now
-            caller_cancelled += cancelled
-            recent += now - timedelta(days=14) <= starts < now
-    db = Database(url)
-    try:
-        await db.upgrade()
-        async with db.session() as session:
-            for model, rows in ((Role, roles), (Candidate, candidates), (Panel, panels)):
-                await session.execute(insert(model), rows)
-            await session.execute(insert(Panelist), seats)
-            if not is_sqlite(db.url):  # explicit ids: move the sequences past them
-                for table in ("roles", "candidates", "panels", "panelists"):
-                    await session.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                            f" (SELECT max(id) FROM {table}))"
-                        )
-                    )
-    finally:
-        await db.dispose()
-    return Seeded(
-        panels=len(panels),
-        panelists=len(seats),
-        caller_panels=caller_panels,
-        caller_upcoming=upcoming,
-        caller_last_two_weeks=recent,
-        caller_cancelled=caller_cancelled,
-        seconds=round(time.perf_counter() - started, 2),
-    )
-
-
-@contextlib.contextmanager
-def scratch_postgres(url: str) -> Iterator[str]:
-    """A fresh database on the server ``url`` names, dropped afterwards; nothing else changes."""
-    import asyncpg
-
-    parts = urlsplit(url)
-    admin_dsn = urlunsplit(("postgresql", parts.netloc, parts.path, parts.query, ""))
-    name = f"hirebot_bench_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        conn = await asyncpg.connect(admin_dsn)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-async def postgres_version(url: str) -> str:
-    import asyncpg
-
-    parts = urlsplit(url)
-    conn = await asyncpg.connect(urlunsplit(("postgresql", parts.netloc, parts.path, "", "")))
-    try:
-        return str(await conn.fetchval("SHOW server_version"))
-    finally:
-        await conn.close()
 
 
 # --------------------------------------------------------------------------- load
@@ -371,8 +102,10 @@ class Result:
     max_ms: float
     server_cpu_ms_per_request: float | None
     loadgen_cpu_ms_per_request: float
+    server_rss_mib: float | None = None  # the most seen while this scenario ran
     error_kinds: dict[str, int] = field(default_factory=dict)
     error_sample: str | None = None
+    per_command: dict[str, dict[str, float]] = field(default_factory=dict)  # mixed scenario
 
 
 Check = Callable[[str], bool]
@@ -391,10 +124,30 @@ def is_listing(body: str) -> bool:
     return REFERENCE.search(body) is not None
 
 
-def command_body(text: str, worker: int, api_url: str) -> bytes:
+def mentions_a_panel(body: str) -> bool:
+    return "P-" in body
+
+
+CHECKS: dict[str, Check] = {
+    "help": is_usage,
+    "list": is_listing,
+    "status": mentions_a_panel,
+    "stalled": mentions_a_panel,  # the seeded caller always has stalled panels
+    "history": mentions_a_panel,
+}
+
+
+def command_text(command: str, worker: int, panels: list[int]) -> str:
+    """The ``/panel`` text worker ``worker`` sends: status and history each ask about one of
+    the caller's panels (a different one per worker)."""
+    if command in ("status", "history"):
+        return f"{command} P-{panels[worker % len(panels)]}"
+    return command
+
+
+def command_body(text: str, worker: int, response_root: str) -> bytes:
     """A ``/panel`` slash command as Slack form-encodes it (``SlackWire.command``'s fields)."""
     trigger = f"bench-{worker}"
-    root = api_url.removesuffix("api/")
     return urlencode(
         {
             "token": "legacy",
@@ -407,7 +160,7 @@ def command_body(text: str, worker: int, api_url: str) -> bytes:
             "command": "/panel",
             "text": text,
             "api_app_id": "A0HIREBOT",
-            "response_url": f"{root}response/{trigger}",
+            "response_url": f"{response_root}response/{trigger}",
             "trigger_id": trigger,
         }
     ).encode()
@@ -416,29 +169,73 @@ def command_body(text: str, worker: int, api_url: str) -> bytes:
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    by_command: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
     error_sample: str | None = None
 
 
+class Answers:
+    """The load generator's own ``response_url`` endpoint: each worker has one request in
+    flight, so ``/response/bench-<worker>`` names whose answer arrived."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[str, asyncio.Future[str]] = {}
+        self.runner: web.AppRunner | None = None
+        self.root = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/response/{key}", self._receive)
+        self.runner = web.AppRunner(app, access_log=None)
+        await self.runner.setup()
+        port = free_port()
+        await web.TCPSite(self.runner, "127.0.0.1", port).start()
+        self.root = f"http://127.0.0.1:{port}/"
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.cleanup()
+
+    def expect(self, key: str) -> asyncio.Future[str]:
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[key] = future
+        return future
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.text()
+        future = self.waiting.pop(request.match_info["key"], None)
+        if future is not None and not future.done():
+            future.set_result(body)
+        return web.json_response({"ok": True})
+
+
 async def load(
     port: int,
-    text: str,
+    commands: list[str],
     requests: int,
-    check: Check,
     secret: str,
-    api_url: str,
+    panels: list[int],
     concurrency: int = CONCURRENCY,
+    answered_later: bool = True,
 ) -> tuple[Tally, float]:
-    """``requests`` commands from ``concurrency`` workers in a closed loop; returns the tally
-    and the wall time. Each worker reuses its body and signature, re-signing every minute."""
+    """``requests`` commands from ``concurrency`` workers in a closed loop (worker ``n`` sends
+    ``commands[n % len(commands)]``); returns the tally and the wall time. Each worker reuses
+    its body and signature, re-signing every minute. ``answered_later``: wait for the
+    ``response_url`` answer of commands that give one (off for the bare app, which only acks)."""
     url = f"http://127.0.0.1:{port}/slack/events"
     tally = Tally()
     issued = itertools.count()
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=10)
+    answers = Answers()
+    await answers.start()
 
     async def worker(session: aiohttp.ClientSession, n: int) -> None:
-        body = command_body(text, n, api_url)
+        command = commands[n % len(commands)]
+        later = answered_later and command in ANSWERED_LATER
+        check = CHECKS.get(command, is_ok) if answered_later else is_ok  # the bare app only acks
+        body = command_body(command_text(command, n, panels), n, answers.root)
+        key = f"bench-{n}"
         signed_at = 0.0
         headers: dict[str, str] = {}
         while next(issued) < requests:
@@ -451,60 +248,98 @@ async def load(
             started = time.perf_counter()
             kind: str | None = None
             answer = ""
+            answered = answers.expect(key) if later else None
             try:
                 async with session.post(url, data=body, headers=headers) as response:
                     answer = await response.text()
                     if response.status != 200:
                         kind = f"HTTP {response.status}"
-                    elif not check(answer):
-                        kind = "wrong answer"
+                if kind is None and answered is not None:
+                    answer = await asyncio.wait_for(answered, 10)
+                if kind is None and not check(answer):
+                    kind = "wrong answer"
             except (aiohttp.ClientError, TimeoutError) as exc:
                 kind = type(exc).__name__
                 answer = str(exc)
-            tally.latencies.append(time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            tally.latencies.append(elapsed)
+            tally.by_command.setdefault(command, []).append(elapsed)
             if kind:
                 tally.errors[kind] += 1
-                tally.error_sample = tally.error_sample or f"{kind}: {answer[:300]}"
+                tally.error_sample = tally.error_sample or f"{command}: {kind}: {answer[:300]}"
 
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(session, n) for n in range(concurrency)))
-        return tally, time.perf_counter() - started
+    try:
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            started = time.perf_counter()
+            await asyncio.gather(*(worker(session, n) for n in range(concurrency)))
+            return tally, time.perf_counter() - started
+    finally:
+        await answers.stop()
 
 
-def percentile(sorted_ms: list[float], q: float) -> float:
-    """Nearest-rank percentile: the smallest sample at or above ``q`` of all samples."""
-    rank = max(1, -(-len(sorted_ms) * q // 100))
-    return sorted_ms[int(rank) - 1]
+class RssWatch:
+    """Samples a process's resident set size every 50 ms while a scenario runs."""
+
+    def __init__(self, server: Service) -> None:
+        self.server = server
+        self.most = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            rss = self.server.rss_mib()
+            if rss is not None:
+                self.most = max(self.most, rss[0])
+
+    def __enter__(self) -> RssWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def measure(
     scenario: str,
     server: Service,
     port: int,
-    text: str,
-    check: Check,
+    commands: list[str],
     *,
     secret: str,
-    api_url: str,
+    panels: list[int],
     warmup: int,
     requests: int,
     concurrency: int = CONCURRENCY,
+    answered_later: bool = True,
 ) -> Result:
-    asyncio.run(load(port, text, warmup, check, secret, api_url, concurrency))
+    options = {"concurrency": concurrency, "answered_later": answered_later}
+    asyncio.run(load(port, commands, warmup, secret, panels, **options))
     server.ensure_alive()
+    time.sleep(0.2)  # answers still being sent after the warm-up's last ack
     server_cpu = server.cpu_seconds()
-    own_cpu = _own_cpu()
-    tally, seconds = asyncio.run(load(port, text, requests, check, secret, api_url, concurrency))
+    own = own_cpu()
+    with RssWatch(server) as rss:
+        tally, seconds = asyncio.run(load(port, commands, requests, secret, panels, **options))
     server_after = server.cpu_seconds()
-    own_used = _own_cpu() - own_cpu
+    own_used = own_cpu() - own
     server.ensure_alive()
     ms = sorted(x * 1000 for x in tally.latencies)
     errors = sum(tally.errors.values())
+    per_command = {}
+    if len(commands) > 1:
+        for command, samples in tally.by_command.items():
+            each = sorted(x * 1000 for x in samples)
+            per_command[command] = {
+                "requests": len(each),
+                "p50_ms": round(statistics.median(each), 2),
+                "p99_ms": round(percentile(each, 99), 2),
+            }
     return Result(
         scenario=scenario,
         app=server.name,
-        text=text,
+        text=" / ".join(commands),
         in_flight=concurrency,
         requests=len(ms),
         errors=errors,
@@ -520,19 +355,16 @@ def measure(
             else None
         ),
         loadgen_cpu_ms_per_request=round(own_used * 1000 / len(ms), 3),
+        server_rss_mib=round(rss.most, 1) if rss.most else None,
         error_kinds=dict(tally.errors),
         error_sample=tally.error_sample,
+        per_command=per_command,
     )
 
 
-def _own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def probe_listing(port: int, secret: str, api_url: str) -> dict[str, Any]:
+def probe_listing(port: int, secret: str) -> dict[str, Any]:
     """One ``/panel list`` answer, looked at closely: it must show more than a page of panels."""
-    body = command_body("list", 0, api_url)
+    body = command_body("list", 0, "http://127.0.0.1:9/")
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/slack/events",
         data=body,
@@ -558,49 +390,24 @@ def probe_listing(port: int, secret: str, api_url: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- report
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    ram_gib: float | None = None
-    with contextlib.suppress(OSError):
-        models = re.findall(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
-        cpu = models[0].strip() if models else cpu
-    with contextlib.suppress(OSError, AttributeError):
-        kib = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
-        ram_gib = round(int(kib.group(1)) / 1024**2, 1)  # type: ignore[union-attr]
-    packages = ["slack_bolt", "slack_sdk", "starlette", "uvicorn", "SQLAlchemy", "aiosqlite"]
-    packages += ["asyncpg", "aiohttp"]
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "ram_gib": ram_gib,
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "packages": {p: _version(p) for p in packages},
-    }
-
-
-def _version(package: str) -> str | None:
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def machine_line(m: dict[str, Any]) -> str:
-    return f"{m['nproc']} CPU ({m['cpu']}), {m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}"
-
-
 def markdown(results: list[Result]) -> str:
     rows = [
-        "| scenario | in flight | requests | errors | req/s | p50 ms | p99 ms | server CPU ms/req |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | in flight | requests | errors | req/s | p50 ms | p99 ms"
+        " | server CPU ms/req | server RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         cpu = "n/a" if r.server_cpu_ms_per_request is None else f"{r.server_cpu_ms_per_request:.2f}"
+        rss = "n/a" if r.server_rss_mib is None else f"{r.server_rss_mib:.0f}"
         rows.append(
             f"| {r.scenario} | {r.in_flight} | {r.requests} | {r.errors} | {r.throughput:.0f} |"
-            f" {r.p50_ms:.1f} | {r.p99_ms:.1f} | {cpu} |"
+            f" {r.p50_ms:.1f} | {r.p99_ms:.1f} | {cpu} | {rss} |"
         )
+        for command, c in r.per_command.items():
+            rows.append(
+                f"| … of which `{command}` | | {c['requests']:.0f} | | |"
+                f" {c['p50_ms']:.1f} | {c['p99_ms']:.1f} | | |"
+            )
     return "\n".join(rows)
 
 
@@ -627,6 +434,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"seeding {PANELS} panels ({database['dialect']}) …", flush=True)
         seeded = asyncio.run(seed_database(url, now))
         print(f"  {asdict(seeded)}", flush=True)
+        panels = seeded.sample_panels
 
         fake, api_url = start_fake_slack(workdir)
         stack.callback(fake.stop)
@@ -635,7 +443,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "SLACK_SIGNING_SECRET": secret,
             "SLACK_API_URL": api_url,
         }
-        common = {"secret": secret, "api_url": api_url, "warmup": warmup, "requests": requests}
+        common = {"secret": secret, "panels": panels, "warmup": warmup, "requests": requests}
 
         bare_port = free_port()
         bare = Service(
@@ -646,9 +454,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         stack.callback(bare.stop)
         wait_until(lambda: tcp_open(bare_port), bare)
+        time.sleep(0.5)
+        bare_idle = bare.rss_mib()
         for text in ("help", "list"):
             print(f"bare {text} …", flush=True)
-            measured.append(measure(f"bare `{text}`", bare, bare_port, text, is_ok, **common))
+            measured.append(
+                measure(f"bare `{text}`", bare, bare_port, [text], answered_later=False, **common)
+            )
+        # The cheapest ack-then-answer: the bare app acks, then posts a fixed answer.
+        print("bare respond …", flush=True)
+        measured.append(measure("bare `respond`", bare, bare_port, ["respond"], **common))
         bare.stop()
 
         port = free_port()
@@ -660,29 +475,63 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         stack.callback(hirebot.stop)
         wait_until(lambda: healthy(port), hirebot)
-        listing = probe_listing(port, secret, api_url)
-        for text, check in (("help", is_usage), ("list", is_listing)):
+        time.sleep(0.5)
+        idle = hirebot.rss_mib()
+        listing = probe_listing(port, secret)
+        for text in ("help", *COMMANDS):
             print(f"hirebot {text} …", flush=True)
-            measured.append(measure(f"hirebot `{text}`", hirebot, port, text, check, **common))
+            measured.append(measure(f"hirebot `{text}`", hirebot, port, [text], **common))
+        # Under mixed load, four workers on each command: the answers sent after an ack
+        # compete with the next acks on the one event loop.
+        print("hirebot mixed …", flush=True)
+        measured.append(measure("hirebot mixed", hirebot, port, list(COMMANDS), **common))
         # The same listing with nobody queueing: its service time, not its wait for the CPU.
         print("hirebot list, one at a time …", flush=True)
         alone = {**common, "requests": max(50, requests // 6), "warmup": min(warmup, 50)}
         measured.append(
             measure(
-                "hirebot `list`, one at a time",
-                hirebot,
-                port,
-                "list",
-                is_listing,
-                **alone,
-                concurrency=1,
+                "hirebot `list`, one at a time", hirebot, port, ["list"], **alone, concurrency=1
             )
         )
+        after_load = hirebot.rss_mib()
         hirebot.stop()
 
     by_name = {r.scenario: r for r in measured}
-    help_ratio = by_name["hirebot `help`"].throughput / by_name["bare `help`"].throughput
-    list_p99 = by_name["hirebot `list`"].p99_ms
+    bare_help = by_name["bare `help`"].throughput
+    help_ratio = by_name["hirebot `help`"].throughput / bare_help
+    targets: dict[str, Any] = {
+        "help_throughput_vs_bare": {
+            "target": f">= {HELP_THROUGHPUT_TARGET}",
+            "value": round(help_ratio, 3),
+            "met": help_ratio >= HELP_THROUGHPUT_TARGET,
+        }
+    }
+    for command in COMMANDS:
+        r = by_name[f"hirebot `{command}`"]
+        targets[f"{command}_p99_ms"] = {
+            "target": f"< {P99_TARGET_MS:g}",
+            "value": r.p99_ms,
+            "met": r.p99_ms < P99_TARGET_MS,
+        }
+        ratio = r.throughput / bare_help
+        targets[f"{command}_throughput_vs_bare_help"] = {
+            "target": f">= {THROUGHPUT_TARGET}",
+            "value": round(ratio, 3),
+            "met": ratio >= THROUGHPUT_TARGET,
+        }
+    most_rss = max((r.server_rss_mib or 0.0) for r in measured if r.app == "hirebot")
+    memory = {
+        "hirebot_idle_mib": round(idle[0], 1) if idle else None,
+        "hirebot_under_load_max_mib": round(most_rss, 1),
+        "hirebot_peak_mib": round(after_load[1], 1) if after_load else None,
+        "bare_idle_mib": round(bare_idle[0], 1) if bare_idle else None,
+    }
+    peak = memory["hirebot_peak_mib"] or most_rss
+    targets["rss_mib"] = {
+        "target": f"< {RSS_TARGET_MIB:g}",
+        "value": peak,
+        "met": peak < RSS_TARGET_MIB,
+    }
     return {
         "benchmark": "ack",
         "at": now.isoformat(timespec="seconds"),
@@ -695,36 +544,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "requests": requests,
             "quick": args.quick,
             "caller": CALLER,
+            "sample_panels": panels,
         },
         "seeded": asdict(seeded),
         "list_response": listing,
+        "memory": memory,
         "scenarios": [asdict(r) for r in measured],
-        "ratios": {
-            "help_throughput_vs_bare": round(help_ratio, 3),
-            "list_throughput_vs_bare": round(
-                by_name["hirebot `list`"].throughput / by_name["bare `list`"].throughput, 3
-            ),
-        },
-        "targets": {
-            "help_throughput_vs_bare": {
-                "target": f">= {HELP_THROUGHPUT_TARGET}",
-                "met": help_ratio >= HELP_THROUGHPUT_TARGET,
-            },
-            "list_p99_ms": {
-                "target": f"< {LIST_P99_TARGET_MS:g}",
-                "met": list_p99 < LIST_P99_TARGET_MS,
-            },
-        },
+        "targets": targets,
         "errors": sum(r.errors for r in measured),
     }
 
 
 def report(summary: dict[str, Any]) -> str:
     results = [Result(**r) for r in summary["scenarios"]]
-    by_name = {r.scenario: r for r in results}
-    ratios, targets = summary["ratios"], summary["targets"]
+    targets = summary["targets"]
     db = summary["database"]
     verdict = {True: "met", False: "MISSED"}
+    m = summary["memory"]
     lines = [
         f"### ack — {db['dialect']}{' ' + db['server'] if db['server'] else ''},"
         f" {summary['seeded']['panels']} panels, concurrency {summary['config']['concurrency']},"
@@ -732,12 +568,13 @@ def report(summary: dict[str, Any]) -> str:
         "",
         markdown(results),
         "",
-        f"- hirebot `help` throughput / bare: **{ratios['help_throughput_vs_bare']:.2f}**"
-        f" (target {targets['help_throughput_vs_bare']['target']}:"
-        f" {verdict[targets['help_throughput_vs_bare']['met']]})",
-        f"- hirebot `list` p99: **{by_name['hirebot `list`'].p99_ms:.1f} ms**"
-        f" (target {targets['list_p99_ms']['target']} ms: {verdict[targets['list_p99_ms']['met']]})",
-        f"- hirebot `list` throughput / bare: {ratios['list_throughput_vs_bare']:.2f}",
+    ]
+    for name, t in targets.items():
+        lines.append(f"- {name}: **{t['value']}** (target {t['target']}: {verdict[t['met']]})")
+    lines += [
+        f"- server RSS: hirebot idle {m['hirebot_idle_mib']} MiB, under load up to"
+        f" {m['hirebot_under_load_max_mib']} MiB (peak {m['hirebot_peak_mib']} MiB);"
+        f" bare app idle {m['bare_idle_mib']} MiB",
         f"- machine: {machine_line(summary['machine'])}; load average"
         f" {summary['load_average']['before']:.2f} before, {summary['load_average']['after']:.2f}"
         " after",

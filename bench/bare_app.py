@@ -1,4 +1,6 @@
-"""The baseline for ``bench/ack.py``: a bare Bolt app whose ``/panel`` listener only acks.
+"""The baseline for ``bench/ack.py``: a bare Bolt app whose ``/panel`` listener only acks
+(``/panel respond``: acks, then posts a fixed answer to the command's ``response_url``, the
+cheapest form of what HireBot's ``status``, ``stalled`` and ``history`` do).
 
 It runs on the same stack as ``hirebot serve`` (Starlette, Bolt's Starlette adapter, uvicorn with
 the same options, request verification on, a Web API client pointed at the same fake Slack so
@@ -13,7 +15,7 @@ import os
 
 import uvicorn
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -29,8 +31,10 @@ def create_asgi(signing_secret: str, token: str, api_url: str) -> Starlette:
     )
 
     @app.command("/panel")
-    async def panel(ack: AsyncAck) -> None:
+    async def panel(ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
         await ack()
+        if command.get("text") == "respond":
+            await respond(text="P-0: a fixed answer", response_type="ephemeral")
 
     handler = AsyncSlackRequestHandler(app)
 

@@ -25,22 +25,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import multiprocessing
 import os
 import platform
 import signal
-import statistics
 import sys
 import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from common import RESULTS, analyze, cpu_seconds, machine, postgres_url_from_env
+from common import percentile as nearest_rank
 from sqlalchemy import func, select, update
 
 from bot.db import Database
@@ -114,15 +116,17 @@ async def worker() -> None:
 
 
 async def start_workers(n: int, env: dict[str, str]) -> list[asyncio.subprocess.Process]:
+    profile = env.get("BENCH_PROFILE")  # a path prefix: each worker under cProfile
     workers = [
         await asyncio.create_subprocess_exec(
             sys.executable,
+            *(["-m", "cProfile", "-o", f"{profile}-{i}.prof"] if profile else []),
             __file__,
             "--worker",
             env=env,
             stdout=asyncio.subprocess.PIPE,
         )
-        for _ in range(n)
+        for i in range(n)
     ]
     for process in workers:
         assert process.stdout is not None
@@ -145,8 +149,8 @@ async def scratch_database(backend: str, workdir: Path) -> AsyncIterator[str]:
         return
     import asyncpg
 
-    admin = os.environ.get("BENCH_DATABASE_URL") or os.environ["TEST_DATABASE_URL"]
-    admin = admin.replace("postgresql+asyncpg://", "postgresql://")
+    admin = postgres_url_from_env()
+    assert admin is not None, "PostgreSQL runs need BENCH_DATABASE_URL or TEST_DATABASE_URL"
     name = f"hirebot_drain_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(admin)
     await conn.execute(f"CREATE DATABASE {name}")
@@ -172,6 +176,7 @@ class Result:
     lost: int
     calls_per_nudge: float
     history_calls: int = 0  # conversations.history: a takeover looking for a dead sender's sends
+    dispatcher_cpu_ms_per_nudge: float | None = None  # all dispatcher processes together
     steady_p50: float | None = None
     steady_p99: float | None = None
 
@@ -181,7 +186,8 @@ class Result:
 
 
 def percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+    """Nearest rank, as in the other benchmarks."""
+    return nearest_rank(sorted(values), p)
 
 
 async def drain_once(
@@ -195,17 +201,19 @@ async def drain_once(
     spread: float,
     workdir: Path,
     kill_at: float | None = None,
-) -> tuple[float, list[float], list[str], dict[str, int]]:
+) -> tuple[float, list[float], list[str], dict[str, int], float]:
     """Seed ``count`` nudges, let them fall due (over ``spread`` seconds), wait for the drain.
     ``kill_at``: SIGKILL the first dispatcher once that share of the nudges is sent, and start
     a fresh one (it takes over the dead one's claims when their leases lapse).
 
-    Returns (drain seconds, lateness of each nudge, channels posted to, calls per method).
+    Returns (drain seconds, lateness of each nudge, channels posted to, calls per method, CPU
+    seconds the dispatcher processes used; a killed one's are not counted).
     """
     async with scratch_database(backend, workdir) as url:
         db = Database(url)
         await db.upgrade()
         await seed_due_nudges(db, recipient_ids(count), due_at=FAR_FUTURE, now=datetime.now(UTC))
+        await analyze(db)
         with fake_slack(count, latency) as (base_url, report):
             env = {
                 **{k: v for k, v in os.environ.items() if not k.startswith(("HIREBOT_", "SLACK_"))},
@@ -240,6 +248,7 @@ async def drain_once(
                         workers[0].kill()
                         await workers[0].wait()
                         workers[0] = (await start_workers(1, env))[0]
+                cpu = sum(filter(None, (cpu_seconds(w.pid) for w in workers)))
             finally:
                 await stop_workers(workers)
             posts, methods = report()
@@ -249,7 +258,7 @@ async def drain_once(
     sent = [r.sent_at for r in rows if r.sent_at is not None]
     lateness = [(r.sent_at - r.due_at).total_seconds() for r in rows if r.sent_at is not None]
     drain = (max(sent) - start).total_seconds() if sent else float("nan")
-    return drain, lateness, posts, methods
+    return drain, lateness, posts, methods, cpu
 
 
 async def _spread(session: Any, start: datetime, step: timedelta) -> None:
@@ -271,7 +280,7 @@ async def run(backend: str, processes: int, args: argparse.Namespace, workdir: P
         "tick": args.tick,
         "workdir": workdir,
     }
-    drain, lateness, posts, methods = await drain_once(
+    drain, lateness, posts, methods, cpu = await drain_once(
         backend,
         processes,
         count=args.count,
@@ -294,13 +303,14 @@ async def run(backend: str, processes: int, args: argparse.Namespace, workdir: P
         lost=args.count - len(per_person),
         calls_per_nudge=sum(methods.values()) / args.count,
         history_calls=methods.get("conversations.history", 0),
+        dispatcher_cpu_ms_per_nudge=round(cpu * 1000 / args.count, 3),
     )
     if args.steady:
         # Half the capacity, for a stream that should never queue up.
         rate = 0.5 * total / args.latency
         steady_count = min(args.count, int(rate * args.steady))
         print(f"… {label}: steady stream of {steady_count} over {args.steady:g} s", file=sys.stderr)
-        _, steady, _, _ = await drain_once(
+        _, steady, _, _, _ = await drain_once(
             backend, processes, count=steady_count, spread=args.steady, **options
         )
         result.steady_p50 = percentile(steady, 50)
@@ -317,8 +327,8 @@ def table(results: list[Result], args: argparse.Namespace) -> str:
         "",
         "| configuration | concurrency | drain | nudges/s | bound N·lat/c | % of bound"
         " | lateness p50 / p99 (backlog) | lateness p50 / p99 (steady) | duplicates | lost"
-        " | calls/nudge | history look-ups |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        " | calls/nudge | history look-ups | dispatcher CPU ms/nudge |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         steady = f"{r.steady_p50:.2f} s / {r.steady_p99:.2f} s" if r.steady_p50 is not None else "—"
@@ -326,15 +336,17 @@ def table(results: list[Result], args: argparse.Namespace) -> str:
             f"| {r.label} | {r.concurrency} | {r.drain:.1f} s | {r.throughput:.0f}"
             f" | {r.bound:.1f} s | {100 * r.bound / r.drain:.0f}%"
             f" | {r.lateness_p50:.1f} s / {r.lateness_p99:.1f} s | {steady}"
-            f" | {r.duplicates} | {r.lost} | {r.calls_per_nudge:.2f} | {r.history_calls} |"
+            f" | {r.duplicates} | {r.lost} | {r.calls_per_nudge:.2f} | {r.history_calls}"
+            f" | {r.dispatcher_cpu_ms_per_nudge} |"
         )
     return "\n".join(lines)
 
 
 async def main(args: argparse.Namespace) -> None:
     runs = [tuple(r.split(":")) for r in args.runs.split(",")]
-    has_pg = bool(os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL"))
+    has_pg = postgres_url_from_env() is not None
     results = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         for backend, processes in runs:
             if backend == "postgresql" and not has_pg:
@@ -342,6 +354,50 @@ async def main(args: argparse.Namespace) -> None:
                 continue
             results.append(await run(backend, int(processes), args, Path(tmp)))
     print(table(results, args))
+    by_label = {r.label: r for r in results}
+    targets = {}
+    for r in results:
+        share = r.bound / r.drain
+        targets[f"{r.label}: share of bound"] = {
+            "target": ">= 0.9",
+            "value": round(share, 3),
+            "met": share >= 0.9,
+        }
+    one, two = by_label.get("PostgreSQL, 1 process(es)"), by_label.get("PostgreSQL, 2 process(es)")
+    if one and two:
+        speedup = one.drain / two.drain
+        targets["PostgreSQL: two processes over one"] = {
+            "target": ">= 1.8",
+            "value": round(speedup, 3),
+            "met": speedup >= 1.8,
+        }
+    summary = {
+        "benchmark": "drain",
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_average": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
+        "config": {
+            "count": args.count,
+            "latency": args.latency,
+            "concurrency": args.concurrency,
+            "tick": args.tick,
+            "kill": args.kill,
+            "steady": args.steady,
+        },
+        "results": [
+            {
+                **asdict(r),
+                "throughput": round(r.throughput, 1),
+                "share_of_bound": round(r.bound / r.drain, 3),
+            }
+            for r in results
+        ],
+        "targets": targets,
+    }
+    output = args.output or RESULTS / "drain.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"results written to {output}")
 
 
 def parse_args() -> argparse.Namespace:
@@ -361,6 +417,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--steady", type=float, default=0.0, help="also a steady stream over this many seconds"
     )
+    parser.add_argument("--output", type=Path, help="where to write the JSON results")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 

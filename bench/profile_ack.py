@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import ack
+import common
 
 PACKAGES = [
     ("sqlalchemy", r"/sqlalchemy/"),
@@ -73,36 +74,35 @@ def main() -> int:
     args = parser.parse_args()
     secret = f"bench-{uuid.uuid4().hex}"
     backend = "-postgresql" if args.database_url else ""
-    profile = ack.RESULTS / f"ack-{args.text}{backend}.prof"
+    profile = common.RESULTS / f"ack-{args.text}{backend}.prof"
     profile.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hirebot-prof-")))
         if args.database_url:
-            url = stack.enter_context(ack.scratch_postgres(args.database_url))
+            url = stack.enter_context(common.scratch_postgres(args.database_url))
         else:
             url = f"sqlite:///{workdir / 'hirebot.db'}"
-        asyncio.run(ack.seed_database(url, datetime.now(UTC)))
-        fake, api_url = ack.start_fake_slack(workdir)
+        seeded = asyncio.run(common.seed_database(url, datetime.now(UTC)))
+        fake, api_url = common.start_fake_slack(workdir)
         stack.callback(fake.stop)
-        port = ack.free_port()
-        env = {"SLACK_BOT_TOKEN": ack.BOT_TOKEN, "SLACK_SIGNING_SECRET": secret}
-        hirebot = ack.Service(
+        port = common.free_port()
+        env = {"SLACK_BOT_TOKEN": common.BOT_TOKEN, "SLACK_SIGNING_SECRET": secret}
+        hirebot = common.Service(
             "hirebot",
             [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "bot.cli", "serve"],
-            ack.child_env(**env, SLACK_API_URL=api_url, PORT=str(port), DATABASE_URL=url),
+            common.child_env(**env, SLACK_API_URL=api_url, PORT=str(port), DATABASE_URL=url),
             workdir,
         )
         stack.callback(hirebot.stop)
-        ack.wait_until(lambda: ack.healthy(port), hirebot)
-        check = ack.is_listing if args.text == "list" else ack.is_ok
+        common.wait_until(lambda: common.healthy(port), hirebot)
+        seeded_panels = seeded.sample_panels
         result = ack.measure(
             f"hirebot `{args.text}` (profiled)",
             hirebot,
             port,
-            args.text,
-            check,
+            [args.text],
             secret=secret,
-            api_url=api_url,
+            panels=seeded_panels,
             warmup=50,
             requests=args.requests,
         )

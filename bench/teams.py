@@ -43,7 +43,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-import ack  # noqa: E402  (the ack benchmark's process and seeding helpers)
+import common  # noqa: E402  (the benchmarks' process and seeding helpers)
 
 from bot.devtools.fake_teams import FakeTeams  # noqa: E402
 from bot.devtools.teams_wire import COORDINATOR  # noqa: E402
@@ -164,7 +164,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def measure(
     name: str,
-    service: ack.Service,
+    service: common.Service,
     port: int,
     text: str,
     count: int,
@@ -198,7 +198,7 @@ async def measure(
 
 @dataclass
 class FakeMicrosoft:
-    service: ack.Service
+    service: common.Service
     root: str
     ca: str
     key: Any
@@ -214,9 +214,9 @@ def start_fake(workdir: Path, recipients: int, latency: float) -> FakeMicrosoft:
         )
     )
     argv = [sys.executable, str(BENCH / "fake_teams_server.py"), str(workdir)]
-    argv += [str(ack.free_port()), str(recipients), str(latency)]
-    service = ack.Service("fake-teams", argv, ack.child_env(), workdir)
-    ack.wait_until(lambda: (workdir / "ready").exists(), service)
+    argv += [str(common.free_port()), str(recipients), str(latency)]
+    service = common.Service("fake-teams", argv, common.child_env(), workdir)
+    common.wait_until(lambda: (workdir / "ready").exists(), service)
     return FakeMicrosoft(
         service, (workdir / "ready").read_text(), str(workdir / "fake-teams-ca.pem"), key
     )
@@ -235,29 +235,29 @@ def teams_env(fake: FakeMicrosoft) -> dict[str, str]:
 
 
 async def commands(args: argparse.Namespace, workdir: Path, fake: FakeMicrosoft) -> list[Result]:
-    services: list[ack.Service] = []
+    services: list[common.Service] = []
     try:
         env = teams_env(fake)
         url = f"sqlite:///{workdir / 'hirebot.db'}"
-        ack.CALLER = COORDINATOR  # the seeded panels are the Teams caller's
-        seeded = await ack.seed_database(url, datetime.now(UTC), args.panels)
+        common.CALLER = COORDINATOR  # the seeded panels are the Teams caller's
+        seeded = await common.seed_database(url, datetime.now(UTC), args.panels)
         print(f"seeded {seeded.panels} panels in {seeded.seconds:.1f} s", file=sys.stderr)
-        hb_port, bare_port = ack.free_port(), ack.free_port()
-        hirebot = ack.Service(
+        hb_port, bare_port = common.free_port(), common.free_port()
+        hirebot = common.Service(
             "hirebot",
             [sys.executable, "-m", "bot.cli", "serve"],
-            ack.child_env(**env, DATABASE_URL=url, PORT=str(hb_port)),
+            common.child_env(**env, DATABASE_URL=url, PORT=str(hb_port)),
             workdir,
         )
-        bare = ack.Service(
+        bare = common.Service(
             "bare-teams",
             [sys.executable, str(BENCH / "bare_teams_app.py")],
-            ack.child_env(**env, PORT=str(bare_port)),
+            common.child_env(**env, PORT=str(bare_port)),
             workdir,
         )
         services += [hirebot, bare]
-        ack.wait_until(lambda: ack.healthy(hb_port), hirebot)
-        ack.wait_until(lambda: ack.tcp_open(bare_port), bare)
+        common.wait_until(lambda: common.healthy(hb_port), hirebot)
+        common.wait_until(lambda: common.tcp_open(bare_port), bare)
         chat = await personal_chat(fake.root, fake.ca)
         token = sign(fake.key, "fake-key-1", fake.root + "teams/")
         n = args.requests
@@ -384,7 +384,7 @@ def markdown(results: list[Result]) -> str:
 
 
 async def main(args: argparse.Namespace) -> int:
-    summary: dict[str, Any] = {"machine": ack.machine(), "load_average": os.getloadavg()}
+    summary: dict[str, Any] = {"machine": common.machine(), "load_average": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="hirebot-bench-teams-") as tmp:
         workdir = Path(tmp)
         fake = start_fake(workdir, args.nudges, args.latency)
@@ -411,7 +411,7 @@ async def main(args: argparse.Namespace) -> int:
             f" {result['duplicates']} duplicates"
         )
     summary["load_average_after"] = os.getloadavg()
-    print(ack.machine_line(summary["machine"]), f"load {summary['load_average']}")
+    print(common.machine_line(summary["machine"]), f"load {summary['load_average']}")
     out = BENCH / "results" / f"teams-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(summary, indent=2, default=str))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,14 +14,15 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.engine import Connection, Dialect, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, InvalidatePoolError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -77,6 +79,52 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _reset(dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState) -> None:
+    """What the pool does to a connection checked back in: roll back a transaction left open
+    (an error, a cancelled task), and nothing otherwise.
+
+    SQLAlchemy's default rolls back unconditionally; on SQLite that is one more trip to
+    aiosqlite's thread per session, after a commit that already ended the transaction.
+    ``in_transaction`` is SQLite's own flag (``sqlite3_get_autocommit``); asyncpg's adapter
+    knows whether it started a transaction and skips the call itself when it did not.
+    """
+    if not state.asyncio_safe:
+        return
+    driver = getattr(dbapi_connection, "_connection", None)
+    if getattr(driver, "in_transaction", True) is False:
+        return
+    dbapi_connection.rollback()
+
+
+#: A pooled PostgreSQL connection idle longer than this is pinged before it is used again.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _note_idle(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    """Pessimistic disconnect handling, for connections that sat idle: a server restart or an
+    idle timeout (a proxy, ``idle_session_timeout``) leaves them dead, and the ping replaces
+    them (the pool retries with a fresh connection) before a query fails on one.
+
+    SQLAlchemy's ``pool_pre_ping`` pings at every checkout: one more round trip per session,
+    about a fifth of a small read's cost. A connection back in the pool for less than
+    ``PING_AFTER_IDLE_SECONDS`` was just working; if the server went away since, the first
+    query fails as a disconnect, which invalidates the whole pool, as a failed ping would.
+    """
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        if dialect.is_disconnect(exc, dbapi_connection, None):
+            raise InvalidatePoolError() from exc
+        raise
+
+
 class Database:
     """One engine per process, with a session factory for the services."""
 
@@ -84,12 +132,31 @@ class Database:
         self, url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
     ) -> None:
         self.url = async_url(url)
-        kwargs: dict[str, Any] = {"echo": echo, "connect_args": connect_args or {}}
+        # The pool's own reset is the rollback below (``_reset``), skipped when there is no
+        # transaction to end: a session that committed does not pay a second round trip.
+        kwargs: dict[str, Any] = {
+            "echo": echo,
+            "connect_args": connect_args or {},
+            "pool_reset_on_return": None,
+        }
         if not is_sqlite(self.url):
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+            kwargs.update(pool_size=10, max_overflow=10)
+        elif self.url.startswith("sqlite+aiosqlite"):
+            from bot.sqlite_driver import DBAPI
+
+            kwargs["module"] = DBAPI  # one trip to aiosqlite's thread per statement
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if is_sqlite(self.url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine.sync_engine, "reset", _reset)
+        if not is_sqlite(self.url):
+            dialect = self.engine.dialect
+            event.listen(self.engine.sync_engine, "checkin", _note_idle)
+            event.listen(
+                self.engine.sync_engine,
+                "checkout",
+                lambda conn, record, _proxy: _ping_if_idle(dialect, conn, record),
+            )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._file = sqlite_file(self.url)
         self._identity: tuple[int, int] | None = None  # (device, inode) of the file in use

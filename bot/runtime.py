@@ -8,6 +8,7 @@ close Socket Mode, close the database pools), then ``serve`` returns and the pro
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -106,5 +107,22 @@ async def serve(settings: Settings) -> int:
         log_config=None,  # uvicorn logs through our handlers (and JSON format, if chosen)
         timeout_graceful_shutdown=HTTP_GRACE_SECONDS,
     )
+    settle_garbage_collector()
     await _Server(config).serve()
     return 0
+
+
+#: Allocations between two young-generation collections (CPython's default is 700). A request
+#: allocates thousands of short-lived objects; at 700 the collector ran several times per
+#: request, each time also walking what had survived.
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def settle_garbage_collector() -> None:
+    """Once start-up has built what lives as long as the process (modules, the app, the
+    statements built once), move it out of the collector's sight (``gc.freeze``), and collect
+    the young generation less often. Garbage is still collected; less is walked to find it."""
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)

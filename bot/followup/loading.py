@@ -9,15 +9,26 @@ candidate updates), so App Home and ``/panel stalled`` stay fast for people on m
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.followup.forms import FeedbackInput
 from bot.followup.notices import FeedbackLine
 from bot.followup.progress import DecisionState, PanelProgress, SeatProgress
-from bot.models import CandidateUpdate, Decision, Feedback, Panel, Panelist
+from bot.models import (
+    Candidate,
+    CandidateUpdate,
+    Decision,
+    Feedback,
+    Panel,
+    Panelist,
+    PanelStatus,
+    Role,
+)
 
 
 async def load_progress(session: AsyncSession, panels: Sequence[Panel]) -> dict[int, PanelProgress]:
@@ -92,6 +103,114 @@ def progress_of(
         ),
         decision=decision,
         last_update_at=last_update_at,
+    )
+
+
+class ProgressQuery:
+    """The two statements :func:`progress_where` runs for one kind of ``condition``, built
+    once: a condition written with ``bindparam``\\ s takes its values at each call, so a
+    request pays neither for building the statements nor for their cache keys.
+
+    The panels with their candidate, role, latest decision and latest candidate update in one
+    statement; their seats with each seat's own feedback time in the other.
+    """
+
+    def __init__(self, condition: ColumnElement[bool]) -> None:
+        later = aliased(Decision)
+        latest_decision = (
+            select(func.max(later.id)).where(later.panel_id == Panel.id).scalar_subquery()
+        )
+        last_update = (
+            select(func.max(CandidateUpdate.at))
+            .where(CandidateUpdate.panel_id == Panel.id)
+            .scalar_subquery()
+        )
+        self.panels = (
+            select(
+                Panel.id,
+                Panel.status,
+                Panel.starts_at,
+                Panel.duration_minutes,
+                Panel.coordinator_id,
+                Panel.hiring_manager_id,
+                Panel.recruiter_id,
+                Candidate.name,
+                Role.title,
+                Decision.outcome,
+                Decision.reason,
+                Decision.decided_by,
+                Decision.decided_at,
+                last_update.label("last_update_at"),
+            )
+            .join(Candidate, Panel.candidate_id == Candidate.id)
+            .join(Role, Panel.role_id == Role.id)
+            .outerjoin(Decision, Decision.id == latest_decision)
+            .where(condition)
+        )
+        seat = aliased(Panelist)  # ``condition`` may name Panelist in a subquery of its own
+        self.seats = (
+            select(
+                seat.panel_id,
+                seat.user_id,
+                seat.declined_at,
+                seat.excused_at,
+                Feedback.submitted_at,
+            )
+            .outerjoin(
+                Feedback,
+                and_(Feedback.panel_id == seat.panel_id, Feedback.author_id == seat.user_id),
+            )
+            .where(seat.panel_id.in_(select(Panel.id).where(condition)))
+            .order_by(seat.panel_id, seat.position)
+        )
+
+
+#: One panel's progress (``panel_id``).
+ONE_PANEL = ProgressQuery(Panel.id == bindparam("panel_id"))
+
+
+async def progress_where(
+    session: AsyncSession, query: ProgressQuery, **params: Any
+) -> dict[int, PanelProgress]:
+    """The progress of every panel ``query`` matches with ``params``, read as plain rows (no
+    ORM objects): two statements whatever the number of panels. The same facts
+    :func:`load_progress` reads, for answers that only need progress (``/panel stalled``,
+    ``/panel status``)."""
+    panels = (await session.execute(query.panels, params)).all()
+    if not panels:
+        return {}
+    seats: dict[int, list[SeatProgress]] = {}
+    for row in await session.execute(query.seats, params):
+        seats.setdefault(row.panel_id, []).append(
+            SeatProgress(
+                user_id=row.user_id,
+                declined=row.declined_at is not None,
+                excused=row.excused_at is not None,
+                feedback_at=row.submitted_at,
+            )
+        )
+    return {row.id: _progress_of_row(row, tuple(seats.get(row.id, ()))) for row in panels}
+
+
+def _progress_of_row(row: Any, seats: tuple[SeatProgress, ...]) -> PanelProgress:
+    decision = (
+        DecisionState(row.outcome, row.reason, row.decided_by, row.decided_at)
+        if row.outcome is not None
+        else None
+    )
+    return PanelProgress(
+        panel_id=row.id,
+        reference=f"P-{row.id}",
+        candidate_name=row.name,
+        role_title=row.title,
+        cancelled=row.status == PanelStatus.CANCELLED,
+        ends_at=row.starts_at + timedelta(minutes=row.duration_minutes),
+        coordinator_id=row.coordinator_id,
+        hiring_manager_id=row.hiring_manager_id,
+        recruiter_id=row.recruiter_id,
+        seats=seats,
+        decision=decision,
+        last_update_at=row.last_update_at,
     )
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.changes.actions import Action
@@ -29,7 +29,14 @@ from bot.config import Settings
 from bot.db import Database
 from bot.followup import visibility
 from bot.followup.forms import FeedbackInput
-from bot.followup.loading import feedback_input, feedback_line, load_progress
+from bot.followup.loading import (
+    ONE_PANEL,
+    ProgressQuery,
+    feedback_input,
+    feedback_line,
+    load_progress,
+    progress_where,
+)
 from bot.followup.notices import FeedbackLine
 from bot.followup.progress import PanelProgress, stalled
 from bot.models import (
@@ -48,6 +55,26 @@ from bot.panels.service import (
     PanelClosed,
     PanelNotFound,
     lock_for_owner,
+)
+
+# Built once, bound per call.
+_FEEDBACK_OF_PANEL = select(Feedback).where(Feedback.panel_id == bindparam("panel_id"))
+_HISTORY = (
+    select(AuditEvent)
+    .where(AuditEvent.panel_id == bindparam("panel_id"))
+    .order_by(AuditEvent.at, AuditEvent.id)
+)
+
+#: Panels whose candidate may be stalled for ``user_id`` at ``now``: on, started, and theirs.
+_STALLED = ProgressQuery(
+    and_(
+        Panel.status == PanelStatus.SCHEDULED,
+        Panel.starts_at < bindparam("now"),
+        (Panel.coordinator_id == bindparam("user_id"))
+        | (Panel.hiring_manager_id == bindparam("user_id"))
+        | (Panel.recruiter_id == bindparam("user_id"))
+        | Panel.id.in_(select(Panelist.panel_id).where(Panelist.user_id == bindparam("user_id"))),
+    )
 )
 
 
@@ -154,9 +181,7 @@ class FollowupService:
     async def reading(self, reader_id: str, panel: Panel) -> FeedbackReading:
         """The feedback ``reader_id`` may see on ``panel`` (already checked visible to them)."""
         async with self.db.session() as session:
-            rows = list(
-                await session.scalars(select(Feedback).where(Feedback.panel_id == panel.id))
-            )
+            rows = list(await session.scalars(_FEEDBACK_OF_PANEL, {"panel_id": panel.id}))
         order = {p.user_id: p.position for p in panel.panelists}
         rows.sort(key=lambda f: order.get(f.author_id, 99))
         own = any(f.author_id == reader_id for f in rows)
@@ -265,37 +290,23 @@ class FollowupService:
     # ------------------------------------------------------------------ reading
     async def progress(self, panel: Panel) -> PanelProgress:
         async with self.db.session() as session:
-            return (await load_progress(session, [panel]))[panel.id]
+            found = await progress_where(session, ONE_PANEL, panel_id=panel.id)
+            if panel.id not in found:  # deleted meanwhile: from what the caller holds
+                found = await load_progress(session, [panel])
+        return found[panel.id]
 
     async def stalled(self, user_id: str, tz: str = "UTC") -> list[PanelProgress]:
         """Stalled candidates on panels ``user_id`` may see, longest-waiting first."""
         now = self.clock.now()
         async with self.db.session() as session:
-            seated = select(Panelist.panel_id).where(Panelist.user_id == user_id)
-            panels = list(
-                await session.scalars(
-                    select(Panel).where(
-                        Panel.status == PanelStatus.SCHEDULED,
-                        Panel.starts_at < now,
-                        (Panel.coordinator_id == user_id)
-                        | (Panel.hiring_manager_id == user_id)
-                        | (Panel.recruiter_id == user_id)
-                        | Panel.id.in_(seated),
-                    )
-                )
-            )
-            progress = await load_progress(session, panels)
+            progress = await progress_where(session, _STALLED, user_id=user_id, now=now)
         return stalled(list(progress.values()), now, self.settings, tz)
 
     async def history(self, user_id: str, panel_id: int) -> tuple[Panel, list[AuditEvent]]:
         """The panel's audit trail, oldest first, for someone who may see the panel."""
         async with self.db.session() as session:
             panel = await self._visible(session, user_id, panel_id)
-            events = await session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.panel_id == panel.id)
-                .order_by(AuditEvent.at, AuditEvent.id)
-            )
+            events = await session.scalars(_HISTORY, {"panel_id": panel.id})
             return panel, list(events)
 
     async def feedback_rows(self, panel_id: int) -> list[Feedback]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Feedback, Panel, PanelStatus, PriorRound
@@ -30,32 +30,39 @@ class EarlierRounds:
     questions: tuple[EarlierQuestion, ...]  # oldest round first, without exact repeats
 
 
+# Built once (``/panel status`` runs them for every owner): each call binds the candidate and
+# the round.
+_PRIOR = (
+    select(PriorRound)
+    .where(
+        PriorRound.candidate_id == bindparam("candidate_id"),
+        PriorRound.round_number < bindparam("round_number"),
+    )
+    .order_by(PriorRound.round_number, PriorRound.id)
+)
+_ASKED = (
+    select(Panel.round_number, Feedback.author_id, Feedback.questions_asked)
+    .join(Feedback, Feedback.panel_id == Panel.id)
+    .where(
+        Panel.candidate_id == bindparam("candidate_id"),
+        Panel.round_number < bindparam("round_number"),
+        Panel.status != PanelStatus.CANCELLED,
+    )
+    .order_by(Panel.round_number, Feedback.id)
+)
+
+
 async def earlier_rounds(session: AsyncSession, panel: Panel) -> EarlierRounds:
     """Everything rounds before ``panel.round_number`` learned about ``panel``'s candidate."""
-    prior = await session.scalars(
-        select(PriorRound)
-        .where(
-            PriorRound.candidate_id == panel.candidate_id,
-            PriorRound.round_number < panel.round_number,
-        )
-        .order_by(PriorRound.round_number, PriorRound.id)
-    )
+    params = {"candidate_id": panel.candidate_id, "round_number": panel.round_number}
+    prior = await session.scalars(_PRIOR, params)
     notes: list[tuple[int, str]] = []
     questions: list[EarlierQuestion] = []
     for round_ in prior:
         if round_.notes.strip():
             notes.append((round_.round_number, round_.notes))
         questions.extend(EarlierQuestion(q, round_.round_number) for q in round_.questions)
-    asked = await session.execute(
-        select(Panel.round_number, Feedback.author_id, Feedback.questions_asked)
-        .join(Feedback, Feedback.panel_id == Panel.id)
-        .where(
-            Panel.candidate_id == panel.candidate_id,
-            Panel.round_number < panel.round_number,
-            Panel.status != PanelStatus.CANCELLED,
-        )
-        .order_by(Panel.round_number, Feedback.id)
-    )
+    asked = await session.execute(_ASKED, params)
     for round_number, author_id, texts in asked:
         questions.extend(EarlierQuestion(q, round_number, author_id) for q in texts)
     return EarlierRounds(tuple(notes), _without_repeats(questions))

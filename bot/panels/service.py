@@ -10,10 +10,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select, union
+from sqlalchemy import BindParameter, Select, String, bindparam, delete, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from bot.changes.actions import Action
 from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
@@ -35,6 +37,12 @@ from bot.panels.request import Assignment, PanelBasics, Slot
 
 DRAFT_LIFETIME = timedelta(days=1)
 RECENT = timedelta(days=14)
+_WITH_PANELISTS = (joinedload(Panel.panelists),)  # built once: options cost to build
+_PRIOR_ROUNDS = (
+    select(PriorRound)
+    .where(PriorRound.candidate_id == bindparam("candidate_id"))
+    .order_by(PriorRound.round_number)
+)
 
 
 class PanelNotFound(LookupError):
@@ -305,16 +313,13 @@ class PanelService:
         return panel
 
     async def _maybe(self, panel_id: int) -> Panel | None:
+        # Panelists joined in (one statement instead of the collection's second one).
         async with self.db.session() as session:
-            return await session.get(Panel, panel_id)
+            return await session.get(Panel, panel_id, options=_WITH_PANELISTS)
 
     async def prior_rounds(self, candidate_id: int) -> list[PriorRound]:
         async with self.db.session() as session:
-            rows = await session.scalars(
-                select(PriorRound)
-                .where(PriorRound.candidate_id == candidate_id)
-                .order_by(PriorRound.round_number)
-            )
+            rows = await session.scalars(_PRIOR_ROUNDS, {"candidate_id": candidate_id})
             return list(rows)
 
     async def listing(self, user_id: str, *, limit: int = 15) -> PanelListing:
@@ -324,39 +329,11 @@ class PanelService:
         (no ORM objects, no panelists) and counts the overflow in the same query.
         """
         now = self.clock.now()
-        mine = union(
-            select(Panel.id).where(Panel.coordinator_id == user_id),
-            select(Panel.id).where(Panel.hiring_manager_id == user_id),
-            select(Panel.id).where(Panel.recruiter_id == user_id),
-            select(Panelist.panel_id).where(Panelist.user_id == user_id),
-        ).subquery()
-        columns = (
-            select(
-                Panel.id,
-                Panel.starts_at,
-                Candidate.name,
-                Role.title,
-                Panel.round_number,
-                Panel.status,
-                func.count().over().label("total"),
-            )
-            .join(Candidate, Panel.candidate_id == Candidate.id)
-            .join(Role, Panel.role_id == Role.id)
-        )
-        involved = Panel.id.in_(select(mine.c[0]))
-        upcoming_query = (
-            columns.where(involved, Panel.starts_at >= now, Panel.status != PanelStatus.CANCELLED)
-            .order_by(Panel.starts_at)
-            .limit(limit)
-        )
-        recent_query = (
-            columns.where(involved, Panel.starts_at < now, Panel.starts_at >= now - RECENT)
-            .order_by(Panel.starts_at.desc())
-            .limit(limit)
-        )
+        upcoming_query, recent_query = _listing_statements(limit)
+        params = {"user_id": user_id, "now": now, "since": now - RECENT}
         async with self.db.session() as session:
-            upcoming = (await session.execute(upcoming_query)).all()
-            recent = (await session.execute(recent_query)).all()
+            upcoming = (await session.execute(upcoming_query, params)).all()
+            recent = (await session.execute(recent_query, params)).all()
         total = upcoming[0].total if upcoming else 0
         return PanelListing(
             [_line(row) for row in upcoming],
@@ -451,6 +428,49 @@ async def lock_for_owner(
     if panel.is_cancelled:
         raise PanelClosed(f"{panel.reference} is already cancelled.")
     return panel
+
+
+@lru_cache(maxsize=8)
+def _listing_statements(
+    limit: int,
+) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+    """``listing``'s two statements, built once per page size: each call only binds
+    ``user_id``, ``now`` and ``since`` (building them and their cache keys cost more than
+    running them)."""
+    user_id: BindParameter[str] = bindparam("user_id", type_=String())
+    mine = union(
+        select(Panel.id).where(Panel.coordinator_id == user_id),
+        select(Panel.id).where(Panel.hiring_manager_id == user_id),
+        select(Panel.id).where(Panel.recruiter_id == user_id),
+        select(Panelist.panel_id).where(Panelist.user_id == user_id),
+    ).subquery()
+    columns = (
+        select(
+            Panel.id,
+            Panel.starts_at,
+            Candidate.name,
+            Role.title,
+            Panel.round_number,
+            Panel.status,
+            func.count().over().label("total"),
+        )
+        .join(Candidate, Panel.candidate_id == Candidate.id)
+        .join(Role, Panel.role_id == Role.id)
+    )
+    involved = Panel.id.in_(select(mine.c[0]))
+    now = bindparam("now", type_=Panel.starts_at.type)
+    since = bindparam("since", type_=Panel.starts_at.type)
+    upcoming = (
+        columns.where(involved, Panel.starts_at >= now, Panel.status != PanelStatus.CANCELLED)
+        .order_by(Panel.starts_at)
+        .limit(limit)
+    )
+    recent = (
+        columns.where(involved, Panel.starts_at < now, Panel.starts_at >= since)
+        .order_by(Panel.starts_at.desc())
+        .limit(limit)
+    )
+    return upcoming, recent
 
 
 def _draft_key(draft_id: str) -> str:

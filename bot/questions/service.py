@@ -102,7 +102,8 @@ async def _prepared(matcher: Matcher, *groups: Sequence[str] | SeatPlan) -> None
     """Per-question work (the semantic matcher's embeddings of questions it has not seen)
     off the event loop; the check itself then only compares."""
     texts = [q for g in groups for q in (g.questions if isinstance(g, SeatPlan) else g)]
-    await asyncio.to_thread(matcher.prepare, texts)
+    if texts:  # a panel with nothing planned yet (most of them) skips the thread hop
+        await asyncio.to_thread(matcher.prepare, texts)
 
 
 def _attending(panel: Panel) -> list[Panelist]:

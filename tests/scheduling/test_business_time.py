@@ -204,3 +204,16 @@ def test_days_elapsed_without_business_time_is_calendar_days():
     assert days_elapsed(start, start + timedelta(days=3, hours=1), "UTC", business=False) == 3
     assert days_elapsed(start, start + timedelta(days=3, hours=1), "UTC", business=True) == 1
     assert days_elapsed(start, start - timedelta(days=1), "UTC", business=True) == 0
+
+
+def test_whole_day_durations_agree_with_stepping_one_day_at_a_time():
+    """add_duration counts business days in whole weeks; the same as stepping day by day,
+    forwards and backwards, from business days and from weekends (2,000 random cases)."""
+    rng = random.Random(15)
+    for _ in range(2_000):
+        start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randrange(60 * 24 * 400))
+        days = rng.randint(-60, 60)
+        stepped = start
+        for _ in range(abs(days)):
+            stepped = add_duration(stepped, DAY if days > 0 else -DAY, "UTC", business=True)
+        assert add_duration(start, DAY * days, "UTC", business=True) == stepped, (start, days)

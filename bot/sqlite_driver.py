@@ -70,6 +70,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return self._rowcount
 
     @property
+    # The base declares lastrowid as an attribute; this cursor reads it off its one trip.
     def lastrowid(self) -> int | None:  # type: ignore[override]
         return self._lastrowid
 
@@ -86,6 +87,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     async def _trip_async(self, operation: Any, parameters: Any, many: bool) -> None:
+        # The adapted connection's annotation is the sync wrapper; underneath it is aiosqlite's.
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         async with self._adapt_connection._execute_mutex:
             outcome: Outcome = await connection._execute(

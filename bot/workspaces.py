@@ -28,6 +28,7 @@ async def workspace_for(
         if (await session.connection()).dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
+            # Both dialects' insert() build ON CONFLICT alike; mypy sees two different functions.
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
         values = {"platform": platform, "external_id": external_id, "name": "", "created_at": now}
         await session.execute(

@@ -227,6 +227,7 @@ class GreenhouseConnector:
                 Interview(
                     source=self.name,
                     id=str(r["id"]),
+                    # Greenhouse always sends these times; a row without them fails when stored, not here.
                     updated_at=http.parse_time(r.get("updated_at"))
                     or http.parse_time(r.get("created_at")),  # type: ignore[arg-type]
                     cancelled=str(r.get("status", "")).lower() in CANCELLED,

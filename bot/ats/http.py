@@ -26,6 +26,7 @@ def client(base_url: str, **kwargs: object) -> httpx.AsyncClient:
         base_url=base_url,
         timeout=TIMEOUT_SECONDS,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        # Extra httpx options from callers (a transport in tests); httpx types each keyword.
         **kwargs,  # type: ignore[arg-type]
     )
 

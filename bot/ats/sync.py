@@ -754,6 +754,7 @@ class AtsService:
                     )
                     .values(lease_until=wall + TASK_LEASE)
                 )
+                # An UPDATE's result has rowcount; SQLAlchemy types execute() as the generic Result.
                 if taken.rowcount == 1:  # type: ignore[attr-defined]
                     mine.append(task)
             return mine

@@ -101,6 +101,7 @@ class FakeGreenhouse:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
+        # The site was started just above, so its server exists.
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://{host}:{port}/"
         self.token_url = f"{self.base_url}token"

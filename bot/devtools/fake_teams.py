@@ -153,6 +153,7 @@ class FakeTeams:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port, ssl_context=context)
         await site.start()
+        # The site was started just above, so its server exists.
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.root = f"https://127.0.0.1:{port}/"
         return self

@@ -12,9 +12,29 @@ import httpx
 
 from bot.ats.connector import AtsRejected, AtsUnavailable
 
-#: httpx logs every request's URL at INFO: a résumé's signed download URL is a short-lived
-#: credential, so those lines stay out of the log.
-logging.getLogger("httpx").setLevel(logging.WARNING)
+
+class _WithoutQueries(logging.Filter):
+    """httpx logs every request's URL at INFO, and a résumé's signed download URL carries a
+    short-lived credential (in its query, and often in its path): a URL with a query is logged
+    as its origin only.
+
+    A filter, not a level: other libraries set the ``httpx`` logger's level to their own (the
+    Teams SDK's HTTP client does), which let signed URLs through when both ran in one process.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _origin(a) if isinstance(a, httpx.URL) and a.query else a for a in record.args
+            )
+        return True
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode()}/…"
+
+
+logging.getLogger("httpx").addFilter(_WithoutQueries())
 
 #: Seconds an ATS call may take: short, since the task queue tries again later anyway.
 TIMEOUT_SECONDS = 10.0

@@ -60,6 +60,25 @@ class Directory(Protocol):
         ...
 
 
+#: Zones a form offers first, before the one the person searches for.
+COMMON_ZONES = (
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Africa/Lagos",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
+
 #: The longest IANA zone name is 32 characters; the column holds 64.
 MAX_ZONE_NAME = 64
 

@@ -32,6 +32,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.loopback import serve
+
 API_KEY = "ashby-test-key"
 WEBHOOK_SECRET = "ashby-webhook-secret"
 
@@ -87,12 +89,7 @@ class FakeAshby:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_post("/{method}", self._handle)
         app.router.add_get("/files/{token}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        # The site was started just above, so its server exists.
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, host, port)
         self.base_url = f"http://{host}:{port}/"
         return self.base_url
 

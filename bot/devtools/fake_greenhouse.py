@@ -32,6 +32,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.loopback import serve
+
 CLIENT_ID = "greenhouse-test-client"
 CLIENT_SECRET = "greenhouse-test-secret"
 
@@ -97,12 +99,7 @@ class FakeGreenhouse:
         app.router.add_post("/token", self._token)
         app.router.add_get("/v3/{resource}", self._list)
         app.router.add_get("/files/{token}", self._download)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        # The site was started just above, so its server exists.
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, host, port)
         self.base_url = f"http://{host}:{port}/"
         self.token_url = f"{self.base_url}token"
         return self.base_url

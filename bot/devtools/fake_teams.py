@@ -37,6 +37,7 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot.devtools.loopback import serve
 from bot.teams.cards import card_problems
 
 ISSUER = "https://api.botframework.com"
@@ -149,12 +150,7 @@ class FakeTeams:
         app.router.add_get("/graph/v1.0/users", self._users)
         app.router.add_get("/graph/v1.0/users/{id}", self._user)
         app.router.add_get("/graph/v1.0/users/{id}/mailboxSettings", self._mailbox)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port, ssl_context=context)
-        await site.start()
-        # The site was started just above, so its server exists.
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve(app, "127.0.0.1", port, ssl_context=context)
         self.root = f"https://127.0.0.1:{port}/"
         return self
 

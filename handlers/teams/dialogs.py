@@ -20,6 +20,7 @@ from bot.changes.pipeline import AlreadyApplied
 from bot.followup.forms import check_feedback, check_reason, check_update_note, parse_outcome
 from bot.followup.labels import OUTCOME_LABELS, RATING_LABELS, RECOMMENDATION_LABELS
 from bot.panels import bounds
+from bot.panels.flows import PEOPLE_CHECK_BUDGET
 from bot.panels.labels import FOCUS_LABELS, FORMAT_LABELS, PERSPECTIVE_LABELS, focus_label
 from bot.panels.request import (
     PanelBasics,
@@ -28,8 +29,8 @@ from bot.panels.request import (
     check_basics,
     check_slot,
 )
-from bot.panels.service import PanelClosed, SlotUnchanged
-from bot.people import unusable, zone_or_utc
+from bot.panels.service import NotACoordinator, PanelClosed, SlotUnchanged
+from bot.people import COMMON_ZONES, zone_or_utc
 from bot.prep.service import ReplacementProblem
 from bot.questions import plan as plan_text
 from bot.teams.cards import Element, card, fill_mentions, heading, mention, note, plain, text
@@ -40,24 +41,6 @@ Raw = dict[str, Any]
 
 #: Teams' people picker: a ChoiceSet whose choices come from the tenant's directory.
 PEOPLE = {"type": "Data.Query", "dataset": "graph.microsoft.com/users"}
-ZONES = (
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Africa/Lagos",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "UTC",
-)
-PEOPLE_CHECK_BUDGET = 1.5
 
 
 # ---------------------------------------------------------------------- form parts
@@ -198,7 +181,7 @@ def done(words: str) -> dict[str, Any]:
 
 def _slot_fields(raw: Raw, errors: Errors) -> list[Element]:
     zone = _value(raw, "timezone")
-    zones = list(ZONES) if zone in ZONES or not zone else [zone, *ZONES]
+    zones = list(COMMON_ZONES) if zone in COMMON_ZONES or not zone else [zone, *COMMON_ZONES]
     return [
         *date_field("start_date", "Date", raw, errors),
         *time_field("start_time", "Start time", raw, errors),
@@ -357,9 +340,7 @@ class Dialogs:
 
     async def open_schedule(self, user_id: str, data: Raw) -> dict[str, Any]:
         if not self.services.settings.is_coordinator(user_id):
-            from handlers.teams.listeners import NOT_A_COORDINATOR
-
-            return done(NOT_A_COORDINATOR)
+            return done(str(NotACoordinator()))
         me = await self.handlers.person(user_id)
         now = self.services.clock.now()
         raw = {
@@ -374,13 +355,11 @@ class Dialogs:
 
     async def submit_schedule(self, user_id: str, data: Raw) -> dict[str, Any]:
         if not self.services.settings.is_coordinator(user_id):
-            from handlers.teams.listeners import NOT_A_COORDINATOR
-
-            return done(NOT_A_COORDINATOR)
+            return done(str(NotACoordinator()))
         raw = normalise(data)
         checked = check_basics(raw, self.services.clock.now())
         if not checked.errors:
-            checked.errors = await self.people_problems(checked.value)
+            checked.errors = await self.services.flows.people_problems(checked.value)
         if checked.errors:
             return await self.schedule_form(data, checked.errors, str(data.get("form") or ""))
         basics: PanelBasics = checked.value
@@ -389,25 +368,6 @@ class Dialogs:
             basics.candidate_name, basics.role_title
         )
         return await self.focus_form(basics, draft_id, earlier, {}, {})
-
-    async def people_problems(self, basics: PanelBasics) -> Errors:
-        """Bots, disabled accounts and unknown ids among the people chosen (``unusable``)."""
-        chosen = [*basics.panelist_ids, basics.hiring_manager_id, basics.recruiter_id]
-        people = await self.services.flows.directory.people(chosen, within=PEOPLE_CHECK_BUDGET)
-        errors: Errors = {}
-        for user_id in basics.panelist_ids:
-            problem = unusable(people[user_id])
-            if problem and "panelists" not in errors:
-                named = people[user_id].name != user_id
-                errors["panelists"] = f"{people[user_id].name}: {problem}" if named else problem
-        for name, user_id in (
-            ("hiring_manager", basics.hiring_manager_id),
-            ("recruiter", basics.recruiter_id),
-        ):
-            problem = unusable(people[user_id])
-            if problem:
-                errors[name] = problem
-        return errors
 
     async def focus_form(
         self, basics: PanelBasics, draft_id: str, earlier: Any, raw: Raw, errors: Errors

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.followup.service import FeedbackLocked
 from bot.panels import grammar
-from bot.panels.service import NotAllowed, PanelClosed, PanelNotFound
+from bot.panels.service import NotACoordinator, NotAllowed, PanelClosed, PanelNotFound
 from bot.panels.summary import summarise
 from bot.prep.service import NotYourPacket
 from bot.teams import notices
@@ -28,9 +28,6 @@ log = logging.getLogger(__name__)
 
 Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked, NotYourPacket)
 _AT = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-NOT_A_COORDINATOR = (
-    "Only coordinators can schedule panels here. Ask an admin to add you to HIREBOT_COORDINATORS."
-)
 
 
 def command_text(raw: str) -> str:
@@ -169,7 +166,7 @@ class TeamsHandlers:
             return answers.usage(parsed.problem), "HireBot: usage"
         if parsed.name == "new":
             if not services.settings.is_coordinator(user_id):
-                return card([text(NOT_A_COORDINATOR)]), "Not a coordinator"
+                return card([text(str(NotACoordinator()))]), "Not a coordinator"
             return answers.schedule_prompt(parsed.argument), "Schedule a panel"
         reader = await self.person(user_id)
         if parsed.name == "list":

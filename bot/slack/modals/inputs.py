@@ -13,27 +13,10 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from bot.panels.request import MAX_DURATION, MAX_NAME, MIN_DURATION
-from bot.people import zone_or_utc
+from bot.people import COMMON_ZONES, zone_or_utc
 from bot.slack import ids
 from bot.slack.blocks import Block, input_block, option, plain
 
-COMMON_ZONES = (
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Africa/Lagos",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-    "UTC",
-)
 MAX_OPTIONS = 100
 
 

@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     graph_api_url: str = Field(
         DEFAULT_GRAPH_API_URL, validation_alias=AliasChoices("GRAPH_API_URL")
     )
+    #: Requests a second HireBot makes to Teams' connector for the tenant (Microsoft: 50).
+    teams_tenant_rate: float = Field(
+        50.0, gt=0, le=1000, validation_alias=AliasChoices("TEAMS_TENANT_RATE")
+    )
     #: The https address HireBot is reached at, for links it sends (Teams' calendar invites).
     public_url: str | None = Field(None, validation_alias=AliasChoices("HIREBOT_PUBLIC_URL"))
     database_url: str = Field(

@@ -12,9 +12,18 @@ Built from Microsoft's documentation, quirks included:
   conversation needs the tenant (``tenantId`` or ``channelData.tenant.id``) and answers the same
   id for the same person; messages over about 100 KB are refused (413); throttling is 429 with
   ``Retry-After``; an update of an unknown activity is 404;
+- the connector counts every request of the tenant (sends, updates, new conversations) against
+  the global limit of 50 requests a second per app per tenant, and answers 429 with
+  ``Retry-After`` beyond it (``tenant_limit``: requests per window, smaller in tests);
 - Graph wants its own token (``https://graph.microsoft.com/.default``); ``mailboxSettings``
   names zones the Windows way ("Pacific Standard Time"); a user without a mailbox answers 404
-  ``MailboxNotEnabledForRESTAPI`` there.
+  ``MailboxNotEnabledForRESTAPI`` there;
+- Graph lists the messages of a 1:1 chat (``GET /chats/{chat-id}/messages``): the chat id is
+  ``19:{one id}_{other id}@unq.gbl.spaces`` (the person's object id and the bot's app id),
+  newest first by ``createdDateTime`` (only descending order exists), ``$top`` at most 50,
+  further pages through ``@odata.nextLink``; an Adaptive Card is an attachment whose
+  ``content`` is the card as a JSON *string*, and the body only points at it; without an
+  application permission that covers the chat (``chat_messages_granted``) it answers 403.
 
 ``sign`` mints what the connector would send to the bot: an RS256 token with the issuer,
 audience and ``serviceurl`` claim the bot must check.
@@ -29,9 +38,12 @@ import itertools
 import json
 import time
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jwt
 from aiohttp import web
@@ -45,6 +57,12 @@ BOT_SCOPE = "https://api.botframework.com/.default"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 MAX_MESSAGE_BYTES = 100 * 1024
 CARD = "application/vnd.microsoft.card.adaptive"
+#: Microsoft's global limit for the bot APIs: requests per second per app per tenant.
+TENANT_LIMIT = (50, 1.0)
+#: Graph's largest page of chat messages (``$top``), and its page when none is asked for.
+GRAPH_MAX_TOP = 50
+GRAPH_DEFAULT_TOP = 20
+CONNECTOR_METHODS = ("conversations.create", "activities.send", "activities.update")
 
 
 @dataclass
@@ -102,6 +120,12 @@ class FakeTeams:
     send_latency: float = 0.0
     #: The signing key, PEM (a benchmark shares it with the process that signs activities).
     private_key_pem: bytes | None = None
+    #: (requests, seconds): the tenant's limit across connector calls; None: no limit.
+    tenant_limit: tuple[int, float] | None = TENANT_LIMIT
+    #: Whether the app holds a Graph permission that lists its 1:1 chats' messages.
+    chat_messages_granted: bool = True
+    #: Whether the 1:1 chat's Graph id names the bot first (Microsoft's examples show both).
+    chat_id_bot_first: bool = False
 
     def __post_init__(self) -> None:
         self._private: rsa.RSAPrivateKey
@@ -121,6 +145,11 @@ class FakeTeams:
         self._tokens: dict[str, str] = {}  # issued token -> scope
         self.conversations: dict[str, dict[str, Any]] = {}  # id -> {user, tenant}
         self.activities: dict[tuple[str, str], dict[str, Any]] = {}  # (conv, id) -> activity
+        # (conv, id) -> [created, last modified] (epoch seconds), for Graph's listing.
+        self._stamps: dict[tuple[str, str], list[float]] = {}
+        self._tenant_requests: deque[float] = deque()
+        #: Connector calls answered 429 because the tenant went over its limit.
+        self.throttled: list[str] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.root = ""
@@ -150,6 +179,8 @@ class FakeTeams:
         app.router.add_get("/graph/v1.0/users", self._users)
         app.router.add_get("/graph/v1.0/users/{id}", self._user)
         app.router.add_get("/graph/v1.0/users/{id}/mailboxSettings", self._mailbox)
+        app.router.add_get("/graph/v1.0/chats/{chat}/messages", self._chat_messages)
+        app.router.add_get("/graph/v1.0/users/{id}/chats/{chat}/messages", self._chat_messages)
         self._runner, port = await serve(app, "127.0.0.1", port, ssl_context=context)
         self.root = f"https://127.0.0.1:{port}/"
         return self
@@ -197,6 +228,25 @@ class FakeTeams:
                 body = {"error": {"code": fault.code, "message": f"injected {fault.status}"}}
                 return web.json_response(body, status=fault.status, headers=headers)
         return None
+
+    def _over_tenant_limit(self, method: str) -> web.Response | None:
+        """Teams' global per-tenant limit: more than ``tenant_limit`` requests in the last
+        window (counted as they arrive, refused ones too) is a 429 with ``Retry-After``."""
+        if self.tenant_limit is None:
+            return None
+        limit, window = self.tenant_limit
+        now = time.monotonic()
+        while self._tenant_requests and self._tenant_requests[0] <= now - window:
+            self._tenant_requests.popleft()
+        self._tenant_requests.append(now)
+        if len(self._tenant_requests) <= limit:
+            return None
+        self.throttled.append(method)
+        return web.json_response(
+            {"error": {"code": "TooManyRequests", "message": "Too many requests for the tenant"}},
+            status=429,
+            headers={"Retry-After": f"{window:g}"},
+        )
 
     def sign(
         self,
@@ -356,7 +406,9 @@ class FakeTeams:
         self.record("conversations.create", request, body)
         if not self._authorised(request, BOT_SCOPE):
             return web.json_response({"message": "Authorization has been denied"}, status=401)
-        fault = self._fault("conversations.create")
+        fault = self._over_tenant_limit("conversations.create") or self._fault(
+            "conversations.create"
+        )
         if fault:
             return fault
         members = body.get("members") or []
@@ -402,7 +454,7 @@ class FakeTeams:
         self.record("activities.send", request, body)
         if not self._authorised(request, BOT_SCOPE):
             return web.json_response({"message": "Authorization has been denied"}, status=401)
-        fault = self._fault("activities.send")
+        fault = self._over_tenant_limit("activities.send") or self._fault("activities.send")
         if fault:
             return fault
         conv = request.match_info["conv"]
@@ -418,6 +470,8 @@ class FakeTeams:
             await asyncio.sleep(self.send_latency)
         activity_id = f"1{next(self._ids):012d}"
         self.activities[(conv, activity_id)] = body
+        now = time.time()
+        self._stamps[(conv, activity_id)] = [now, now]
         return web.json_response({"id": activity_id}, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:
@@ -425,7 +479,7 @@ class FakeTeams:
         self.record("activities.update", request, body)
         if not self._authorised(request, BOT_SCOPE):
             return web.json_response({"message": "Authorization has been denied"}, status=401)
-        fault = self._fault("activities.update")
+        fault = self._over_tenant_limit("activities.update") or self._fault("activities.update")
         if fault:
             return fault
         key = (request.match_info["conv"], request.match_info["activity"])
@@ -435,6 +489,7 @@ class FakeTeams:
         if refused:
             return refused
         self.activities[key] = body
+        self._stamps[key][1] = time.time()
         return web.json_response({"id": key[1]})
 
     # ----------------------------------------------------------------- Graph
@@ -492,6 +547,137 @@ class FakeTeams:
             if u.name.casefold().startswith(prefix.replace("''", "'").casefold())
         ]
         return web.json_response({"value": found[: int(request.query.get("$top", "100"))]})
+
+    # ----------------------------------------------------------------- Graph: chat messages
+    def graph_chat_id(self, aad: str) -> str:
+        """The 1:1 chat of ``aad`` with the bot, as Graph names it."""
+        first, second = (self.app_id, aad) if self.chat_id_bot_first else (aad, self.app_id)
+        return f"19:{first}_{second}@unq.gbl.spaces"
+
+    async def _chat_messages(self, request: web.Request) -> web.Response:
+        self.record("graph.chatMessages", request, dict(request.query))
+        refused = self._graph_guard(request)
+        if refused:
+            return refused
+        if not self.chat_messages_granted:
+            return _graph_error(
+                403,
+                "Forbidden",
+                "Missing role permissions on the request. API requires one of"
+                " 'Chat.Read.WhereInstalled, Chat.ReadWrite.WhereInstalled, ChatMessage.Read.All,"
+                " Chat.Read.All, Chat.ReadWrite.All, ChatMessage.Read.Chat'. Roles on the request"
+                " 'User.Read.All, MailboxSettings.Read'.",
+            )
+        chat_id = request.match_info["chat"]
+        conv = next(
+            (c for c, v in self.conversations.items() if self.graph_chat_id(v["user"]) == chat_id),
+            None,
+        )
+        if conv is None:
+            return _graph_error(404, "NotFound", f"Chat {chat_id} not found.")
+        order = request.query.get("$orderby", "lastModifiedDateTime desc").split()
+        if (
+            len(order) != 2
+            or order[1] != "desc"
+            or order[0]
+            not in (
+                "createdDateTime",
+                "lastModifiedDateTime",
+            )
+        ):
+            return _graph_error(
+                400,
+                "BadRequest",
+                "Only descending order by createdDateTime or lastModifiedDateTime is supported.",
+            )
+        try:
+            top = int(request.query.get("$top", GRAPH_DEFAULT_TOP))
+            offset = int(base64.b64decode(request.query.get("$skiptoken", "MA==")).decode())
+        except ValueError:
+            return _graph_error(400, "BadRequest", "Invalid $top or $skiptoken.")
+        if not 1 <= top <= GRAPH_MAX_TOP:
+            return _graph_error(400, "BadRequest", f"$top must be between 1 and {GRAPH_MAX_TOP}.")
+        when = 0 if order[0] == "createdDateTime" else 1
+        keys = sorted(
+            (k for k in self._stamps if k[0] == conv),
+            key=lambda k: (self._stamps[k][when], k[1]),
+            reverse=True,
+        )
+        page = [self._chat_message(chat_id, k) for k in keys[offset : offset + top]]
+        answer: dict[str, Any] = {
+            "@odata.context": f"{self.graph_url}$metadata#chats('{quote(chat_id)}')/messages",
+            "@odata.count": len(page),
+            "value": page,
+        }
+        if offset + top < len(keys):
+            token = base64.b64encode(str(offset + top).encode()).decode()
+            answer["@odata.nextLink"] = (
+                f"{self.graph_url}chats/{quote(chat_id, safe='')}/messages?$top={top}"
+                f"&$orderby={quote(' '.join(order))}&$skiptoken={quote(token, safe='')}"
+            )
+        return web.json_response(answer)
+
+    def _chat_message(self, chat_id: str, key: tuple[str, str]) -> dict[str, Any]:
+        """A message the bot sent, as Graph's chatMessage resource shows it."""
+        activity = self.activities[key]
+        created, modified = self._stamps[key]
+        attachments = [
+            {
+                "id": uuid.uuid5(uuid.NAMESPACE_URL, f"{key}:{i}").hex,
+                "contentType": a.get("contentType"),
+                "contentUrl": None,
+                # Graph gives a card as a JSON string, not as an object.
+                "content": json.dumps(a.get("content")),
+                "name": None,
+                "thumbnailUrl": None,
+                "teamsAppId": None,
+            }
+            for i, a in enumerate(activity.get("attachments") or [])
+        ]
+        body = "".join(f'<attachment id="{a["id"]}"></attachment>' for a in attachments)
+        return {
+            "id": key[1],
+            "replyToId": None,
+            "etag": key[1],
+            "messageType": "message",
+            "createdDateTime": _graph_time(created),
+            "lastModifiedDateTime": _graph_time(modified),
+            "lastEditedDateTime": None if modified == created else _graph_time(modified),
+            "deletedDateTime": None,
+            "subject": None,
+            "summary": activity.get("summary"),
+            "chatId": chat_id,
+            "importance": "normal",
+            "locale": "en-us",
+            "webUrl": None,
+            "channelIdentity": None,
+            "policyViolation": None,
+            "eventDetail": None,
+            "from": {
+                "application": {
+                    "@odata.type": "#microsoft.graph.teamworkApplicationIdentity",
+                    "id": self.app_id,
+                    "displayName": "HireBot",
+                    "applicationIdentityType": "bot",
+                },
+                "device": None,
+                "user": None,
+            },
+            "body": {"contentType": "html", "content": body or (activity.get("text") or "")},
+            "attachments": attachments,
+            "mentions": [],
+            "reactions": [],
+        }
+
+
+def _graph_time(epoch: float) -> str:
+    """Graph's timestamps: UTC, milliseconds, ``Z``."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _graph_error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": {"code": code, "message": message}}, status=status)
 
 
 def conversation_id_for(aad: str) -> str:

@@ -11,8 +11,10 @@ reference, with an app-only token for ``https://api.botframework.com/.default``:
 
 Teams throttles bots (about 7 messages a second per conversation, 50 requests a second per
 tenant) with 429 and ``Retry-After``; 412 means a concurrent update; 5xx, timeouts and lost
-connections are transient. Retries are HireBot's, through the outbox (the SDK retries nothing),
-so every failure comes back as a typed delivery error the dispatcher already understands.
+connections are transient. Every call first waits for the tenant's limiter
+(``bot.teams.pacing``), so a burst stays under the tenant's limit instead of meeting 429s.
+Retries are HireBot's, through the outbox (the SDK retries nothing), so every failure comes
+back as a typed delivery error the dispatcher already understands.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.delivery import DeliveryError, PlatformUnavailable
 from bot.delivery import RateLimited as PortRateLimited
 from bot.delivery import RecipientGone as PortRecipientGone
 from bot.delivery import Rejected as PortRejected
+from bot.teams.pacing import TenantLimiter
 from bot.teams.tokens import BOT_SCOPE, ClientCredentialsTokens, TokenError
 
 log = logging.getLogger(__name__)
@@ -105,9 +108,18 @@ def classify(method: str, response: httpx.Response) -> Exception:
 
 
 class Connector:
-    def __init__(self, http: httpx.AsyncClient, tokens: ClientCredentialsTokens) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        tokens: ClientCredentialsTokens,
+        *,
+        tenant_id: str,
+        limiter: TenantLimiter,
+    ) -> None:
         self._http = http
         self._tokens = tokens
+        self._tenant_id = tenant_id  # a single-tenant bot: every call counts against this one
+        self._limiter = limiter
         self.calls = 0
 
     async def _call(self, method: str, verb: str, url: str, payload: dict[str, Any]) -> dict:
@@ -115,6 +127,7 @@ class Connector:
             token = await self._tokens.token(BOT_SCOPE)
         except TokenError as exc:
             raise (Unavailable if exc.transient else Rejected)(method, str(exc)) from exc
+        await self._limiter.wait(self._tenant_id)
         self.calls += 1
         try:
             response = await self._http.request(

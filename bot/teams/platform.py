@@ -9,6 +9,10 @@ accepting a consent card, so HireBot keeps the file for a week behind an unguess
 serves itself (``/files/{token}/{name}``, see ``bot.teams.files``) and sends a card with an
 "Add to calendar" button. The invite's UID stays the panel's, so a new file updates or cancels
 the same event.
+
+Exactly once through a crash: each card is marked with the nudges it carries, or the file it
+shares (``bot.teams.markers``), and ``posted_since`` reads the person's 1:1 chat back through
+Graph (``bot.teams.history``), as Slack's adapter reads its DM.
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from datetime import datetime
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Directory, Person
 from bot.platform import Notice
+from bot.teams import markers
 from bot.teams.cards import (
+    CARD_CONTENT_TYPE,
     card,
     card_problems,
     fill_mentions,
@@ -35,6 +41,7 @@ from bot.teams.cards import (
 )
 from bot.teams.connector import Connector, RecipientGone, Rejected
 from bot.teams.files import SharedFiles
+from bot.teams.history import ChatHistory
 from bot.teams.notices import render
 from bot.teams.references import References
 
@@ -54,14 +61,19 @@ class TeamsPlatform:
         references: References,
         directory: Directory,
         files: SharedFiles,
+        history: ChatHistory | None = None,
     ) -> None:
         self.connector = connector
         self.references = references
         self.directory = directory
         self.files = files
+        self.history = history
 
-    async def activity_for(self, notice: Notice, reader: Person) -> dict:
+    async def activity_for(
+        self, notice: Notice, reader: Person, *, marker: str | None = None
+    ) -> dict:
         summary, content = render(notice, reader)
+        content = markers.mark(content, marker)
         ids = mentioned(json.dumps(content, ensure_ascii=False))
         if ids:
             people = await self.directory.people(ids, within=NAME_BUDGET)
@@ -96,7 +108,10 @@ class TeamsPlatform:
     async def send_direct(
         self, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()
     ) -> Delivery:
-        return await self._post(recipient.id, await self.activity_for(notice, recipient))
+        marker = markers.nudges_marker(nudge_ids)
+        return await self._post(
+            recipient.id, await self.activity_for(notice, recipient, marker=marker)
+        )
 
     async def update(self, recipient: Person, where: Delivery, notice: Notice) -> Delivery:
         activity = await self.activity_for(notice, recipient)
@@ -114,7 +129,7 @@ class TeamsPlatform:
             body.append(note("The link works for a week."))
         else:
             body.append(note("Ask your HireBot admin to set HIREBOT_PUBLIC_URL to get a file."))
-        content = card(body, actions)
+        content = markers.mark(card(body, actions), markers.file_marker(file.name))
         delivery = await self._post(recipient.id, message(content, file.title))
         if shared:
             await self.files.sent_in(shared[0], delivery.message_id)
@@ -135,7 +150,23 @@ class TeamsPlatform:
         await self._post(recipient_id, message(card([text(plain(words, 2000))]), words[:100]))
 
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
-        """Teams gives bots no history of their 1:1 chats (Graph's chat messages need a
-        protected permission), so nothing is found: a takeover sends again, and a rare double
-        is preferred to a lost message."""
-        return []
+        """HireBot's cards in its 1:1 chat with ``recipient`` since ``since``, with the nudges
+        and the file each is marked with (Graph's chat messages; see ``bot.teams.history``).
+        Nothing is found without a history reader, or without Graph's permission: a takeover
+        then sends again, a rare double being better than a lost message."""
+        if self.history is None:
+            return []
+        row = await self.references.find(recipient.id)
+        if row is None:
+            return []
+        messages = await self.history.bot_messages_since(recipient.id, row.conversation_id, since)
+        found: list[Posted] = []
+        for posted in messages:
+            for attached in posted.get("attachments") or []:
+                if attached.get("contentType") != CARD_CONTENT_TYPE:
+                    continue
+                nudge_ids, file_name = markers.read(attached.get("content"))
+                if nudge_ids or file_name:
+                    where = Delivery(channel=recipient.id, message_id=str(posted.get("id")))
+                    found.append(Posted(where, nudge_ids, file_name))
+        return found

@@ -29,7 +29,9 @@ from bot.teams.auth import InboundValidator, Unauthorized
 from bot.teams.connector import Connector
 from bot.teams.files import SharedFiles
 from bot.teams.graph import GraphDirectory
+from bot.teams.history import ChatHistory
 from bot.teams.http import make_http
+from bot.teams.pacing import TenantLimiter
 from bot.teams.platform import TeamsPlatform
 from bot.teams.references import References
 from bot.teams.tokens import ClientCredentialsTokens
@@ -213,7 +215,12 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
         client_id=settings.teams_app_id,
         client_secret=settings.teams_app_password,
     )
-    connector = Connector(http, tokens)
+    connector = Connector(
+        http,
+        tokens,
+        tenant_id=settings.teams_tenant_id,
+        limiter=TenantLimiter(settings.teams_tenant_rate),
+    )
     directory = GraphDirectory(
         http,
         tokens,
@@ -222,7 +229,8 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
     )
     references = References(db, settings.teams_tenant_id)
     files = SharedFiles(db, clock, settings.public_url)
-    platform = TeamsPlatform(connector, references, directory, files)
+    history = ChatHistory(http, tokens, settings.graph_api_url, settings.teams_app_id)
+    platform = TeamsPlatform(connector, references, directory, files, history)
     return TeamsRuntime(
         settings=settings,
         http=http,

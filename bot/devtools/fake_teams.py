@@ -126,6 +126,9 @@ class FakeTeams:
     chat_messages_granted: bool = True
     #: Whether the 1:1 chat's Graph id names the bot first (Microsoft's examples show both).
     chat_id_bot_first: bool = False
+    #: Sends beyond this many are delivered, then left unanswered until ``release_held``: a
+    #: sender that dies right after its messages went out (a crash test's victim).
+    hold_sends_after: int | None = None
 
     def __post_init__(self) -> None:
         self._private: rsa.RSAPrivateKey
@@ -150,6 +153,8 @@ class FakeTeams:
         self._tenant_requests: deque[float] = deque()
         #: Connector calls answered 429 because the tenant went over its limit.
         self.throttled: list[str] = []
+        self.held = 0  # sends delivered but not yet answered (``hold_sends_after``)
+        self._release = asyncio.Event()
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.root = ""
@@ -186,6 +191,7 @@ class FakeTeams:
         return self
 
     async def stop(self) -> None:
+        self._release.set()  # nothing left waiting on a held send
         if self._runner:
             await self._runner.cleanup()
             self._runner = None
@@ -215,6 +221,11 @@ class FakeTeams:
         """``method``: "token", "conversations.create", "activities.send",
         "activities.update", "graph", or "*"."""
         self._faults.setdefault(method, []).extend([fault or Fault()] * times)
+
+    def release_held(self) -> None:
+        """Answer the sends ``hold_sends_after`` kept waiting (and hold no more)."""
+        self.hold_sends_after = None
+        self._release.set()
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -472,6 +483,10 @@ class FakeTeams:
         self.activities[(conv, activity_id)] = body
         now = time.time()
         self._stamps[(conv, activity_id)] = [now, now]
+        if self.hold_sends_after is not None and len(self._stamps) > self.hold_sends_after:
+            self.held += 1
+            self._changed.set()
+            await self._release.wait()
         return web.json_response({"id": activity_id}, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:

@@ -119,7 +119,7 @@ class Connector:
         self._http = http
         self._tokens = tokens
         self._tenant_id = tenant_id  # a single-tenant bot: every call counts against this one
-        self._limiter = limiter
+        self.limiter = limiter
         self.calls = 0
 
     async def _call(self, method: str, verb: str, url: str, payload: dict[str, Any]) -> dict:
@@ -127,7 +127,7 @@ class Connector:
             token = await self._tokens.token(BOT_SCOPE)
         except TokenError as exc:
             raise (Unavailable if exc.transient else Rejected)(method, str(exc)) from exc
-        await self._limiter.wait(self._tenant_id)
+        await self.limiter.wait(self._tenant_id)
         self.calls += 1
         try:
             response = await self._http.request(

@@ -30,6 +30,8 @@ APP_ID = "3f1e0c2a-1111-4222-8333-444455556666"
             "UCOORD01,not-a-guid",
             "not a Slack user ID or an Azure AD object id",
         ),
+        ("TEAMS_TENANT_RATE", "0", "invalid setting TEAMS_TENANT_RATE: Input should be greater"),
+        ("TEAMS_TENANT_RATE", "fast", "invalid setting TEAMS_TENANT_RATE: Input should be a"),
     ],
 )
 def test_malformed_teams_settings_name_themselves(monkeypatch, tmp_path, name, value, says):
@@ -50,6 +52,13 @@ def test_teams_settings_are_read(monkeypatch, tmp_path):
     assert s.is_coordinator(APP_ID) and s.is_coordinator("UCOORD01")
     assert s.graph_api_url == "https://graph.contoso.test/v1.0/"
     assert s.teams_login_url == "https://login.microsoftonline.com"
+    assert s.teams_tenant_rate == 50  # Microsoft's limit per app per tenant
+
+
+def test_the_tenant_rate_can_be_lowered_for_several_replicas(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEAMS_TENANT_RATE", "12.5")
+    assert load_settings().teams_tenant_rate == 12.5
 
 
 def run_cli(tmp_path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -78,3 +87,15 @@ def test_serve_with_teams_half_configured_is_one_line_and_exit_2(tmp_path):
     )
     assert result.returncode == 2
     assert result.stderr == "hirebot: invalid setting TEAMS_LOGIN_URL: must be an https URL\n"
+
+
+def test_serve_with_a_bad_tenant_rate_is_one_line_and_exit_2(tmp_path):
+    result = run_cli(
+        tmp_path,
+        "serve",
+        env={"TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": "s", "TEAMS_TENANT_RATE": "-5"},
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "hirebot: invalid setting TEAMS_TENANT_RATE: Input should be greater than 0\n"
+    )

@@ -6,7 +6,8 @@ only order it has), at most 50 a page (``$top``), more through ``@odata.nextLink
 stops at the first message older than asked for.
 
 - **Permission.** An application permission that covers the bot's 1:1 chats:
-  ``Chat.Read.WhereInstalled`` (chats where HireBot is installed) or ``Chat.Read.All``.
+  ``Chat.Read.WhereInstalled`` (chats where HireBot is installed; Graph's 403 for this call
+  names it among those it accepts) or ``Chat.Read.All`` (the one the API's page lists).
   The resource-specific ``ChatMessage.Read.Chat`` does not apply: in a personal chat Teams
   grants only ``ChatMessageReadReceipt.Read.Chat``. Without one, Graph answers 403: that is
   logged once and nothing is found, so a takeover sends again (at least once, as before).

@@ -4,8 +4,8 @@ In Slack every message names its nudges in message metadata. Teams messages have
 field, but Graph lists a bot's message with its Adaptive Card as the attachment's ``content``,
 so the same idea lives in the card: its first body element without an ``id`` gets one naming
 the nudges (``hirebot-nudges-12-13``) or the file it shares (``hirebot-file-invite.ics``). An
-element id is part of the Adaptive Card schema, invisible to the reader and kept verbatim by
-Teams. Nudge ids are unique for good (a primary key, like the dedupe key it stands for), so a
+element id is part of the Adaptive Card schema and invisible to the reader; Graph gives the
+card back as the bot sent it (or as it was last updated). Nudge ids are unique for good (a primary key, like the dedupe key it stands for), so a
 marker can never be mistaken for another nudge's.
 """
 

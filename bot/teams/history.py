@@ -65,8 +65,7 @@ class ChatHistory:
         self._base = base_url if base_url.endswith("/") else base_url + "/"
         self._app_id = app_id
         self._chat_ids: dict[str, str] = {}  # person -> the Graph chat id that answered
-        self._refused_logged = False
-        self.refused = 0  # 403s seen (the permission is missing)
+        self._refused_logged = False  # the missing permission is logged once per process
 
     async def bot_messages_since(
         self, aad_object_id: str, conversation_id: str | None, since: datetime
@@ -126,7 +125,6 @@ class ChatHistory:
         return response
 
     def _refused(self) -> None:
-        self.refused += 1
         if not self._refused_logged:
             self._refused_logged = True
             log.warning(

@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Directory, Person
@@ -59,6 +60,8 @@ class TeamsPlatform:
         self.references = references
         self.directory = directory
         self.files = files
+        #: The person's home card (``bot.teams.home.TeamsHome``), set where Teams is built.
+        self.home: Any = None
 
     async def activity_for(self, notice: Notice, reader: Person) -> dict:
         summary, content = render(notice, reader)
@@ -139,3 +142,8 @@ class TeamsPlatform:
         protected permission), so nothing is found: a takeover sends again, and a rare double
         is preferred to a lost message."""
         return []
+
+    async def refresh_home(self, user_id: str) -> None:
+        """Update the person's home card in place, if they have one (``bot.teams.home``)."""
+        if self.home is not None:
+            await self.home.refresh(user_id)

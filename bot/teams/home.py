@@ -111,9 +111,9 @@ class TeamsHome:
             await self.platform.connector.update(
                 service_url, where[0], where[1], message(content, SUMMARY)
             )
-        except RecipientGone:  # the card (or the chat) is gone: forget it, send nothing new
+        except RecipientGone as gone:  # the card (or the chat) is gone: forget it, send nothing
+            log.info("forgot the home card of %s: %s", user_id, gone)
             await self._forget(user_id, where)
-            raise
 
     # ------------------------------------------------------------------ storage
     async def _swap(

@@ -116,6 +116,14 @@ async def test_the_home_command_sends_a_fresh_card_and_retires_the_old_one(teams
     # help lists the command.
     await teams.wire.say(PEER, "help")
     assert "**home**" in str(teams.fake.cards_to(PEER)[-1])
+    # Installing again (a new device, the app removed and added back): the welcome is a home
+    # card that already lists the person's panels.
+    assert (await teams.wire.install(PEER)).status_code == 200
+    welcome_id, welcome = await home_now(teams, PEER)
+    text = json.dumps(welcome, ensure_ascii=False)
+    assert welcome_id not in (old_id, new_id)
+    assert "HireBot runs your interview panels" in text and "Review your prep packet" in text
+    assert panel.reference in text
 
 
 async def test_a_refresh_answers_the_askers_own_current_home(teams):

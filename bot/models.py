@@ -175,6 +175,18 @@ class TeamsConversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class TeamsHomeCard(Base):
+    """A Teams person's home card: the one message HireBot updates in place when their panels
+    change (its activity id is kept by Teams across updates)."""
+
+    __tablename__ = "teams_home_cards"
+
+    aad_object_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(500))
+    activity_id: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class SharedFile(Base):
     """A file shared through a link HireBot serves (Teams' .ics invites), until it expires."""
 

@@ -99,6 +99,11 @@ class ChatPlatform(Protocol):
         a send went through)."""
         ...
 
+    async def refresh_home(self, user_id: str) -> None:
+        """``user_id``'s panels changed: bring the home view the platform keeps for them up to
+        date, where it keeps one (``bot.home.refresh`` calls this after every change)."""
+        ...
+
 
 async def deliver(
     platform: ChatPlatform, recipient: Person, notice: Notice, *, nudge_ids: Sequence[int] = ()

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
+from bot.home.refresh import HomeRefresher
 from bot.metrics import Metrics
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
@@ -92,8 +93,16 @@ def build_services(
         replanner=pipeline,
         metrics=metrics,
     )
-    # What a change queued goes out right after its commit, without waiting for a tick.
-    pipeline.deliver_with(lambda panel_id: dispatcher.run_once(panel_id=panel_id))
+    # What a change queued goes out right after its commit, without waiting for a tick; then
+    # the homes of the people it concerns are brought up to date (the platform decides how).
+    homes = HomeRefresher(db, platform)
+    pipeline.observe(homes.observe)
+
+    async def after_change(panel_id: int) -> None:
+        await dispatcher.run_once(panel_id=panel_id)
+        await homes.refresh_panel(panel_id)
+
+    pipeline.deliver_with(after_change)
     flows = PanelFlows(panels, directory, settings)
     followup = FollowupService(db, clock, settings, pipeline)
     questions = QuestionPlanner(db, clock, pipeline, matcher_for(settings))

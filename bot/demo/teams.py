@@ -93,6 +93,20 @@ class _TeamsDemo:
         data.update(values)
         return data
 
+    async def show_home(self, aad: str) -> None:
+        """The person's home card as it reads now: the welcome, updated in place."""
+        from bot.devtools.fake_teams import card_of
+        from bot.models import TeamsHomeCard
+
+        async with self.bot.db.session() as session:
+            stored = await session.get(TeamsHomeCard, aad)
+        activity = self.fake.message(aad, stored.activity_id) if stored else None
+        content = card_of(activity) if activity else None
+        if content is None:
+            raise DemoError(f"{self.name(aad)} has no home card")
+        heading = f"{self.name(aad)}'s home card (the welcome, updated in place)"
+        self.show_card(aad, content, heading)
+
     async def settle(self) -> None:
         await self.bot.services.pipeline.drain()
         await self.bot.settled()
@@ -169,6 +183,7 @@ class _TeamsDemo:
         self.news(cast.COORDINATOR, cast.PEER)
         self.seen[cast.CROSS] = len(self.fake.cards_to(cast.CROSS))
         self.seen[cast.LEADER] = len(self.fake.cards_to(cast.LEADER))
+        await self.show_home(cast.PEER)
 
         self.section("Carlos can't attend; Cora replaces him with Priya")
         self.says(cast.CROSS, "presses [I can't attend] on his packet")

@@ -51,6 +51,9 @@ def card_lines(card: dict[str, Any], width: int = 92) -> list[str]:
             elif kind == "Container":
                 out.append(INDENT + "┄" * 20)
                 walk(element.get("items") or [])
+            elif kind == "ActionSet":
+                titles = [f"[{a.get('title')}]" for a in element.get("actions") or []]
+                out.append(INDENT + " ".join(titles))
             elif str(kind).startswith("Input."):
                 for line in _wrap(_input(element), width):
                     out.append(INDENT + line)

@@ -11,7 +11,8 @@ Built from Microsoft's documentation, quirks included:
 - the connector wants a bearer token for ``https://api.botframework.com/.default``; a 1:1
   conversation needs the tenant (``tenantId`` or ``channelData.tenant.id``) and answers the same
   id for the same person; messages over about 100 KB are refused (413); throttling is 429 with
-  ``Retry-After``; an update of an unknown activity is 404;
+  ``Retry-After``; an update keeps the message's id; an update of an unknown activity is 404
+  ``ActivityNotFoundInConversation`` (of an unknown chat, ``ConversationNotFound``);
 - the connector counts every request of the tenant (sends, updates, new conversations) against
   the global limit of 50 requests a second per app per tenant, and answers 429 with
   ``Retry-After`` beyond it (``tenant_limit``: requests per window, smaller in tests);
@@ -301,6 +302,15 @@ class FakeTeams:
             if c.method == "activities.send" and c.path.split("/")[4] in convs
         ]
 
+    def message(self, aad_id: str, activity_id: str) -> dict[str, Any] | None:
+        """The message ``activity_id`` in the 1:1 chat with ``aad_id`` as it reads now (after
+        any updates), or None."""
+        convs = [cid for cid, c in self.conversations.items() if c["user"] == aad_id]
+        for conv in convs:
+            if (conv, activity_id) in self.activities:
+                return self.activities[(conv, activity_id)]
+        return None
+
     def cards_to(self, aad_id: str) -> list[dict[str, Any]]:
         return [c for c in (card_of(a) for a in self.sent_to(aad_id)) if c is not None]
 
@@ -498,12 +508,16 @@ class FakeTeams:
         if fault:
             return fault
         key = (request.match_info["conv"], request.match_info["activity"])
+        if key[0] not in self.conversations:
+            return _bf_error(404, "ConversationNotFound", "Conversation not found.")
         if key not in self.activities:
-            return _bf_error(404, "ActivityNotFoundInConversation", "Unknown activity")
+            return _bf_error(
+                404, "ActivityNotFoundInConversation", "Message does not exist in the thread."
+            )
         refused = self._check_activity(body)
         if refused:
             return refused
-        self.activities[key] = body
+        self.activities[key] = body  # the same message: Teams keeps its id
         self._stamps[key][1] = time.time()
         return web.json_response({"id": key[1]})
 

@@ -127,6 +127,15 @@ class TeamsWire:
             self.activity(aad, "invoke", name="adaptiveCard/action", value=value)
         )
 
+    async def refresh(self, aad: str, card: dict[str, Any]) -> httpx.Response:
+        """What Teams sends when ``aad`` looks at ``card``: its refresh action, ``automatic``."""
+        action = {"type": "Action.Execute", "id": "", **card["refresh"]["action"]}
+        action.pop("title", None)
+        value = {"action": action, "trigger": "automatic"}
+        return await self.post(
+            self.activity(aad, "invoke", name="adaptiveCard/action", value=value)
+        )
+
     async def fetch(self, aad: str, data: dict[str, Any]) -> httpx.Response:
         value = {
             "data": {"msteams": {"type": "task/fetch"}, **data},

@@ -109,6 +109,11 @@ class SlackPlatform:
         except Exception as exc:
             raise classify("chat.postEphemeral", exc) from exc
 
+    async def refresh_home(self, user_id: str) -> None:
+        """Nothing: Slack's App Home is rebuilt whenever it is opened (``app_home_opened``) and
+        on its Refresh button, so there is no kept copy to bring up to date."""
+        return None
+
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         """HireBot's messages in its DM with ``recipient`` since ``since``, with the nudges
         each names (message metadata) and the file each shared: ``conversations.history``

@@ -198,6 +198,7 @@ REQUIRED = {
     "Input.Choice": ("title", "value"),
     "Action.OpenUrl": ("url",),
     "Action.ToggleVisibility": ("targetElements",),
+    "Refresh": ("action", "userIds"),
 }
 
 
@@ -217,6 +218,7 @@ def _models() -> dict[str, Any]:
     # Parts with no ``type`` of their own, named here by the schema's names for them.
     found["Fact"] = sdk.Fact
     found["Input.Choice"] = sdk.Choice
+    found["Refresh"] = sdk.RefreshDefinition
     return found
 
 
@@ -257,7 +259,7 @@ def card_problems(content: Any) -> list[str]:
             problems.append(f"{where}: unknown element type {kind!r}")
             return
         unknown = set(element) - _aliases(model) - allowed_extra
-        if kind in ("Fact", "Input.Choice"):
+        if kind in ("Fact", "Input.Choice", "Refresh"):
             element = {k: v for k, v in element.items() if k != "type"}
         if unknown:
             problems.append(f"{where} ({kind}): unknown properties {sorted(unknown)}")
@@ -286,9 +288,14 @@ def card_problems(content: Any) -> list[str]:
                     if key == "choices" and isinstance(child, dict):
                         child = {"type": "Input.Choice", **child} if "type" not in child else child
                     check(child, f"{where}.{key}[{index}]")
-        for key in ("selectAction", "card"):
+        for key in ("selectAction", "card", "action"):
             if isinstance(element.get(key), dict):
                 check(element[key], f"{where}.{key}")
+        refresh = element.get("refresh") if kind == "AdaptiveCard" else None
+        if refresh is not None:  # Universal Actions' refresh: an Action.Execute and userIds
+            if isinstance(refresh, dict) and "type" not in refresh:
+                refresh = {"type": "Refresh", **refresh}
+            check(refresh, f"{where}.refresh")
 
     check(content, "card")
     return problems

@@ -21,6 +21,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.delivery import Delivery, FileToShare, Posted
 from bot.people import Directory, Person
@@ -68,6 +69,8 @@ class TeamsPlatform:
         self.directory = directory
         self.files = files
         self.history = history
+        #: The person's home card (``bot.teams.home.TeamsHome``), set where Teams is built.
+        self.home: Any = None
 
     async def activity_for(
         self, notice: Notice, reader: Person, *, marker: str | None = None
@@ -170,3 +173,8 @@ class TeamsPlatform:
                     where = Delivery(channel=recipient.id, message_id=str(posted.get("id")))
                     found.append(Posted(where, nudge_ids, file_name))
         return found
+
+    async def refresh_home(self, user_id: str) -> None:
+        """Update the person's home card in place, if they have one (``bot.teams.home``)."""
+        if self.home is not None:
+            await self.home.refresh(user_id)

@@ -90,3 +90,6 @@ class RoutingPlatform:
     async def posted_since(self, recipient: Person, since: datetime) -> list[Posted]:
         posted: list[Posted] = await self._for(recipient.id).posted_since(recipient, since)
         return posted
+
+    async def refresh_home(self, user_id: str) -> None:
+        await self._for(user_id).refresh_home(user_id)

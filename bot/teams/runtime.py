@@ -30,6 +30,7 @@ from bot.teams.connector import Connector
 from bot.teams.files import SharedFiles
 from bot.teams.graph import GraphDirectory
 from bot.teams.history import ChatHistory
+from bot.teams.home import TeamsHome
 from bot.teams.http import make_http
 from bot.teams.pacing import TenantLimiter
 from bot.teams.platform import TeamsPlatform
@@ -42,6 +43,22 @@ ENDPOINT = "/api/messages"
 MAX_BODY = 1024 * 1024
 
 _validated: contextvars.ContextVar[str | None] = contextvars.ContextVar("_validated", default=None)
+
+
+def accepted_by_sdk(activity: dict[str, Any]) -> dict[str, Any]:
+    """The activity as the SDK's models accept it.
+
+    Teams sends ``"trigger": "automatic"`` with the ``adaptiveCard/action`` invoke of a card's
+    refresh (Microsoft's Universal Actions docs); the SDK (2.1) models the trigger as
+    ``"manual"`` only and refuses the whole activity, which Teams would see as a 500 and the
+    card would never refresh. HireBot doesn't read the trigger, so it is left out."""
+    if activity.get("type") != "invoke" or activity.get("name") != "adaptiveCard/action":
+        return activity
+    value = activity.get("value")
+    if isinstance(value, dict) and value.get("trigger") not in (None, "manual"):
+        value = {k: v for k, v in value.items() if k != "trigger"}
+        return {**activity, "value": value}
+    return activity
 
 
 class _AlreadyValidated:
@@ -166,6 +183,7 @@ class TeamsRuntime:
                 return JSONResponse({"error": "Unauthorized"}, status_code=401)
             if self.adapter.handler is None:
                 await self.initialise()
+            activity = accepted_by_sdk(activity)
             token = _validated.set(authorization.removeprefix("Bearer ").strip())
             try:
                 answer = await self.adapter.handler(
@@ -231,6 +249,7 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
     files = SharedFiles(db, clock, settings.public_url)
     history = ChatHistory(http, tokens, settings.graph_api_url, settings.teams_app_id)
     platform = TeamsPlatform(connector, references, directory, files, history)
+    platform.home = TeamsHome(db, clock, settings, platform, references, directory)
     return TeamsRuntime(
         settings=settings,
         http=http,

@@ -26,6 +26,7 @@ from bot.teams.cards import (
 from bot.teams.notices import blocker_text, summary_body
 
 USAGE = [
+    ("home", "your panels and what needs you, on a card that stays up to date"),
     ("new [candidate name]", "schedule a panel (opens a form)"),
     ("list", "your upcoming and recent panels"),
     ("status P-12", "readiness and details of one panel"),

@@ -2,7 +2,9 @@
 
 - ``installationUpdate`` / ``conversationUpdate``: store conversation references.
 - ``message`` in the personal chat: the ``/panel`` commands as plain text.
-- ``invoke`` ``adaptiveCard/action``: Universal Action buttons (the answer replaces the card).
+- ``message`` ``home``: a fresh home card (``bot.teams.home``), as on install (the welcome).
+- ``invoke`` ``adaptiveCard/action``: Universal Action buttons (the answer replaces the card),
+  and the home card's automatic refresh (the answer is the asker's own home).
 - ``invoke`` ``task/fetch`` / ``task/submit``: dialogs, with field errors inside the dialog.
 
 Every button and submission checks again who acts, through the same core calls as Slack's.
@@ -21,12 +23,16 @@ from bot.panels.summary import summarise
 from bot.prep.service import NotYourPacket
 from bot.teams import notices
 from bot.teams.cards import Card, card, fill_mentions, heading, mentioned, message, plain, text
+from bot.teams.home import pages_of
+from bot.teams.home_card import HOME_PAGE, HOME_REFRESH
 from bot.teams.references import Member, personal_conversation, tenant_of
 from handlers.teams import answers, dialogs
 
 log = logging.getLogger(__name__)
 
 Refusal = (PanelNotFound, NotAllowed, PanelClosed, FeedbackLocked, NotYourPacket)
+#: Typed in the personal chat: a fresh copy of the person's home card.
+HOME_COMMAND = "home"
 _AT = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -117,8 +123,8 @@ class TeamsHandlers:
         await self.remember(
             activity, [self.sender(activity)], "personal" if scope == "personal" else scope
         )
-        if scope == "personal":
-            await self.reply(activity, answers.usage(), "Welcome to HireBot")
+        if scope == "personal":  # the welcome is the person's home card
+            await self.send_home(activity, welcome=True)
 
     async def on_conversation_update(self, activity: dict[str, Any]) -> None:
         added = activity.get("membersAdded") or []
@@ -154,10 +160,23 @@ class TeamsHandlers:
             )
             return
         await self.remember(activity, [sender], "personal")
-        content, summary = await self.command(
-            sender.aad_object_id, command_text(activity.get("text") or "")
-        )
+        said = command_text(activity.get("text") or "")
+        if said.lower() == HOME_COMMAND:
+            await self.send_home(activity)
+            return
+        content, summary = await self.command(sender.aad_object_id, said)
         await self.reply(activity, content, summary)
+
+    async def send_home(self, activity: dict[str, Any], *, welcome: bool = False) -> None:
+        """A new home card for the sender (the older one points to it); the usage if the
+        home can't be sent."""
+        try:
+            await self.runtime.platform.home.send(
+                self.sender(activity).aad_object_id, welcome=welcome
+            )
+        except Exception:
+            log.warning("could not send a home card; sending the usage", exc_info=True)
+            await self.reply(activity, answers.usage(), "Welcome to HireBot")
 
     async def command(self, user_id: str, raw: str) -> tuple[Card, str]:
         services = self.services
@@ -208,36 +227,51 @@ class TeamsHandlers:
 
     async def on_action(self, user_id: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
         """A Universal Action: the answer is the card shown in place of the clicked one."""
+        home = self.runtime.platform.home
+        if verb in (HOME_REFRESH, HOME_PAGE):
+            # Teams' automatic refresh of a home card, or its own buttons: whoever asks gets
+            # their own home, never the home of the person whose card it was.
+            return _card_answer(await home.card(user_id, pages_of(data)))
+        try:
+            done = await self.apply(user_id, verb, data)
+        except Refusal as refusal:
+            # The clicked card stays as it was for everyone else; this person is told why.
+            problem = refusal_text(refusal)
+            if "home" in data:
+                return _card_answer(await home.card(user_id, pages_of(data), problem=problem))
+            return _card_answer(card([text(plain(problem, 500))]))
+        if "home" in data and done is not None:  # clicked on the home: the answer is the home
+            return _card_answer(await home.card(user_id, pages_of(data)))
+        return _card_answer(done or card([text("That button is out of date.")]))
+
+    async def apply(self, user_id: str, verb: str, data: dict[str, Any]) -> Card | None:
+        """A packet's or an escalation's action, through the core (which checks who acts);
+        the card that says it is done, or None for a button HireBot no longer knows."""
         try:
             panel_id = int(str(data.get("panel")))
         except (TypeError, ValueError):
-            return _card_answer(card([text("That button is out of date.")]))
-        try:
-            if verb == notices.CONFIRM_PREP:
-                panel = await self.services.prep.confirm(user_id, panel_id)
-                done = card(
-                    [
-                        heading(f"Prep packet: {panel.reference}"),
-                        text(
-                            "✅ **You've reviewed the materials.** Thanks: the coordinator can see it."
-                        ),
-                    ]
-                )
-                return _card_answer(done)
-            if verb == notices.EXCUSE:
-                panelist = str(data.get("panelist") or "")
-                panel = await self.services.followup.excuse(user_id, panel_id, panelist)
-                done = card(
-                    [
-                        heading(f"Feedback: {panel.reference}"),
-                        text(f"Excused {notices.mention(panelist)} from feedback."),
-                    ]
-                )
-                return _card_answer(await self.finish(done))
-        except Refusal as refusal:
-            # The clicked card stays as it was for everyone else; this person is told why.
-            return _card_answer(card([text(plain(refusal_text(refusal), 500))]))
-        return _card_answer(card([text("That button is out of date.")]))
+            return None
+        if verb == notices.CONFIRM_PREP:
+            panel = await self.services.prep.confirm(user_id, panel_id)
+            return card(
+                [
+                    heading(f"Prep packet: {panel.reference}"),
+                    text(
+                        "✅ **You've reviewed the materials.** Thanks: the coordinator can see it."
+                    ),
+                ]
+            )
+        if verb == notices.EXCUSE:
+            panelist = str(data.get("panelist") or "")
+            panel = await self.services.followup.excuse(user_id, panel_id, panelist)
+            done = card(
+                [
+                    heading(f"Feedback: {panel.reference}"),
+                    text(f"Excused {notices.mention(panelist)} from feedback."),
+                ]
+            )
+            return await self.finish(done)
+        return None
 
 
 def _card_answer(content: Card) -> dict[str, Any]:

@@ -12,6 +12,8 @@ def test_the_teams_demo_runs_and_prints_the_cards(capsys):
         "Cora Coordinator sees the dialog “Schedule a panel”",
         "The start must be in the future.",
         "Prep packet: P-1",
+        "Pat Peer's home card (the welcome, updated in place)",
+        "Review your prep packet · P-1",
         "When (your time): Wed 4 Mar 2026, 16:00 CET (60 min)",  # Graph's Windows zone, mapped
         "America/New_York",  # the note for the candidate, verbatim
         "repeats round 1",

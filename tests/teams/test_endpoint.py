@@ -29,9 +29,11 @@ async def test_a_signed_install_stores_the_reference_and_welcomes(teams):
         assert (workspace.platform, workspace.external_id) == ("teams", teams.fake.tenant_id)
     welcome = teams.fake.cards_to(PEER)
     assert len(welcome) == 1 and "HireBot runs your interview panels" in str(welcome[0])
-    # The outgoing call carried a token the fake authority issued, over TLS.
-    assert [c.body["scope"] for c in teams.fake.calls_to("token")] == [
-        "https://api.botframework.com/.default"
+    # The outgoing calls carried tokens the fake authority issued, over TLS: the connector's,
+    # and Graph's (the welcome is the person's home card, with times in their zone).
+    assert sorted(c.body["scope"] for c in teams.fake.calls_to("token")) == [
+        "https://api.botframework.com/.default",
+        "https://graph.microsoft.com/.default",
     ]
     # Keys came from the metadata document's jwks_uri, once.
     assert len(teams.fake.calls_to("openid.keys")) == 1

@@ -42,7 +42,19 @@ def test_the_manifest_in_the_repository_is_valid_and_offers_the_commands():
     bot = manifest["bots"][0]
     assert bot["scopes"] == ["personal"]
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
-    assert titles == ["new", "list", "status", "reschedule", "cancel", "stalled", "history", "help"]
+    assert titles == [
+        "home",
+        "new",
+        "list",
+        "status",
+        "reschedule",
+        "cancel",
+        "stalled",
+        "history",
+        "help",
+    ]
+    # The personal app opens on the chat, where the home card lives (and an About tab).
+    assert [t["entityId"] for t in manifest["staticTabs"]] == ["conversations", "about"]
     assert _png_size((TEMPLATE_DIR / "color.png").read_bytes()) == (192, 192)
     assert _png_size((TEMPLATE_DIR / "outline.png").read_bytes()) == (32, 32)
 

@@ -207,6 +207,10 @@ class AtsService:
                 report.problems.append(str(exc))
                 log.warning("ATS sync stopped at %s (tried again next time): %s", interview.id, exc)
                 break  # the cursor stays before this interview: nothing is skipped
+            except DeliveryError as exc:  # chat refused a lookup (a permission not granted)
+                report.problems.append(str(exc))
+                log.error("ATS sync stopped at %s: chat refused: %s", interview.id, exc)
+                break  # the same: once it is fixed, the next sync starts here
             except AtsError as exc:
                 report.problems.append(f"{interview.id}: {exc}")
                 log.warning("interview %s could not be applied: %s", interview.id, exc)

@@ -306,6 +306,10 @@ async def test_a_greenhouse_sync_in_a_teams_only_deployment_makes_the_panel_in_t
         for person in TEAMS_PEOPLE:
             await wire.install(person)
         gworld.schedule(PANEL)
+        # A permission not granted (403) stops the sync there; once granted, nothing was lost.
+        fake.fail_next("graph.users", Fault(403, code="Authorization_RequestDenied"))
+        refused = await gworld.sync()
+        assert refused.created == 0 and "403" in " ".join(refused.problems), refused
         report = await gworld.sync()
         assert report.created == 1, report
         async with gworld.bot.db.session() as session:

@@ -234,7 +234,10 @@ def _ats_sync(settings: Settings) -> int:
     problem = settings.ats_problem()
     if problem:
         raise SettingsError(problem)
-    require(settings, "SLACK_BOT_TOKEN", purpose="ats sync")
+    if settings.teams_enabled:  # the ATS's people may be in Teams alone
+        _require_teams(settings, "ats sync")
+    else:
+        require(settings, "SLACK_BOT_TOKEN", purpose="ats sync")
 
     async def run() -> int:
         from bot.clock import SystemClock

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.ats.build import connector_for
+from bot.ats.people import PeopleByEmail
 from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
 from bot.clock import Clock
@@ -22,6 +23,7 @@ from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
 from bot.home.refresh import HomeRefresher
 from bot.metrics import Metrics
+from bot.models import Platform
 from bot.panels.flows import PanelFlows
 from bot.panels.service import PanelService
 from bot.panels.status import StatusQuery
@@ -135,8 +137,22 @@ def build_services(
             pipeline=pipeline,
             prep=services.prep,
             followup=followup,
-            people=slack.directory,  # users.lookupByEmail
-            directory=slack.directory,
-            platform=slack.platform,
+            people=ats_people(settings, slack, teams),
+            directory=directory,
+            platform=platform,
         )
     return services
+
+
+def ats_people(
+    settings: Settings, slack: SlackAdapter, teams: TeamsRuntime | None
+) -> list[PeopleByEmail]:
+    """Where the ATS's people are found by email: Slack (``users.lookupByEmail``) when its token
+    is set, Teams (Graph) when it is on; Slack first, so a tie goes to Slack."""
+    places = []
+    if settings.slack_bot_token or teams is None:
+        places.append(PeopleByEmail(Platform.SLACK, "", slack.directory))
+    if teams is not None:
+        tenant = settings.teams_tenant_id or ""
+        places.append(PeopleByEmail(Platform.TEAMS, tenant, teams.directory))
+    return places

@@ -57,9 +57,28 @@ async def installed_slack_workspace(db: Database, now: datetime, team_id: str = 
             if team_id:
                 unnamed.external_id = team_id
             return unnamed.id
+        if not team_id and slack:  # asked without a team id (the ATS): the one installed
+            return slack[0].id
         return (await workspace_for(session, Platform.SLACK, team_id, now)).id
 
 
 async def teams_workspace(db: Database, tenant_id: str, now: datetime) -> int:
     async with db.session() as session:
         return (await workspace_for(session, Platform.TEAMS, tenant_id, now)).id
+
+
+async def workspace_of(db: Database, platform: str, external_id: str, now: datetime) -> int:
+    """The id of ``platform``'s workspace named ``external_id`` (a Slack team id, "" for the one
+    installed; a Teams tenant id)."""
+    if platform == Platform.SLACK:
+        return await installed_slack_workspace(db, now, external_id)
+    return await teams_workspace(db, external_id, now)
+
+
+async def platform_of(db: Database, workspace_id: int | None) -> str:
+    """The platform of a panel's workspace; Slack for panels made before workspaces existed."""
+    if workspace_id is None:
+        return Platform.SLACK
+    async with db.session() as session:
+        workspace = await session.get(Workspace, workspace_id)
+    return workspace.platform if workspace is not None else Platform.SLACK

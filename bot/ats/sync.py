@@ -36,6 +36,7 @@ from bot.ats.connector import (
     in_panel_stages,
 )
 from bot.ats.notices import AtsNote
+from bot.ats.people import PeopleByEmail, choose, match
 from bot.ats.store import AtsLink, AtsResume, AtsState, AtsTask, LinkStatus, TaskKind, TaskStatus
 from bot.changes.actions import Action
 from bot.changes.announce import Moment
@@ -51,6 +52,7 @@ from bot.panels.request import MAX_PANELISTS, Assignment, PanelBasics, Slot
 from bot.panels.service import NotAllowed, PanelClosed, PanelService, SlotUnchanged
 from bot.people import Directory, Person
 from bot.platform import ChatPlatform
+from bot.workspaces import platform_of, workspace_of
 from scheduling.dispatcher import BACKOFF_CAP, BACKOFF_FACTOR, backoff_delay
 
 log = logging.getLogger(__name__)
@@ -74,12 +76,6 @@ TASK_LEASE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=30)
 TASK_BATCH = 50
 SCORE_TO_RATING = {"strong_no": 1, "no": 2, "yes": 3, "strong_yes": 4}
-
-
-class EmailDirectory(Protocol):
-    """Chat users by email (Slack ``users.lookupByEmail``; Teams through Graph)."""
-
-    async def by_email(self, email: str) -> Person | None: ...
 
 
 class Followup(Protocol):
@@ -136,7 +132,7 @@ class AtsService:
         pipeline: ChangePipeline,
         prep: Replacer,
         followup: Followup,
-        people: EmailDirectory,
+        people: Sequence[PeopleByEmail],
         directory: Directory,
         platform: ChatPlatform,
         wall: Clock | None = None,
@@ -149,7 +145,10 @@ class AtsService:
         self.pipeline = pipeline
         self.prep = prep
         self.followup = followup
-        self.people = people
+        #: Where the ATS's people are looked up, one workspace per platform, Slack's first.
+        self.people = tuple(people)
+        if not self.people:
+            raise ValueError("the ATS needs a chat platform to find its people in")
         self.directory = directory
         self.platform = platform
         self.wall = wall or SystemClock()
@@ -208,6 +207,10 @@ class AtsService:
                 report.problems.append(str(exc))
                 log.warning("ATS sync stopped at %s (tried again next time): %s", interview.id, exc)
                 break  # the cursor stays before this interview: nothing is skipped
+            except DeliveryError as exc:  # chat refused a lookup (a permission not granted)
+                report.problems.append(str(exc))
+                log.error("ATS sync stopped at %s: chat refused: %s", interview.id, exc)
+                break  # the same: once it is fixed, the next sync starts here
             except AtsError as exc:
                 report.problems.append(f"{interview.id}: {exc}")
                 log.warning("interview %s could not be applied: %s", interview.id, exc)
@@ -308,12 +311,11 @@ class AtsService:
                 )
         return "cancelled"
 
-    async def _match(self, people: Sequence[AtsPerson]) -> tuple[dict[str, str], list[AtsPerson]]:
-        """Chat user ids by email for everyone the ATS named, and who could not be found."""
-        unique = list({p.email: p for p in people if p.email}.values())
-        found = await asyncio.gather(*(self.people.by_email(p.email) for p in unique))
-        matched = {p.email: person.id for p, person in zip(unique, found, strict=True) if person}
-        return matched, [p for p, person in zip(unique, found, strict=True) if person is None]
+    async def _place_of(self, panel: Panel) -> PeopleByEmail | None:
+        """Where a panel's people are looked up: its own workspace's platform (None when that
+        platform is no longer configured: then nobody new is matched for it)."""
+        platform = await platform_of(self.db, panel.workspace_id)
+        return next((p for p in self.people if p.platform == platform), None)
 
     async def _create(self, interview: Interview, link: AtsLink | None) -> str:
         now = self.clock.now()
@@ -324,9 +326,13 @@ class AtsService:
             interview.hiring_manager,
         ]
         everyone = [*interview.interviewers, *(p for p in owners if p)]
-        matched, missing = await self._match(everyone)
+        where = await choose(self.people, [interview.coordinator, interview.organiser], everyone)
+        found = await match(where, everyone)
+        matched, missing = found.users, found.missing
         earlier = await self.connector.earlier_feedback(interview)
-        earlier_people, _ = await self._match([f.interviewer for f in earlier if f.interviewer])
+        earlier_people = (
+            await match(where, [f.interviewer for f in earlier if f.interviewer])
+        ).users
 
         def user(p: AtsPerson | None) -> str | None:
             return matched.get(p.email) if p else None
@@ -414,12 +420,14 @@ class AtsService:
                     panel_id=panel.id,
                 )
 
+        workspace_id = await workspace_of(self.db, where.platform, where.workspace, now)
         try:
             await self.panels.schedule(
                 coordinator,
                 basics,
                 seats,
                 candidate_id=await self._earlier_candidate(interview),
+                workspace_id=workspace_id,
                 submission=_update_key(interview),
                 via=self.label,
                 on_stored=stored,
@@ -512,7 +520,9 @@ class AtsService:
                     pass
                 except PanelClosed as exc:
                     lines.append(f"{self.label} moved the interview, but {exc}")
-            lines += await self._roster(interview, link, panel)
+        where = await self._place_of(panel)
+        if not panel.is_cancelled and where is not None:
+            lines += await self._roster(interview, panel, where)
         now = self.clock.now()
         owners = [
             interview.coordinator,
@@ -520,18 +530,21 @@ class AtsService:
             interview.recruiter,
             interview.hiring_manager,
         ]
-        matched, missing = await self._match([*interview.interviewers, *(p for p in owners if p)])
+        named = [*interview.interviewers, *(p for p in owners if p)]
+        found = await match(where, named) if where is not None else None
         async with self.db.session() as session:
             row = await _link(session, interview.source, interview.id)
             assert row is not None
-            people = {**(row.people or {}), **matched}
+            people = {**(row.people or {}), **(found.users if found else {})}
             _refresh(
                 row,
                 interview,
                 now,
                 panel_id=row.panel_id,
                 people=people,
-                unmatched=tuple(_named(p, _role_of(p, interview)) for p in missing),
+                unmatched=tuple(_named(p, _role_of(p, interview)) for p in found.missing)
+                if found
+                else row.unmatched,
             )
             if lines:
                 await _enqueue(
@@ -552,10 +565,11 @@ class AtsService:
                 )
         return outcome
 
-    async def _roster(self, interview: Interview, link: AtsLink, panel: Panel) -> list[str]:
+    async def _roster(self, interview: Interview, panel: Panel, where: PeopleByEmail) -> list[str]:
         """Interviewers swapped in the ATS are swapped on the panel (the newcomer takes the
-        seat); additions or removals without a counterpart are left to the coordinator."""
-        matched, _missing = await self._match(interview.interviewers)
+        seat); additions or removals without a counterpart are left to the coordinator. Only
+        people of the panel's own workspace can take a seat."""
+        matched = (await match(where, interview.interviewers)).users
         wanted = [matched[p.email] for p in interview.interviewers if p.email in matched]
         seated = [p.user_id for p in panel.panelists]
         leaving = [u for u in seated if u not in wanted]

@@ -18,7 +18,11 @@ Built from Microsoft's documentation, quirks included:
   ``Retry-After`` beyond it (``tenant_limit``: requests per window, smaller in tests);
 - Graph wants its own token (``https://graph.microsoft.com/.default``); ``mailboxSettings``
   names zones the Windows way ("Pacific Standard Time"); a user without a mailbox answers 404
-  ``MailboxNotEnabledForRESTAPI`` there;
+  ``MailboxNotEnabledForRESTAPI`` there; ``GET /users`` filters with ``startswith(displayName,
+  '…')`` or with ``mail eq '…'`` / ``userPrincipalName eq '…'`` joined by ``or`` (string
+  literals in single quotes, a quote inside doubled; compared case-insensitively, as the
+  directory does), answers ``{"value": [...]}`` (empty when nobody matches) and 400
+  ``BadRequest`` for a filter it cannot parse; ``$select`` keeps only the properties named;
 - Graph lists the messages of a 1:1 chat (``GET /chats/{chat-id}/messages``): the chat id is
   ``19:{one id}_{other id}@unq.gbl.spaces`` (the person's object id and the bot's app id),
   newest first by ``createdDateTime`` (only descending order exists), ``$top`` at most 50,
@@ -37,9 +41,11 @@ import base64
 import contextlib
 import itertools
 import json
+import re
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,6 +80,12 @@ class GraphUser:
     zone: str | None = "Pacific Standard Time"  # as Outlook stores it (Windows name)
     enabled: bool = True
     mailbox: bool = True
+    email: str = ""  # ``mail``; by default made from the name
+    upn: str = ""  # ``userPrincipalName``; by default the mail
+
+    @property
+    def mail(self) -> str:
+        return self.email or self.name.lower().replace(" ", ".") + "@contoso.example"
 
     def to_api(self) -> dict[str, Any]:
         return {
@@ -82,7 +94,8 @@ class GraphUser:
             "jobTitle": self.title or None,
             "accountEnabled": self.enabled,
             "userType": "Member",
-            "mail": self.name.lower().replace(" ", ".") + "@contoso.example",
+            "mail": self.mail,
+            "userPrincipalName": self.upn or self.mail,
         }
 
 
@@ -522,7 +535,8 @@ class FakeTeams:
         return web.json_response({"id": key[1]})
 
     # ----------------------------------------------------------------- Graph
-    def _graph_guard(self, request: web.Request) -> web.Response | None:
+    def _graph_guard(self, request: web.Request, method: str = "") -> web.Response | None:
+        """401 without Graph's token; then a fault queued for ``method`` or for "graph"."""
         if not self._authorised(request, GRAPH_SCOPE):
             return web.json_response(
                 {
@@ -533,7 +547,7 @@ class FakeTeams:
                 },
                 status=401,
             )
-        return self._fault("graph")
+        return (self._fault(method) if method else None) or self._fault("graph")
 
     async def _user(self, request: web.Request) -> web.Response:
         self.record("graph.user", request, dict(request.query))
@@ -546,7 +560,7 @@ class FakeTeams:
                 {"error": {"code": "Request_ResourceNotFound", "message": "does not exist"}},
                 status=404,
             )
-        return web.json_response(user.to_api())
+        return web.json_response(_selected(user.to_api(), request))
 
     async def _mailbox(self, request: web.Request) -> web.Response:
         self.record("graph.mailboxSettings", request, None)
@@ -563,18 +577,14 @@ class FakeTeams:
 
     async def _users(self, request: web.Request) -> web.Response:
         self.record("graph.users", request, dict(request.query))
-        refused = self._graph_guard(request)
+        refused = self._graph_guard(request, "graph.users")
         if refused:
             return refused
-        wanted = request.query.get("$filter", "")
-        prefix = ""
-        if wanted.startswith("startswith(displayName,'"):
-            prefix = wanted.removeprefix("startswith(displayName,'").removesuffix("')")
-        found = [
-            u.to_api()
-            for u in self.users.values()
-            if u.name.casefold().startswith(prefix.replace("''", "'").casefold())
-        ]
+        try:
+            wanted = user_filter(request.query.get("$filter", ""))
+        except ValueError as exc:
+            return _bf_error(400, "BadRequest", f"Invalid filter clause: {exc}")
+        found = [_selected(u.to_api(), request) for u in self.users.values() if wanted(u)]
         return web.json_response({"value": found[: int(request.query.get("$top", "100"))]})
 
     # ----------------------------------------------------------------- Graph: chat messages
@@ -707,6 +717,57 @@ def _graph_time(epoch: float) -> str:
 
 def _graph_error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": {"code": code, "message": message}}, status=status)
+
+
+#: ``prop eq 'literal'``: a quote inside the literal is doubled (OData).
+_EQ = re.compile(r"\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*", re.IGNORECASE)
+_STARTSWITH = re.compile(r"\s*startswith\(\s*displayName\s*,\s*'((?:[^']|'')*)'\s*\)\s*", re.I)
+_OR = re.compile(r"or\b", re.IGNORECASE)
+#: The users' properties the fake filters on with ``eq`` (Graph supports more).
+_EQ_PROPERTIES = {"mail": "mail", "userprincipalname": "upn"}
+
+
+def user_filter(text: str) -> Callable[[GraphUser], bool]:
+    """What ``$filter`` keeps: ``startswith(displayName,'…')``, or ``eq`` clauses on mail and
+    userPrincipalName joined by ``or``. Raises ValueError for anything else."""
+    if not text.strip():
+        return lambda _user: True
+    start = _STARTSWITH.fullmatch(text)
+    if start:
+        prefix = start.group(1).replace("''", "'").casefold()
+        return lambda user: user.name.casefold().startswith(prefix)
+    clauses: list[tuple[str, str]] = []
+    position = 0
+    while True:
+        clause = _EQ.match(text, position)
+        if clause is None:
+            raise ValueError(f"syntax error at position {position}")
+        name = _EQ_PROPERTIES.get(clause.group(1).casefold())
+        if name is None:
+            raise ValueError(f"unsupported property {clause.group(1)!r}")
+        clauses.append((name, clause.group(2).replace("''", "'").casefold()))
+        position = clause.end()
+        if position == len(text):
+            break
+        joined = _OR.match(text, position)
+        if joined is None:
+            raise ValueError(f"syntax error at position {position}")
+        position = joined.end()
+
+    def keeps(user: GraphUser) -> bool:
+        values = {"mail": user.mail.casefold(), "upn": (user.upn or user.mail).casefold()}
+        return any(values[name] == literal for name, literal in clauses)
+
+    return keeps
+
+
+def _selected(entry: dict[str, Any], request: web.Request) -> dict[str, Any]:
+    """Only the properties ``$select`` names (Graph's names are case-insensitive)."""
+    select = request.query.get("$select")
+    if not select:
+        return entry
+    wanted = {name.strip().casefold() for name in select.split(",")}
+    return {k: v for k, v in entry.items() if k.casefold() in wanted}
 
 
 def conversation_id_for(aad: str) -> str:

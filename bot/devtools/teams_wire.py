@@ -26,17 +26,73 @@ PEER = "c0000000-0000-4000-8000-000000000004"
 CROSS = "c0000000-0000-4000-8000-000000000005"
 LEADER = "c0000000-0000-4000-8000-000000000006"
 PEER2 = "c0000000-0000-4000-8000-000000000007"
+ROUND1 = "c0000000-0000-4000-8000-000000000008"
 OUTSIDER = "c0000000-0000-4000-8000-000000000009"
 
+# Their mail is what the ATS knows them by (the same company's addresses as the Slack cast's);
+# Graph matches it case-insensitively, so some are stored capitalised as Exchange often does.
 CAST = (
-    GraphUser(COORDINATOR, "Cora Coordinator", "Recruiting Coordinator", "Eastern Standard Time"),
-    GraphUser(HIRING_MANAGER, "Hank Hiring", "Engineering Manager", "Eastern Standard Time"),
-    GraphUser(RECRUITER, "Rita Recruiter", "Senior Technical Recruiter", "Central Standard Time"),
-    GraphUser(PEER, "Pat Peer", "Senior Data Engineer", "W. Europe Standard Time"),
-    GraphUser(CROSS, "Carlos Cross", "Product Manager", "Pacific Standard Time"),
-    GraphUser(LEADER, "Lee Leader", "VP Engineering", "America/New_York"),
-    GraphUser(PEER2, "Priya Peer", "Staff Data Engineer", "India Standard Time"),
-    GraphUser(OUTSIDER, "Oliver Outsider", "Sales Director", "GMT Standard Time"),
+    GraphUser(
+        COORDINATOR,
+        "Cora Coordinator",
+        "Recruiting Coordinator",
+        "Eastern Standard Time",
+        email="Cora@acme.example",
+    ),
+    GraphUser(
+        HIRING_MANAGER,
+        "Hank Hiring",
+        "Engineering Manager",
+        "Eastern Standard Time",
+        email="hank@acme.example",
+    ),
+    GraphUser(
+        RECRUITER,
+        "Rita Recruiter",
+        "Senior Technical Recruiter",
+        "Central Standard Time",
+        email="rita@acme.example",
+    ),
+    GraphUser(
+        PEER,
+        "Pat Peer",
+        "Senior Data Engineer",
+        "W. Europe Standard Time",
+        email="Pat@acme.example",
+    ),
+    GraphUser(
+        CROSS,
+        "Carlos Cross",
+        "Product Manager",
+        "Pacific Standard Time",
+        email="carlos@acme.example",
+    ),
+    # Lee signs in with a name of their own; their mail is the address the ATS knows.
+    GraphUser(
+        LEADER,
+        "Lee Leader",
+        "VP Engineering",
+        "America/New_York",
+        email="lee@acme.example",
+        upn="lleader@acme.onmicrosoft.example",
+    ),
+    GraphUser(
+        PEER2,
+        "Priya Peer",
+        "Staff Data Engineer",
+        "India Standard Time",
+        email="priya@acme.example",
+    ),
+    GraphUser(
+        ROUND1, "Ronda Round-One", "Data Engineer", "GMT Standard Time", email="ronda@acme.example"
+    ),
+    GraphUser(
+        OUTSIDER,
+        "Oliver Outsider",
+        "Sales Director",
+        "GMT Standard Time",
+        email="oliver@acme.example",
+    ),
 )
 
 

@@ -6,6 +6,13 @@ Windows name ("Pacific Standard Time"), sometimes IANA, mapped through the CLDR 
 table tzlocal maintains. Permissions (application): ``User.Read.All`` and
 ``MailboxSettings.Read``. Cached like Slack's directory; a lookup that is slow or fails for a
 transient reason comes back ``known=False`` and is not cached.
+
+``by_email`` finds the person an ATS names by email: ``GET /users?$filter=mail eq '…' or
+userPrincipalName eq '…'``, an ``eq`` filter Graph answers by default (no ``ConsistencyLevel``
+header, no ``$count``), case-insensitively. Aliases (``proxyAddresses``) and ``otherMails`` are
+not searched: ``otherMails`` holds contact addresses a person may share with someone else's
+account, and an alias that the ATS uses should be the person's ``mail``. Unlike ``person``,
+it raises when Graph can't say now (429, 5xx, unreachable) so that the ATS queue tries again.
 """
 
 from __future__ import annotations
@@ -20,12 +27,16 @@ import httpx
 from tzlocal.windows_tz import win_tz
 
 from bot.people import Person, zone_named
+from bot.teams.connector import DEFAULT_RETRY_AFTER, RateLimited, Rejected, Unavailable
+from bot.teams.connector import retry_after_seconds as _retry_after
 from bot.teams.tokens import GRAPH_SCOPE, ClientCredentialsTokens, TokenError
 
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 15 * 60
 USER_FIELDS = "id,displayName,jobTitle,accountEnabled,userType,mail"
+#: What ``by_email`` reads: who it is, the two addresses it compared, and whether enabled.
+EMAIL_FIELDS = "id,displayName,jobTitle,mail,userPrincipalName,accountEnabled"
 
 
 def iana_zone(name: str | None) -> str | None:
@@ -101,6 +112,51 @@ class GraphDirectory:
         self._cache[user_id] = (time.monotonic() + self._ttl, person)
         return person
 
+    async def by_email(self, email: str) -> Person | None:
+        """The enabled account whose mail or sign-in name is ``email``, or None when the tenant
+        has nobody by it (see the module's docstring)."""
+        address = email.strip()
+        key = f"email:{address.casefold()}"
+        cached = self._cache.get(key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        literal = address.replace("'", "''")  # OData: a quote inside a string is doubled
+        query = {
+            "$filter": f"mail eq '{literal}' or userPrincipalName eq '{literal}'",
+            "$select": EMAIL_FIELDS,
+        }
+        try:
+            response = await self._get("users", **query)
+        except TokenError as exc:
+            raise (Unavailable if exc.transient else Rejected)("graph.users", str(exc)) from exc
+        except httpx.HTTPError as exc:
+            raise Unavailable("graph.users", repr(exc)) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise _graph_error("graph.users", response)
+        entries = [e for e in response.json().get("value") or [] if e.get("accountEnabled", True)]
+        # Someone's mail first: a sign-in name that happens to equal another's mail is rarer.
+        entries.sort(key=lambda e: str(e.get("mail") or "").casefold() != address.casefold())
+        if not entries:
+            return None
+        user_id = str(entries[0]["id"])
+        if user_id in self._bot_ids:
+            return None
+        try:
+            settings: httpx.Response | None = await self._get(
+                f"users/{quote(user_id, safe='')}/mailboxSettings"
+            )
+        except (httpx.HTTPError, TokenError) as exc:
+            log.warning("no time zone for %s from Graph now: %r", user_id, exc)
+            settings = None
+        person = _person_from(entries[0], settings)
+        expires = time.monotonic() + self._ttl
+        self._cache[key] = (expires, person)
+        if settings is not None and settings.status_code in (200, 404):  # a clear answer
+            self._cache[user_id] = (expires, person)
+        return person
+
     async def people(
         self, user_ids: list[str], *, within: float | None = None
     ) -> dict[str, Person]:
@@ -138,6 +194,24 @@ class GraphDirectory:
             for entry in response.json().get("value") or []
             if entry.get("accountEnabled", True) and entry.get("userType") != "Guest"
         ]
+
+
+def _graph_error(method: str, response: httpx.Response) -> Exception:
+    """The typed delivery error for a failed Graph answer: 429 waits as asked, 5xx is
+    transient, anything else (403: a permission not granted; 400: a query refused) is not."""
+    try:
+        error = response.json().get("error") or {}
+        code = str(error.get("code") or response.status_code)
+    except ValueError:
+        code = str(response.status_code)
+    what = f"{response.status_code} {code}"
+    status = response.status_code
+    if status == 429:
+        wait = _retry_after(response.headers.get("Retry-After"), DEFAULT_RETRY_AFTER)
+        return RateLimited(method, what, retry_after=wait)
+    if status >= 500 or status == 408:
+        return Unavailable(method, what)
+    return Rejected(method, what)
 
 
 def _person_from(user: dict[str, Any], settings: httpx.Response | None) -> Person:

@@ -7,6 +7,7 @@ panel; every handler checks again who clicks.
 
 from __future__ import annotations
 
+import re
 from functools import singledispatch
 from typing import Any
 
@@ -340,6 +341,17 @@ def _(notice: FeedbackAsk, reader: Person) -> Rendered:
         facts(("Your focus", plain(focus_label(notice.focus_area, notice.focus_detail), 100))),
         note("Your feedback is yours first: you see the others' once yours is in."),
     ]
+    if notice.scorecard is not None and notice.scorecard[1].startswith("https://"):
+        # The ATS keeps scorecards (Greenhouse): it is written there, not in a HireBot dialog.
+        source = plain(notice.scorecard[0], 40)
+        body[-1] = text(
+            f"Write your scorecard in {source}, with the questions you actually asked, so the"
+            " next round won't repeat them."
+        )
+        body.append(note(f"HireBot sees it once it's in {source} and stops reminding you."))
+        return f"Feedback for {b.reference}", card(
+            body, [open_url("Open your scorecard", notice.scorecard[1])]
+        )
     return f"Feedback for {b.reference}", card(
         body, [open_dialog("Submit feedback", "feedback", {"panel": b.panel_id})]
     )
@@ -455,6 +467,16 @@ def _(notice: CandidateWaiting, reader: Person) -> Rendered:
     return f"The candidate is waiting: {b.reference}", card(body, actions)
 
 
+#: How the core names a person inside a note's sentence (``<@id>``).
+_NAMED = re.compile(r"<@([\w-]{1,64})>")
+
+
+def _with_mentions(line: str) -> str:
+    """A note's sentence as card text, each ``<@id>`` in it shown as that person's name."""
+    parts = _NAMED.split(line[:2500])
+    return "".join(mention(part) if i % 2 else plain(part) for i, part in enumerate(parts))
+
+
 @render.register
 def _(notice: AtsNote, reader: Person) -> Rendered:
     where = f"{notice.reference} · " if notice.reference else ""
@@ -466,7 +488,7 @@ def _(notice: AtsNote, reader: Person) -> Rendered:
     if len(notice.people) > 20:
         people.append(f"…and {len(notice.people) - 20} more")
     body += bullets(people)
-    body += [text(plain(line, 2500)) for line in notice.lines[:10]]
+    body += [text(_with_mentions(line)) for line in notice.lines[:10]]
     actions = []
     if notice.link.startswith("https://"):
         actions.append(open_url(f"Open in {plain(notice.source, 40)}", notice.link))

@@ -4,6 +4,7 @@ the fake ATS on loopback, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -61,6 +62,13 @@ def ats_settings() -> dict:
 
 @pytest.fixture
 async def world(database, ats_settings) -> AsyncIterator[AshbyWorld]:
+    async with ashby_world(database, **ats_settings) as built:
+        yield built
+
+
+@asynccontextmanager
+async def ashby_world(database, **extra_settings) -> AsyncIterator[AshbyWorld]:
+    """The Ashby world on ``database``; ``extra_settings`` add Teams, or take Slack away."""
     url, connect_args = database
     ashby = FakeAshby()
     await ashby.start()
@@ -98,7 +106,7 @@ async def world(database, ats_settings) -> AsyncIterator[AshbyWorld]:
         "ashby_webhook_secret": WEBHOOK_SECRET,
         "ashby_api_url": ashby.base_url,
         "ats_panel_stages": ("Onsite",),
-        **ats_settings,
+        **extra_settings,
     }
     try:
         async with Harness.running(url, now=NOW, connect_args=connect_args, **settings) as bot:

@@ -56,6 +56,25 @@ def test_ats_sync_needs_an_ats():
     assert "HIREBOT_ATS" in result.stderr
 
 
+def test_ats_sync_in_a_teams_only_deployment_asks_for_teams_settings_not_slacks():
+    teams_app = "00000000-0000-4000-8000-00000000b07a"
+    result = run_cli(
+        "ats",
+        "sync",
+        env=env(
+            HIREBOT_ATS="greenhouse",
+            GREENHOUSE_CLIENT_ID="id",
+            GREENHOUSE_CLIENT_SECRET="s",
+            HIREBOT_ATS_PANEL_STAGES="Onsite",
+            TEAMS_APP_ID=teams_app,
+            TEAMS_APP_PASSWORD="",
+        ),
+    )
+    assert result.returncode == 2, result.stderr
+    assert "missing setting TEAMS_APP_PASSWORD (required for ats sync)" in result.stderr
+    assert "SLACK_BOT_TOKEN" not in result.stderr
+
+
 async def test_ats_sync_as_a_process_brings_a_greenhouse_panel_to_slack(tmp_path):
     slack = seed(FakeSlack())
     gh = FakeGreenhouse()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -54,6 +55,13 @@ class GreenhouseWorld:
 
 @pytest.fixture
 async def gworld(database) -> AsyncIterator[GreenhouseWorld]:
+    async with greenhouse_world(database) as built:
+        yield built
+
+
+@asynccontextmanager
+async def greenhouse_world(database, **extra_settings) -> AsyncIterator[GreenhouseWorld]:
+    """The Greenhouse world on ``database``; ``extra_settings`` add Teams, or take Slack away."""
     url, connect_args = database
     gh = FakeGreenhouse()
     await gh.start()
@@ -92,6 +100,7 @@ async def gworld(database) -> AsyncIterator[GreenhouseWorld]:
         "greenhouse_api_url": gh.base_url,
         "greenhouse_token_url": gh.token_url,
         "ats_panel_stages": ("Onsite",),
+        **extra_settings,
     }
     try:
         async with Harness.running(url, now=NOW, connect_args=connect_args, **settings) as bot:

@@ -13,7 +13,8 @@ counted at the fake (``/_stats``): requests without a reply count as errors.
 **Drain.** ``N`` prep reminders fall due at once for ``N`` Teams people (conversation
 references stored, 1:1 chats known); the fake connector answers each send after ``latency``;
 the dispatcher (``HIREBOT_DISPATCH_CONCURRENCY``) sends them in one process. Reported against
-the bound ``N x latency / concurrency``.
+the bound: the longer of ``N x latency / concurrency`` and ``N / TEAMS_TENANT_RATE`` (Teams'
+limit of requests a second per tenant, which HireBot keeps to and the fake enforces).
 
     .venv/bin/python bench/teams.py            # both parts
     .venv/bin/python bench/teams.py --quick    # a smoke run
@@ -354,7 +355,8 @@ async def drain(
     await services.teams.stop()  # type: ignore[union-attr]
     await db.dispose()
     sends = after["sends"] - before["sends"]
-    bound = count * latency / concurrency
+    # Whichever is slower: the sends in flight, or Teams' per-tenant rate that HireBot keeps.
+    bound = max(count * latency / concurrency, count / settings.teams_tenant_rate)
     return {
         "nudges": count,
         "latency_s": latency,
@@ -364,6 +366,7 @@ async def drain(
         "duplicates": sends - (after["recipients"] - before["recipients"]),
         "drain_s": round(elapsed, 2),
         "bound_s": round(bound, 2),
+        "tenant_rate": settings.teams_tenant_rate,
         "percent_of_bound": round(100 * bound / elapsed, 1) if elapsed else None,
         "nudges_per_s": round(sent / elapsed, 1) if elapsed else None,
     }

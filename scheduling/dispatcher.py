@@ -43,6 +43,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.changes import counter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
@@ -509,10 +510,14 @@ class Dispatcher:
                 now=self.clock.now(),
             )
             sent = [n for n in nudges if n.id in done]
+            recorded = False
             for nudge in sent:
                 record = kinds.record_of(nudge.kind)
                 if record is not None and record.after_sent is not None:
                     await record.after_sent(session, nudge, delivery)
+                    recorded = True
+            if recorded:  # where a packet landed is panel state (``/panel status`` shows it)
+                await counter.bump(session)
             await self._renew_series(session, {n.panel_id for n in sent if _renews(n)}, zones)
         return done
 

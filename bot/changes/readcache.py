@@ -11,12 +11,17 @@ Each answer is stored under (what was asked, the change counter, the minute):
   days late, what is due), so an entry serves only within the minute it was computed in, and
   what does not go through the pipeline (names from the directory) is at most a minute old.
 
+Requests that arrive while the counter is being read share the *next* read (one that starts
+after they all arrived, so each still sees every commit made before it asked): with 16
+requests in flight that is one or two reads instead of sixteen.
+
 A new count drops every entry (none can be asked for again); the rest is an LRU of at most
 ``HIREBOT_READ_CACHE_SIZE`` answers. ``0`` turns caching off (every answer computed afresh).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime
@@ -33,6 +38,37 @@ def minute_of(at: datetime) -> datetime:
     return at.replace(second=0, microsecond=0)
 
 
+class SharedCount:
+    """The change count, read once for every caller waiting when the read starts.
+
+    A caller joins the read that has not started yet (or starts one); a read already under
+    way may have begun before the caller's last change committed, so nobody joins it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._next: asyncio.Future[int] | None = None  # the read callers join
+        self._reader: asyncio.Task[None] | None = None
+        self.reads = 0
+
+    async def current(self) -> int:
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        joined = self._next
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.get_running_loop().create_task(self._read_while_wanted())
+        return await asyncio.shield(joined)
+
+    async def _read_while_wanted(self) -> None:
+        while self._next is not None:
+            wanted, self._next = self._next, None
+            self.reads += 1
+            try:
+                wanted.set_result(await counter.current(self.db))
+            except Exception as exc:  # every waiter gets it: the request fails as it would have
+                wanted.set_exception(exc)
+                wanted.exception()  # retrieved here too: waiters may all have gone
+
+
 class ReadCache:
     def __init__(self, db: Database, clock: Clock, size: int) -> None:
         self.db = db
@@ -40,6 +76,7 @@ class ReadCache:
         self.size = size
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._count = -1  # the newest change count seen
+        self._counter = SharedCount(db)
         self.hits = 0
         self.misses = 0
 
@@ -48,7 +85,7 @@ class ReadCache:
         or ``compute()``-d and stored. What ``compute`` raises is not stored."""
         if self.size <= 0:
             return await compute()
-        count = await counter.current(self.db)
+        count = await self._counter.current()
         if count > self._count:
             self._entries.clear()  # answers from before a change can never be asked for again
             self._count = count

@@ -10,6 +10,7 @@ cache (so the next step starts with them cached), then checks them against fresh
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
 from bot.changes import counter
+from bot.changes.readcache import SharedCount
 from bot.devtools.people import (
     COORDINATOR,
     CROSS,
@@ -114,3 +116,23 @@ def test_a_cached_answer_always_equals_a_fresh_one(backend: str) -> None:
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+async def test_callers_share_a_count_read_that_starts_after_they_asked(bot):
+    """Sixteen callers at once cost one or two reads of the counter, and a caller who asks
+    after a change committed always sees it (it never joins a read already under way)."""
+    shared = SharedCount(bot.db)
+    first = await asyncio.gather(*(shared.current() for _ in range(16)))
+    assert len(set(first)) == 1
+    assert shared.reads <= 2
+    async with bot.db.session() as session:
+        await counter.bump(session)
+    assert await shared.current() == first[0] + 1
+    # A read under way when the change commits is not joined by a later caller.
+    under_way = asyncio.ensure_future(shared.current())
+    await asyncio.sleep(0)  # the read has started
+    async with bot.db.session() as session:
+        await counter.bump(session)
+    later = await shared.current()
+    assert later == first[0] + 2
+    assert await under_way in (first[0] + 1, first[0] + 2)

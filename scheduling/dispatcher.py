@@ -190,6 +190,8 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self._renewals: list[tuple[list[int], asyncio.Future[list[int]]]] = []
+        self._renewing: asyncio.Task[None] | None = None
         self.metrics = metrics or Metrics()
         self._runs = 0  # run_once calls in progress
         self._quiet = asyncio.Event()
@@ -444,11 +446,37 @@ class Dispatcher:
 
     async def _renew(self, ids: list[int]) -> list[int]:
         """Just before a send: still ours and still wanted? Then the lease starts afresh, long
-        enough for the send to finish inside it (see ``call_timeout``)."""
-        async with self.db.session() as session:
-            return await outbox.renew(
-                session, ids, worker=self.worker, lease_until=self.wall.now() + self.lease
-            )
+        enough for the send to finish inside it (see ``call_timeout``).
+
+        Renewals asked for while one is being written go together in the next one (one
+        UPDATE, one commit): each is still written after it was asked for, so it still sees a
+        cancellation committed before, and its lease still starts just before its send."""
+        wanted: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._renewals.append((ids, wanted))
+        if self._renewing is None or self._renewing.done():
+            self._renewing = asyncio.get_running_loop().create_task(self._renew_waiting())
+        return await asyncio.shield(wanted)
+
+    async def _renew_waiting(self) -> None:
+        while self._renewals:
+            batch, self._renewals = self._renewals, []
+            try:
+                async with self.db.session() as session:
+                    held = set(
+                        await outbox.renew(
+                            session,
+                            [i for ids, _ in batch for i in ids],
+                            worker=self.worker,
+                            lease_until=self.wall.now() + self.lease,
+                        )
+                    )
+            except Exception as exc:  # each sender handles it as its own renewal's failure
+                for _, wanted in batch:
+                    wanted.set_exception(exc)
+                    wanted.exception()  # retrieved: a sender may have been cancelled
+                continue
+            for ids, wanted in batch:
+                wanted.set_result([i for i in ids if i in held])
 
     async def _send(
         self,

@@ -153,7 +153,7 @@ class Settings(BaseSettings):
     )
     #: Answers cached across requests (``bot.changes.readcache``); 0 turns the cache off.
     read_cache_size: int = Field(
-        2048, ge=0, le=1_000_000, validation_alias=AliasChoices("HIREBOT_READ_CACHE_SIZE")
+        1024, ge=0, le=1_000_000, validation_alias=AliasChoices("HIREBOT_READ_CACHE_SIZE")
     )
     dispatch_lease: timedelta = Field(
         timedelta(minutes=1), validation_alias=AliasChoices("HIREBOT_DISPATCH_LEASE")

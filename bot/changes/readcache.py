@@ -15,8 +15,9 @@ Requests that arrive while the counter is being read share the *next* read (one 
 after they all arrived, so each still sees every commit made before it asked): with 16
 requests in flight that is one or two reads instead of sixteen.
 
-A new count drops every entry (none can be asked for again); the rest is an LRU of at most
-``HIREBOT_READ_CACHE_SIZE`` answers. ``0`` turns caching off (every answer computed afresh).
+A new count or a new minute drops every entry (none can be asked for again), so the cache
+holds only this minute's answers since the last change, at most ``HIREBOT_READ_CACHE_SIZE`` of
+them (least recently used first out). ``0`` turns caching off (every answer computed afresh).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from bot.changes import counter
@@ -76,6 +77,7 @@ class ReadCache:
         self.size = size
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._count = -1  # the newest change count seen
+        self._minute = datetime.min.replace(tzinfo=UTC)  # and the latest minute
         self._counter = SharedCount(db)
         self.hits = 0
         self.misses = 0
@@ -86,10 +88,12 @@ class ReadCache:
         if self.size <= 0:
             return await compute()
         count = await self._counter.current()
-        if count > self._count:
-            self._entries.clear()  # answers from before a change can never be asked for again
-            self._count = count
-        full = (key, count, minute_of(self.clock.now()))
+        minute = minute_of(self.clock.now())
+        if count > self._count or minute > self._minute:
+            # Answers from before a change, or from a minute gone by, are never asked for again.
+            self._entries.clear()
+            self._count, self._minute = max(count, self._count), max(minute, self._minute)
+        full = (key, count, minute)
         if full in self._entries:
             self._entries.move_to_end(full)
             self.hits += 1

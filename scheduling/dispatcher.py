@@ -544,9 +544,11 @@ class Dispatcher:
                 if record is not None and record.after_sent is not None:
                     await record.after_sent(session, nudge, delivery)
                     recorded = True
-            if recorded:  # where a packet landed is panel state (``/panel status`` shows it)
-                await counter.bump(session)
             await self._renew_series(session, {n.panel_id for n in sent if _renews(n)}, zones)
+            # Where a packet landed is panel state (``/panel status`` shows it). Last, as in
+            # the pipeline: the counter's lock is always the last one a transaction takes.
+            if recorded:
+                await counter.bump(session)
         return done
 
     # ------------------------------------------------------------------ failures

@@ -29,8 +29,9 @@ _READ = select(ChangeCounter.n).where(ChangeCounter.scope == _SCOPE)
 
 
 async def bump(session: AsyncSession, scope: str = PANELS) -> None:
-    """Count one more change, in the caller's transaction (last, so the row's lock is held
-    only while the transaction commits)."""
+    """Count one more change, in the caller's transaction, as its last statement: the row's
+    lock is then held only while the transaction commits, and no transaction waits for another
+    lock while holding it (so it can never be part of a deadlock)."""
     await session.execute(_BUMP, {"counter_scope": scope})
 
 

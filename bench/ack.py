@@ -416,6 +416,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     sizes = QUICK if args.quick else FULL
     warmup = args.warmup if args.warmup is not None else sizes["warmup"]
     requests = args.requests if args.requests is not None else sizes["requests"]
+    cache_env = (
+        {} if args.read_cache_size is None else {"HIREBOT_READ_CACHE_SIZE": args.read_cache_size}
+    )
     secret = f"bench-{uuid.uuid4().hex}"
     now = datetime.now(UTC)
     measured: list[Result] = []
@@ -470,7 +473,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         hirebot = Service(
             "hirebot",
             [sys.executable, "-m", "bot.cli", "serve"],
-            child_env(**slack_env, PORT=str(port), DATABASE_URL=url),
+            child_env(**slack_env, **cache_env, PORT=str(port), DATABASE_URL=url),
             workdir,
         )
         stack.callback(hirebot.stop)
@@ -601,6 +604,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, help="measured requests per scenario")
     parser.add_argument("--warmup", type=int, help="warm-up requests per scenario")
     parser.add_argument("--output", type=Path, help="where to write the JSON results")
+    parser.add_argument(
+        "--read-cache-size",
+        help="HIREBOT_READ_CACHE_SIZE for hirebot (0: every answer computed afresh)",
+    )
     args = parser.parse_args(argv)
     if args.database_url and not re.match(r"postgres(ql)?(\+asyncpg)?://", args.database_url):
         parser.error("--database-url must be a postgresql:// URL (SQLite is the default)")

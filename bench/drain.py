@@ -112,6 +112,7 @@ async def worker() -> None:
     print("READY", flush=True)
     await stop.wait()
     await runner.stop()
+    await services.slack.close()
     await db.dispose()
 
 

@@ -45,6 +45,7 @@ from common import (
     start_fake_slack,
 )
 
+from bot.changes import counter
 from bot.clock import FixedClock
 from bot.config import isolated_settings
 from bot.db import Database
@@ -148,10 +149,19 @@ async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
         async def query() -> None:
             await home.agenda(USER, reader.tz)
 
+        async def after_a_change() -> None:
+            async with db.session() as session:  # what every change does: the cache is stale
+                await counter.bump(session)
+            await publish_home(services, USER)
+
         results = [
             stats("baseline: static home, views.publish", await timed(baseline, warmup, n)),
             stats("hirebot: query + render + views.publish", await timed(ours, warmup, n)),
-            stats("hirebot: query only (Agenda)", await timed(query, warmup, n)),
+            stats(
+                "hirebot: the same, first after a change (cache cold)",
+                await timed(after_a_change, warmup, n),
+            ),
+            stats("hirebot: query only, no cache (Agenda)", await timed(query, warmup, n)),
         ]
         cpu = time.process_time()
         render_ms = sorted(
@@ -160,6 +170,7 @@ async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
         render_cpu = (time.process_time() - cpu) * 1000 / n
         results.append(stats("hirebot: render only (Block Kit)", (render_ms, render_cpu)))
     finally:
+        await services.slack.close()
         await db.dispose()
     return {"seeded": seeded, "checks": checks, "results": results}
 
@@ -206,6 +217,7 @@ def main() -> int:
     finally:
         fake.stop()
     ours = next(r for r in out["results"] if r["scenario"].startswith("hirebot: query + render"))
+    cold = next(r for r in out["results"] if "first after a change" in r["scenario"])
     base = out["results"][0]
     summary = {
         "backend": backend,
@@ -217,6 +229,9 @@ def main() -> int:
         **out,
         "target_p99_ms": TARGET_P99_MS,
         "met": ours["p99_ms"] < TARGET_P99_MS,
+        # The first home after a change misses the cache: reported beside the target.
+        "cold_p99_ms": cold["p99_ms"],
+        "cold_met": cold["p99_ms"] < TARGET_P99_MS,
         "ours_minus_baseline_p50_ms": round(ours["p50_ms"] - base["p50_ms"], 2),
     }
     RESULTS.mkdir(exist_ok=True)
@@ -228,6 +243,7 @@ def main() -> int:
     print(table(out["results"]))
     verdict = "met" if summary["met"] else "missed"
     print(f"p99 {ours['p99_ms']} ms; target < {TARGET_P99_MS:.0f} ms: {verdict}")
+    print(f"first home after a change (cache cold): p99 {cold['p99_ms']} ms")
     return 0
 
 

@@ -137,6 +137,16 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": summary["met"],
                 }
             )
+            if "cold_p99_ms" in summary:
+                found.append(
+                    {
+                        "benchmark": name,
+                        "target": "build + publish p99 ms, first after a change (cache cold)",
+                        "goal": f"< {summary['target_p99_ms']:g}",
+                        "value": summary["cold_p99_ms"],
+                        "met": summary["cold_met"],
+                    }
+                )
             continue
         for what, t in summary.get("targets", {}).items():
             found.append(

@@ -254,6 +254,7 @@ def _ats_sync(settings: Settings) -> int:
                 await services.ats.drain()
             finally:
                 await services.ats.connector.close()
+                await services.slack.close()
         finally:
             await db.dispose()
         print(report)

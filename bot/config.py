@@ -155,6 +155,10 @@ class Settings(BaseSettings):
     clock_offset: timedelta = Field(
         timedelta(0), validation_alias=AliasChoices("HIREBOT_CLOCK_OFFSET")
     )
+    #: Answers cached across requests (``bot.changes.readcache``); 0 turns the cache off.
+    read_cache_size: int = Field(
+        1024, ge=0, le=1_000_000, validation_alias=AliasChoices("HIREBOT_READ_CACHE_SIZE")
+    )
     dispatch_lease: timedelta = Field(
         timedelta(minutes=1), validation_alias=AliasChoices("HIREBOT_DISPATCH_LEASE")
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -154,6 +155,17 @@ class Workspace(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+
+class ChangeCounter(Base):
+    """How many changes have committed: bumped in the transaction of every change to a panel
+    (``bot.changes.counter``), so a cached answer keyed by it is never older than the last
+    commit, whichever replica made it. One row per scope (``panels``)."""
+
+    __tablename__ = "change_counters"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class TeamsConversation(Base):

@@ -85,7 +85,10 @@ async def run_nudges(settings: Settings, as_of: datetime | None) -> int:
     db = Database(settings.database_url)
     try:
         services = build_services(settings, clock, db)
-        report = await services.dispatcher.run_once(clock.now())
+        try:
+            report = await services.dispatcher.run_once(clock.now())
+        finally:
+            await services.slack.close()
     finally:
         await db.dispose()
     print(report)

@@ -71,7 +71,8 @@ async def serve(settings: Settings) -> int:
     # Slack is served when its token is set; a Teams-only deployment has no Bolt app at all.
     app = build_app(services) if settings.slack_bot_token else None
     runner = DispatchRunner(services.dispatcher, clock, settings.dispatch_interval)
-    startup, shutdown = [runner.start], [runner.stop]
+    # The Slack clients' HTTP sessions open first and close after the last send.
+    startup, shutdown = [services.slack.open, runner.start], [runner.stop]
     if services.ats is not None:
         from bot.ats.runner import AtsRunner
 
@@ -85,7 +86,7 @@ async def serve(settings: Settings) -> int:
         socket = AsyncSocketModeHandler(app, settings.slack_app_token)
         startup.append(socket.connect_async)
         shutdown.append(socket.close_async)
-    shutdown.append(db.dispose)
+    shutdown += [services.slack.close, db.dispose]
     asgi = create_asgi(
         app,
         services,

@@ -16,6 +16,7 @@ from bot.ats.build import connector_for
 from bot.ats.people import PeopleByEmail
 from bot.ats.sync import AtsService
 from bot.changes.pipeline import ChangePipeline
+from bot.changes.readcache import ReadCache
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -59,6 +60,8 @@ class Services:
     status: StatusQuery
     reports: FollowupReports
     slack: SlackAdapter
+    #: Answers cached across requests until the next change or minute (App Home's too).
+    read_cache: ReadCache
     #: Teams, when ``TEAMS_APP_ID`` is set (``bot.teams``); Slack and Teams can serve at once.
     teams: TeamsRuntime | None = None
     ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
@@ -85,7 +88,10 @@ def build_services(
         platform = RoutingPlatform(slack.platform, teams.platform)
         dispatch_platform = RoutingPlatform(slack.dispatch_platform, teams.platform)
     pipeline = ChangePipeline(db, clock, settings, directory)
-    panels = PanelService(db, clock, pipeline, coordinators=settings.is_coordinator)
+    read_cache = ReadCache(db, clock, settings.read_cache_size)
+    panels = PanelService(
+        db, clock, pipeline, coordinators=settings.is_coordinator, cache=read_cache
+    )
     dispatcher = Dispatcher(
         db=db,
         settings=settings,
@@ -122,8 +128,9 @@ def build_services(
         prep=PrepService(db, clock, settings, directory, pipeline, panels),
         questions=questions,
         pipeline=pipeline,
-        status=StatusQuery(panels, flows, followup, questions, clock, settings),
-        reports=FollowupReports(followup, clock, settings),
+        status=StatusQuery(panels, flows, followup, questions, clock, settings, read_cache),
+        reports=FollowupReports(followup, clock, settings, read_cache),
+        read_cache=read_cache,
         slack=slack,
         teams=teams,
     )

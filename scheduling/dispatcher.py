@@ -43,6 +43,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.changes import counter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
@@ -189,6 +190,8 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self._renewals: list[tuple[list[int], asyncio.Future[list[int]]]] = []
+        self._renewing: asyncio.Task[None] | None = None
         self.metrics = metrics or Metrics()
         self._runs = 0  # run_once calls in progress
         self._quiet = asyncio.Event()
@@ -443,11 +446,37 @@ class Dispatcher:
 
     async def _renew(self, ids: list[int]) -> list[int]:
         """Just before a send: still ours and still wanted? Then the lease starts afresh, long
-        enough for the send to finish inside it (see ``call_timeout``)."""
-        async with self.db.session() as session:
-            return await outbox.renew(
-                session, ids, worker=self.worker, lease_until=self.wall.now() + self.lease
-            )
+        enough for the send to finish inside it (see ``call_timeout``).
+
+        Renewals asked for while one is being written go together in the next one (one
+        UPDATE, one commit): each is still written after it was asked for, so it still sees a
+        cancellation committed before, and its lease still starts just before its send."""
+        wanted: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._renewals.append((ids, wanted))
+        if self._renewing is None or self._renewing.done():
+            self._renewing = asyncio.get_running_loop().create_task(self._renew_waiting())
+        return await asyncio.shield(wanted)
+
+    async def _renew_waiting(self) -> None:
+        while self._renewals:
+            batch, self._renewals = self._renewals, []
+            try:
+                async with self.db.session() as session:
+                    held = set(
+                        await outbox.renew(
+                            session,
+                            [i for ids, _ in batch for i in ids],
+                            worker=self.worker,
+                            lease_until=self.wall.now() + self.lease,
+                        )
+                    )
+            except Exception as exc:  # each sender handles it as its own renewal's failure
+                for _, wanted in batch:
+                    wanted.set_exception(exc)
+                    wanted.exception()  # retrieved: a sender may have been cancelled
+                continue
+            for ids, wanted in batch:
+                wanted.set_result([i for i in ids if i in held])
 
     async def _send(
         self,
@@ -509,11 +538,17 @@ class Dispatcher:
                 now=self.clock.now(),
             )
             sent = [n for n in nudges if n.id in done]
+            recorded = False
             for nudge in sent:
                 record = kinds.record_of(nudge.kind)
                 if record is not None and record.after_sent is not None:
                     await record.after_sent(session, nudge, delivery)
+                    recorded = True
             await self._renew_series(session, {n.panel_id for n in sent if _renews(n)}, zones)
+            # Where a packet landed is panel state (``/panel status`` shows it). Last, as in
+            # the pipeline: the counter's lock is always the last one a transaction takes.
+            if recorded:
+                await counter.bump(session)
         return done
 
     # ------------------------------------------------------------------ failures

@@ -11,9 +11,23 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -245,21 +259,33 @@ async def claim(
     return sorted(rows, key=lambda n: (n.due_at, n.id))
 
 
+#: The nudges table as Core: the hot per-send statements below skip the ORM's bulk-update
+#: layer (they return ids, never objects).
+NUDGES: Table = Nudge.__table__  # type: ignore[assignment]  # declared as FromClause
+_IDS: BindParameter[int] = bindparam("ids", expanding=True)
+_WORKER = bindparam("worker", type_=NUDGES.c.claimed_by.type)
+
+#: ``renew``: built once, bound per call (building an UPDATE and its cache key cost more than
+#: running it).
+_RENEW = (
+    update(NUDGES)
+    .where(
+        NUDGES.c.id.in_(_IDS),
+        NUDGES.c.claimed_by == _WORKER,
+        NUDGES.c.status == NudgeStatus.CLAIMED,
+    )
+    .values(lease_until=bindparam("new_lease", type_=NUDGES.c.lease_until.type))
+    .returning(NUDGES.c.id)
+)
+
+
 async def renew(
     session: AsyncSession, ids: Sequence[int], *, worker: str, lease_until: datetime
 ) -> list[int]:
     """Extend the lease on those of ``ids`` this worker still holds (not cancelled, not taken
     over); returns them. Done right before a send, so no send starts on a lapsed lease."""
     result = await session.scalars(
-        update(Nudge)
-        .where(
-            Nudge.id.in_(list(ids)),
-            Nudge.claimed_by == worker,
-            Nudge.status == NudgeStatus.CLAIMED,
-        )
-        .values(lease_until=lease_until)
-        .returning(Nudge.id)
-        .execution_options(synchronize_session=False)
+        _RENEW, {"ids": list(ids), "worker": worker, "new_lease": lease_until}
     )
     return list(result)
 
@@ -294,27 +320,45 @@ async def settle(
     """
     if not ids:
         return []
-    held = [NudgeStatus.CLAIMED]
-    values: dict[str, Any] = {"status": outcome.status, "updated_at": now}
+    statement = _settle_statement(outcome.status, outcome.due_at is not None, outcome.count_attempt)
+    params: dict[str, Any] = {"ids": list(ids), "worker": worker, "now": now}
     if outcome.status == NudgeStatus.SENT:
-        held.append(NudgeStatus.CANCELLED)
-        values.update(sent_at=now, channel=outcome.channel, message_ts=outcome.message_ts)
+        params.update(channel=outcome.channel, message_ts=outcome.message_ts)
     else:
-        values["last_error"] = outcome.reason
-    if outcome.status == NudgeStatus.PENDING:
+        params["reason"] = outcome.reason
+    if outcome.due_at is not None:
+        params["due"] = outcome.due_at
+    return list(await session.scalars(statement, params))
+
+
+@lru_cache(maxsize=16)
+def _settle_statement(status: NudgeStatus, retime: bool, count_attempt: bool) -> Update:
+    """``settle``'s UPDATE for one shape of outcome, built once; values are bound per call."""
+    c = NUDGES.c
+    held = [NudgeStatus.CLAIMED]
+    now = bindparam("now", type_=c.updated_at.type)
+    values: dict[str, Any] = {"status": status, "updated_at": now}
+    if status == NudgeStatus.SENT:
+        held.append(NudgeStatus.CANCELLED)
+        values.update(
+            sent_at=now,
+            channel=bindparam("channel", type_=c.channel.type),
+            message_ts=bindparam("message_ts", type_=c.message_ts.type),
+        )
+    else:
+        values["last_error"] = bindparam("reason", type_=c.last_error.type)
+    if status == NudgeStatus.PENDING:
         values.update(claimed_by=None, lease_until=None)
-        if outcome.due_at is not None:
-            values["due_at"] = outcome.due_at
-    if outcome.count_attempt:
-        values["attempts"] = Nudge.attempts + 1
-    result = await session.scalars(
-        update(Nudge)
-        .where(Nudge.id.in_(list(ids)), Nudge.claimed_by == worker, Nudge.status.in_(held))
+        if retime:
+            values["due_at"] = bindparam("due", type_=c.due_at.type)
+    if count_attempt:
+        values["attempts"] = c.attempts + 1
+    return (
+        update(NUDGES)
+        .where(c.id.in_(_IDS), c.claimed_by == _WORKER, c.status.in_(held))
         .values(**values)
-        .returning(Nudge.id)
-        .execution_options(synchronize_session=False)
+        .returning(c.id)
     )
-    return list(result)
 
 
 async def pending(db: Database, *, limit: int = 500) -> list[Nudge]:

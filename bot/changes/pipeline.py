@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.changes import announce
+from bot.changes import announce, counter
 from bot.changes.actions import Action
 from bot.clock import Clock
 from bot.config import Settings
@@ -134,6 +134,8 @@ class ChangePipeline:
             if submission:  # last, so a refusal (the panel was cancelled meanwhile) wins
                 changed = tx.changed[0] if tx.changed else None
                 await self._take_once(session, submission, action, tx.now, changed)
+            # Answers cached across requests go stale with this commit, on every replica.
+            await counter.bump(session)
         for changed in dict.fromkeys(tx.changed):
             self._deliver_soon(changed)
             for hook in self._after_commit:

@@ -94,6 +94,7 @@ class Harness:
                 await services.ats.drain()
                 await services.ats.connector.close()
             await http.aclose()
+            await services.slack.close()
             await db.dispose()
             await fake.stop()
 

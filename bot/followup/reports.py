@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.changes.readcache import ReadCache, cached
 from bot.clock import Clock
 from bot.config import Settings
 from bot.followup import visibility
@@ -58,7 +59,14 @@ def entry(event: AuditEvent, assessments: bool) -> HistoryEntry:
 
 
 class FollowupReports:
-    def __init__(self, followup: FollowupService, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self,
+        followup: FollowupService,
+        clock: Clock,
+        settings: Settings,
+        cache: ReadCache | None = None,
+    ) -> None:
+        self.cache = cache
         self.followup = followup
         self.clock = clock
         self.settings = settings
@@ -67,7 +75,13 @@ class FollowupReports:
         self, user_id: str, tz: str, *, limit: int | None = None
     ) -> StalledCandidates:
         """Candidates past an SLA on panels ``user_id`` may see; blockers and lateness worked
-        out for the first ``limit`` only (what a message has room for)."""
+        out for the first ``limit`` only (what a message has room for). Cached until the next
+        change or minute (``bot.changes.readcache``)."""
+        return await cached(
+            self.cache, ("stalled", user_id, tz, limit), lambda: self._stalled(user_id, tz, limit)
+        )
+
+    async def _stalled(self, user_id: str, tz: str, limit: int | None) -> StalledCandidates:
         now, s = self.clock.now(), self.settings
         waiting = await self.followup.stalled(user_id, tz)
         shown = tuple(
@@ -86,6 +100,11 @@ class FollowupReports:
 
     async def history(self, user_id: str, panel_id: int) -> PanelHistory:
         """The audit trail; raises ``PanelNotFound`` for a panel ``user_id`` may not see."""
+        return await cached(
+            self.cache, ("history", user_id, panel_id), lambda: self._history(user_id, panel_id)
+        )
+
+    async def _history(self, user_id: str, panel_id: int) -> PanelHistory:
         panel, events = await self.followup.history(user_id, panel_id)
         reading = await self.followup.reading(user_id, panel)
         return PanelHistory(

@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.changes.readcache import ReadCache, cached
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -240,12 +241,22 @@ async def active_panels(
 class HomeService:
     """Builds :class:`Agenda`\\ s; callers render and publish them."""
 
-    def __init__(self, db: Database, clock: Clock, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, settings: Settings, cache: ReadCache | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.cache = cache
 
     async def agenda(self, user_id: str, tz: str, pages: HomePages = FIRST_PAGES) -> Agenda:
+        """``user_id``'s agenda, cached until the next change or minute
+        (``bot.changes.readcache``)."""
+        return await cached(
+            self.cache, ("home", user_id, tz, pages), lambda: self._agenda(user_id, tz, pages)
+        )
+
+    async def _agenda(self, user_id: str, tz: str, pages: HomePages) -> Agenda:
         now = self.clock.now()
         async with self.db.session() as session:
             panels, progress = await active_panels(session, user_id)

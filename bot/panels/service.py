@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from bot.changes.actions import Action
 from bot.changes.pipeline import AlreadyApplied, Change, ChangePipeline
+from bot.changes.readcache import ReadCache, cached
 from bot.clock import Clock, as_utc
 from bot.db import Database
 from bot.models import (
@@ -110,11 +111,13 @@ class PanelService:
         pipeline: ChangePipeline,
         *,
         coordinators: Callable[[str], bool] = lambda _user_id: True,
+        cache: ReadCache | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.pipeline = pipeline
         self._coordinators = coordinators
+        self.cache = cache
 
     def may_schedule(self, user_id: str) -> bool:
         """Whether ``user_id`` may schedule panels (``HIREBOT_COORDINATORS``; empty: anyone)."""
@@ -326,8 +329,14 @@ class PanelService:
         """Upcoming panels (soonest first) and the last two weeks' (latest first) for a person.
 
         This answers inside Slack's 3-second ack, so it reads only the columns a listing shows
-        (no ORM objects, no panelists) and counts the overflow in the same query.
+        (no ORM objects, no panelists) and counts the overflow in the same query; the answer is
+        cached until the next change or minute (``bot.changes.readcache``).
         """
+        return await cached(
+            self.cache, ("list", user_id, limit), lambda: self._listing(user_id, limit)
+        )
+
+    async def _listing(self, user_id: str, limit: int) -> PanelListing:
         now = self.clock.now()
         upcoming_query, recent_query = _listing_statements(limit)
         params = {"user_id": user_id, "now": now, "since": now - RECENT}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.changes.readcache import ReadCache, cached
 from bot.clock import Clock
 from bot.config import Settings
 from bot.followup import visibility
@@ -56,7 +57,9 @@ class StatusQuery:
         questions: QuestionPlanner,
         clock: Clock,
         settings: Settings,
+        cache: ReadCache | None = None,
     ) -> None:
+        self.cache = cache
         self.panels = panels
         self.flows = flows
         self.followup = followup
@@ -66,7 +69,15 @@ class StatusQuery:
 
     async def status(self, user_id: str, panel_id: int, tz: str) -> PanelStatus:
         """Raises ``PanelNotFound`` for a panel ``user_id`` may not see (hidden reads as gone).
-        ``tz``: the reader's zone, in which business days late are counted."""
+        ``tz``: the reader's zone, in which business days late are counted. Cached until the
+        next change or minute (``bot.changes.readcache``)."""
+        return await cached(
+            self.cache,
+            ("status", user_id, panel_id, tz),
+            lambda: self._status(user_id, panel_id, tz),
+        )
+
+    async def _status(self, user_id: str, panel_id: int, tz: str) -> PanelStatus:
         panel = await self.panels.visible(user_id, panel_id)
         summary, warnings = await self.flows.review(panel)
         owner = can_manage(panel, user_id)

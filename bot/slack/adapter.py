@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.slack.client import REQUEST_TIMEOUT_SECONDS, make_client
+from bot.slack.client import REQUEST_TIMEOUT_SECONDS, MeteredWebClient, make_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.platform import SlackPlatform
 from scheduling.dispatcher import call_timeout
@@ -17,10 +15,21 @@ from scheduling.dispatcher import call_timeout
 
 @dataclass(frozen=True)
 class SlackAdapter:
-    client: AsyncWebClient  # listeners' and the directory's: slack_sdk retries for them
+    client: MeteredWebClient  # listeners' and the directory's: slack_sdk retries for them
     directory: SlackDirectory
     platform: SlackPlatform  # for answers to listeners
     dispatch_platform: SlackPlatform  # the dispatcher's: it retries through the outbox
+    dispatch_client: MeteredWebClient
+
+    async def open(self) -> None:
+        """Open both clients' HTTP sessions in the serving loop, before the first request, so
+        Bolt's per-request clients (which copy ``client.session``) reuse connections too."""
+        self.client.open_session()
+        self.dispatch_client.open_session()
+
+    async def close(self) -> None:
+        await self.client.close_session()
+        await self.dispatch_client.close_session()
 
 
 def slack_adapter(
@@ -41,4 +50,5 @@ def slack_adapter(
         directory=SlackDirectory(client),
         platform=SlackPlatform(client),
         dispatch_platform=SlackPlatform(dispatch_client),
+        dispatch_client=dispatch_client,
     )

@@ -102,13 +102,16 @@ def build_services(
         metrics=metrics,
     )
     # What a change queued goes out right after its commit, without waiting for a tick; then
-    # the homes of the people it concerns are brought up to date (the platform decides how).
-    homes = HomeRefresher(db, platform)
-    pipeline.observe(homes.observe)
+    # the homes of the people it concerns are brought up to date where a platform keeps one
+    # (Teams' home card; Slack rebuilds its App Home when it is opened, so it needs none).
+    homes = HomeRefresher(db, platform) if teams is not None else None
+    if homes is not None:
+        pipeline.observe(homes.observe)
 
     async def after_change(panel_id: int) -> None:
         await dispatcher.run_once(panel_id=panel_id)
-        await homes.refresh_panel(panel_id)
+        if homes is not None:
+            await homes.refresh_panel(panel_id)
 
     pipeline.deliver_with(after_change)
     flows = PanelFlows(panels, directory, settings)

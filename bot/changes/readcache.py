@@ -15,6 +15,11 @@ Requests that arrive while the counter is being read share the *next* read (one 
 after they all arrived, so each still sees every commit made before it asked): with 16
 requests in flight that is one or two reads instead of sixteen.
 
+Requests that miss the same entry together share one computation (the first starts it as a
+task of its own; a request cancelled meanwhile does not cancel it for the others): when a change
+or a new minute empties the cache under load, each answer is computed once, not once per
+caller waiting for it.
+
 A new count or a new minute drops every entry (none can be asked for again), so the cache
 holds only this minute's answers since the last change, at most ``HIREBOT_READ_CACHE_SIZE`` of
 them (least recently used first out). ``0`` turns caching off (every answer computed afresh).
@@ -79,8 +84,10 @@ class ReadCache:
         self._count = -1  # the newest change count seen
         self._minute = datetime.min.replace(tzinfo=UTC)  # and the latest minute
         self._counter = SharedCount(db)
+        self._computing: dict[Hashable, asyncio.Task[Any]] = {}
         self.hits = 0
         self.misses = 0
+        self.shared = 0  # misses that joined a computation already under way
 
     async def answer(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         """The answer to ``key`` (what was asked, and by whom) as of the last commit: cached,
@@ -99,8 +106,22 @@ class ReadCache:
             self.hits += 1
             found: T = self._entries[full]
             return found
-        self.misses += 1
-        value = await compute()
+        task = self._computing.get(full)
+        if task is None:
+            self.misses += 1
+            task = asyncio.ensure_future(self._compute_and_keep(full, compute))
+            task.add_done_callback(_retrieve)
+            self._computing[full] = task
+        else:
+            self.shared += 1
+        value: T = await asyncio.shield(task)
+        return value
+
+    async def _compute_and_keep(self, full: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        try:
+            value = await compute()
+        finally:
+            self._computing.pop(full, None)
         self._entries[full] = value
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
@@ -108,6 +129,12 @@ class ReadCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+def _retrieve(task: asyncio.Task[Any]) -> None:
+    """Mark a computation's failure as seen: every request waiting for it may have gone."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def cached(cache: ReadCache | None, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:

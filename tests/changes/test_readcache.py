@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
 from bot.changes import counter
-from bot.changes.readcache import SharedCount
+from bot.changes.readcache import ReadCache, SharedCount
 from bot.devtools.people import (
     COORDINATOR,
     CROSS,
@@ -136,3 +136,51 @@ async def test_callers_share_a_count_read_that_starts_after_they_asked(bot):
     later = await shared.current()
     assert later == first[0] + 2
     assert await under_way in (first[0] + 1, first[0] + 2)
+
+
+async def test_callers_missing_the_same_answer_share_one_computation(bot):
+    """After a change empties the cache, 16 callers asking the same thing compute it once,
+    and a caller cancelled meanwhile does not take the answer from the others."""
+    cache = ReadCache(bot.db, bot.clock, size=8)
+    computed = 0
+    release = asyncio.Event()
+
+    async def compute() -> str:
+        nonlocal computed
+        computed += 1
+        await release.wait()
+        return f"answer {computed}"
+
+    waiting = [asyncio.ensure_future(cache.answer("list", compute)) for _ in range(16)]
+    await asyncio.sleep(0.05)  # all have read the count and joined the one computation
+    waiting[0].cancel()
+    release.set()
+    answers_ = await asyncio.gather(*waiting[1:])
+    assert computed == 1
+    assert set(answers_) == {"answer 1"}
+    assert (cache.misses, cache.shared) == (1, 15)
+    # Stored: the next caller is a hit, until a change makes it compute afresh.
+    assert await cache.answer("list", compute) == "answer 1"
+    async with bot.db.session() as session:
+        await counter.bump(session)
+    assert await cache.answer("list", compute) == "answer 2"
+
+
+async def test_a_failed_computation_fails_its_callers_and_is_not_kept(bot):
+    cache = ReadCache(bot.db, bot.clock, size=8)
+    calls = 0
+
+    async def compute() -> str:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        if calls == 1:
+            raise RuntimeError("database gone")
+        return "fine"
+
+    results = await asyncio.gather(
+        *(cache.answer("status", compute) for _ in range(4)), return_exceptions=True
+    )
+    assert all(isinstance(r, RuntimeError) for r in results)
+    assert await cache.answer("status", compute) == "fine"
+    assert calls == 2

@@ -1,8 +1,8 @@
-"""Publishing someone's App Home: on opening it, on paging, and after changes elsewhere.
+"""Publishing someone's App Home: whenever they open it, and on its paging and Refresh buttons.
 
-Other flows call :func:`refresh_home` after they change what someone's home shows (a panelist
-confirms, feedback arrives, a decision or a candidate update is recorded, a panel moves or is
-cancelled), so an open home never lies for long.
+Slack keeps no copy worth updating between visits (opening the tab asks for a fresh one), so
+changes elsewhere publish nothing here; Teams, which keeps a home card, is refreshed after
+changes (``bot.home.refresh``).
 """
 
 from __future__ import annotations
@@ -28,13 +28,3 @@ async def publish_home(services: Services, user_id: str, pages: HomePages = FIRS
     view = home_view(agenda, reader, may_schedule=services.panels.may_schedule(user_id))
     await services.slack.client.views_publish(user_id=user_id, view=view)
     return agenda
-
-
-async def refresh_home(services: Services, *user_ids: str) -> None:
-    """Re-publish these people's homes at the first page. Best effort: a failure is logged,
-    never raised, so the change that prompted it stands."""
-    for user_id in dict.fromkeys(user_ids):
-        try:
-            await publish_home(services, user_id)
-        except Exception:
-            log.warning("could not refresh the App Home of %s", user_id, exc_info=True)

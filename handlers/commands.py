@@ -1,8 +1,17 @@
-"""``/panel``: parse the text, answer only the caller, open forms for changes."""
+"""``/panel``: parse the text, answer only the caller, open forms for changes.
+
+Reports (``list``, ``status``, ``stalled``, ``history``) ride on the ack itself when they are
+ready within :data:`IN_ACK_BUDGET`: one HTTP answer instead of an empty ack and a second post
+to ``response_url``, which costs more than a cached report does. Slack waits 3 s for the ack,
+so a report that is slower (a directory lookup waiting on Slack, a large cold report) is posted
+to ``response_url`` as soon as it is ready, after an empty ack.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
@@ -14,11 +23,38 @@ from bot.services import Services
 from bot.slack import answers
 from bot.slack.modals.changes import cancel_modal, reschedule_modal
 from bot.slack.modals.schedule import schedule_basics_modal
+from bot.slack.render import Rendered
 from handlers import followup
 from handlers.replies import not_found
 from handlers.status import panel_status
 
 log = logging.getLogger(__name__)
+
+#: How long a report may take and still be the ack's body (Slack allows 3 s for the ack).
+IN_ACK_BUDGET = 1.0
+
+
+async def answer(ack: AsyncAck, respond: AsyncRespond, report: Awaitable[Rendered]) -> None:
+    """Answer the caller privately: in the ack when ``report`` is ready in time, else after it."""
+    work = asyncio.ensure_future(report)
+    try:
+        text, blocks = await asyncio.wait_for(asyncio.shield(work), IN_ACK_BUDGET)
+    except TimeoutError:
+        await ack()
+        text, blocks = await work
+        await respond(text=text, blocks=blocks or None, response_type="ephemeral")
+        return
+    await ack(text=text, blocks=blocks or None, response_type="ephemeral")
+
+
+async def refused_or(panel_id: int, report: Awaitable[Rendered]) -> Rendered:
+    """``report``, or what the caller is told when the panel is hidden, missing or refused."""
+    try:
+        return await report
+    except PanelNotFound:
+        return not_found(panel_id), []
+    except (NotAllowed, PanelClosed) as refusal:
+        return str(refusal), []
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -47,28 +83,25 @@ def register(app: AsyncApp, services: Services) -> None:
             return
 
         if parsed.name == "list":
-            reader = (await services.directory.people([user_id], within=1.0))[user_id]
-            text, blocks = answers.listing(await services.panels.listing(user_id), reader)
-            await ack(text=text, blocks=blocks)
+            await answer(ack, respond, _listing(services, user_id))
             return
 
         if parsed.name == "stalled":
-            await ack()  # reads every panel the caller is on: answer after the ack
-            text, blocks = await followup.stalled_answer(services, user_id)
-            await respond(text=text, blocks=blocks, response_type="ephemeral")
+            await answer(ack, respond, followup.stalled_answer(services, user_id))
             return
 
         assert parsed.panel_id is not None
-        await ack()  # status and changes look people up: answer after the ack
+        if parsed.name == "status":
+            report = panel_status(services, user_id, parsed.panel_id)
+            await answer(ack, respond, refused_or(parsed.panel_id, report))
+            return
+        if parsed.name == "history":
+            report = followup.history_answer(services, user_id, parsed.panel_id)
+            await answer(ack, respond, refused_or(parsed.panel_id, report))
+            return
+
+        await ack()  # changes open a form: its trigger is valid after the ack too
         try:
-            if parsed.name == "status":
-                text, blocks = await panel_status(services, user_id, parsed.panel_id)
-                await respond(text=text, blocks=blocks, response_type="ephemeral")
-                return
-            if parsed.name == "history":
-                text, blocks = await followup.history_answer(services, user_id, parsed.panel_id)
-                await respond(text=text, blocks=blocks, response_type="ephemeral")
-                return
             panel = await services.panels.manageable(user_id, parsed.panel_id)
             if panel.is_cancelled:
                 raise PanelClosed(f"{panel.reference} is already cancelled.")
@@ -81,3 +114,8 @@ def register(app: AsyncApp, services: Services) -> None:
             await respond(text=not_found(parsed.panel_id), response_type="ephemeral")
         except (NotAllowed, PanelClosed) as refusal:
             await respond(text=str(refusal), response_type="ephemeral")
+
+
+async def _listing(services: Services, user_id: str) -> Rendered:
+    reader = (await services.directory.people([user_id], within=1.0))[user_id]
+    return answers.listing(await services.panels.listing(user_id), reader)

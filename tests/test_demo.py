@@ -63,7 +63,7 @@ async def test_demo_tells_the_whole_story(capsys, private_tmp):
     assert (
         "Not confirmed their prep yet • @Carlos Cross • @Priya Peer • @Lee Leader [Remind them now]"
     ) in text
-    # 4. list (in the command's answer) and status (via response_url)
+    # 4. list and status (in the command's answer)
     assert "P-1 · Wed 4 Mar 2026, 10:00 EST · Ada Lovelace" in text
     assert "Readiness" in text
     # 5. privacy

@@ -257,6 +257,11 @@ class FakeSlack:
         return web.json_response(result)
 
     # ----------------------------------------------------------------- validation
+    def check_command_answer(self, body: dict[str, Any]) -> None:
+        """A message a command's ack carries is shown like any message: Slack refuses the same
+        invalid blocks (the user sees an error instead)."""
+        self._check_blocks(body.get("blocks"), MAX_MESSAGE_BLOCKS, "command ack")
+
     def _check_blocks(self, blocks: Any, limit: int, where: str) -> str | None:
         if blocks is None:
             return None

@@ -63,7 +63,10 @@ class SlackWire:
             "response_url": self.fake.response_url(trigger),
             "trigger_id": trigger,
         }
-        return await self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+        response = await self.post(urlencode(form), "application/x-www-form-urlencoded", **kwargs)
+        if response.headers.get("content-type", "").startswith("application/json"):
+            self.fake.check_command_answer(response.json())
+        return response
 
     async def interaction(self, payload: dict[str, Any]) -> httpx.Response:
         payload.setdefault("team", {"id": self.team_id, "domain": "hirebot-demo"})

@@ -22,6 +22,7 @@ from bot.prep.notices import PacketState, PanelReadiness
 from bot.questions.overlap import Coverage
 from bot.slack import ids
 from bot.slack.blocks import Block, button, context, divider, section
+from bot.slack.memo import per_report
 from bot.slack.pieces import (
     blocker_text,
     composition_blocks,
@@ -70,6 +71,7 @@ def _line(panel: PanelLine, reader: Person) -> str:
     )
 
 
+@per_report
 def listing(result: PanelListing, reader: Person) -> Rendered:
     if not result.upcoming and not result.recent:
         text = "You have no upcoming or recent panels. `/panel new` schedules one."
@@ -94,6 +96,14 @@ def status(report: PanelStatus, reader: Person, origin: list[Block] | None = Non
     stands after its end (or that feedback is not due yet) and the composition check; the
     questions planned per focus area for its owners; and, for a panel from the ATS,
     ``origin`` (:func:`ats_origin`) when it fits."""
+    text, blocks = _status(report, reader)
+    if origin and len(blocks) + len(origin) <= MAX_MESSAGE_BLOCKS:
+        blocks += origin
+    return text, blocks
+
+
+@per_report
+def _status(report: PanelStatus, reader: Person) -> Rendered:
     summary = report.summary
     blocks = [*panel_card(summary, reader)]
     if not summary.cancelled:
@@ -105,8 +115,6 @@ def status(report: PanelStatus, reader: Person, origin: list[Block] | None = Non
         ]
     if report.coverage is not None:
         blocks += _coverage(report.coverage)
-    if origin and len(blocks) + len(origin) <= MAX_MESSAGE_BLOCKS:
-        blocks += origin
     return f"{summary.reference}: {escape(summary.candidate_name)}", blocks
 
 
@@ -234,6 +242,7 @@ def ats_origin(
 STALLED_SHOWN = MAX_MESSAGE_BLOCKS - 2
 
 
+@per_report
 def stalled(found: StalledCandidates, reader: Person) -> Rendered:
     """``/panel stalled``: each stalled candidate, how late, and what blocks, by name."""
     if not found.total:
@@ -284,6 +293,7 @@ def _event_detail(event: HistoryEntry) -> str:
     return ""
 
 
+@per_report
 def history(found: PanelHistory, reader: Person) -> Rendered:
     """``/panel history``: who did what when, in the reader's zone, oldest first."""
     events = found.entries

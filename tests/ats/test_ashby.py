@@ -23,6 +23,7 @@ from bot.devtools.people import (
 from bot.models import AuditEvent, Panel, PriorRound
 from tests.ats.conftest import PANEL, RESUME, START, AshbyWorld
 from tests.followup.kit import FEEDBACK, give_feedback
+from tests.support.messages import command_reply
 
 
 async def panels(world: AshbyWorld) -> list[Panel]:
@@ -95,13 +96,10 @@ async def test_a_panel_scheduled_in_ashby_reaches_every_panelist_with_resume_and
 
 async def test_status_and_history_say_the_panel_came_from_ashby(world):
     await scheduled(world)
-    response = await world.bot.wire.command(COORDINATOR, "history P-1")
-    assert response.status_code == 200
-    (answer,) = await world.bot.fake.wait_for("response_url")
+    answer = await command_reply(world.bot, COORDINATOR, "history P-1")
     assert "scheduled the panel in Ashby" in json.dumps(answer)
-    await world.bot.wire.command(COORDINATOR, "status P-1")
-    answers = await world.bot.fake.wait_for("response_url", 2)
-    assert "From Ashby" in json.dumps(answers[-1])
+    status = await command_reply(world.bot, COORDINATOR, "status P-1")
+    assert "From Ashby" in json.dumps(status)
 
 
 async def test_a_bad_or_missing_signature_gets_401_and_changes_nothing(world):

@@ -28,7 +28,7 @@ from tests.followup.kit import (
     open_modal,
     refused,
 )
-from tests.support.messages import dms
+from tests.support.messages import command_reply, dms
 
 
 async def feedback_rows(bot) -> dict[str, Feedback]:
@@ -112,9 +112,7 @@ async def test_only_attending_panelists_give_feedback(bot):
 
 
 async def status_text(bot, user_id: str) -> str:
-    before = len(bot.fake.calls_to("response_url"))
-    await bot.wire.command(user_id, "status P-1")
-    answer = (await bot.fake.wait_for("response_url", before + 1))[-1]
+    answer = await command_reply(bot, user_id, "status P-1")
     return answer["text"] + json.dumps(answer.get("blocks", []))
 
 

@@ -14,7 +14,7 @@ from bot.devtools.people import COORDINATOR, CROSS, LEADER, OUTSIDER, PEER
 from bot.models import AuditEvent, Panel, Panelist
 from bot.slack import ids
 from tests.factories import scheduled
-from tests.support.messages import text_of
+from tests.support.messages import command_reply, text_of
 
 PLANNED = "How would you design an idempotent backfill?\nSo why are you looking to leave your current job?"
 
@@ -208,8 +208,7 @@ async def test_coordinators_status_shows_coverage_per_focus_area_and_overlaps_le
     view = await open_plan(bot, PEER)
     await submit(bot, PEER, view, "When could you start?")
 
-    await bot.wire.command(COORDINATOR, "status P-1")
-    status = (await bot.fake.wait_for("response_url"))[-1]
+    status = await command_reply(bot, COORDINATOR, "status P-1")
     body = json.dumps(status["blocks"], ensure_ascii=False)
     assert "*Planned questions by focus area*" in body
     assert f"• *Technical depth* (<@{PEER}>): 1 question planned · :warning: 1 repeat" in body
@@ -219,12 +218,10 @@ async def test_coordinators_status_shows_coverage_per_focus_area_and_overlaps_le
 
     # Once edited, no overlap is left; panelists' own status has no coverage section.
     await submit(bot, PEER, view, "How do you test streaming pipelines?")
-    await bot.wire.command(COORDINATOR, "status P-1")
-    status = (await bot.fake.wait_for("response_url", 2))[-1]
+    status = await command_reply(bot, COORDINATOR, "status P-1")
     body = json.dumps(status["blocks"], ensure_ascii=False)
     assert "Overlaps left" not in body and "No planned question repeats" in body
-    await bot.wire.command(PEER, "status P-1")
-    status = (await bot.fake.wait_for("response_url", 3))[-1]
+    status = await command_reply(bot, PEER, "status P-1")
     assert "Planned questions" not in json.dumps(status["blocks"])
 
 
@@ -243,6 +240,5 @@ async def test_questions_are_escaped_and_cut_wherever_they_are_quoted(bot):
     assert field["element"]["initial_value"] == sneaky.strip()
     assert "…”" in body and "really " * 30 not in body  # quotes are cut visibly
 
-    await bot.wire.command(COORDINATOR, "status P-1")
-    status = json.dumps((await bot.fake.wait_for("response_url"))[-1]["blocks"])
+    status = json.dumps((await command_reply(bot, COORDINATOR, "status P-1"))["blocks"])
     assert "&lt;!channel&gt;" in status and "<!channel>" not in status

@@ -10,7 +10,7 @@ import pytest
 
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER, PEER2
 from tests.factories import scheduled
-from tests.support.messages import text_of
+from tests.support.messages import command_reply, text_of
 
 #: Priya (Kolkata) and Pat (Berlin) are peers; Lee (New York) leads; Carlos (Los Angeles) is
 #: cross-functional. The factory's start, Fri 27 Nov 15:00 UTC, is 20:30 for Priya.
@@ -50,8 +50,7 @@ async def test_a_start_at_2030_in_kolkata_is_named_everywhere_the_coordinator_lo
     )
     assert "Pat Peer (" not in confirmation and "Lee Leader (" not in confirmation
 
-    await bot.wire.command(COORDINATOR, "status P-1")
-    status = json.dumps((await bot.fake.wait_for("response_url"))[-1], ensure_ascii=False)
+    status = json.dumps(await command_reply(bot, COORDINATOR, "status P-1"), ensure_ascii=False)
     assert PRIYA_AT_2030 in status and "Outside working hours" in status
 
     # Monday 09:00 UTC: 14:30 in Kolkata, 10:00 in Berlin... and 01:00 in Los Angeles.
@@ -69,8 +68,7 @@ async def test_a_start_at_2030_in_kolkata_is_named_everywhere_the_coordinator_lo
     assert {m["channel"] for m in notices} == panelists
     assert not any("Outside working hours" in text_of(m) for m in notices)
 
-    await bot.wire.command(COORDINATOR, "status P-1")
-    status = json.dumps((await bot.fake.wait_for("response_url", 2))[-1], ensure_ascii=False)
+    status = json.dumps(await command_reply(bot, COORDINATOR, "status P-1"), ensure_ascii=False)
     assert "Lee Leader (Mon 04:00–05:00 EST)" in status and PRIYA_AT_2030 not in status
 
 

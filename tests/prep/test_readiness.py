@@ -22,7 +22,7 @@ from bot.models import Panelist
 from bot.slack import ids
 from tests.factories import scheduled
 from tests.prep.kit import click_packet, packet_of, seats, updates_of
-from tests.support.messages import action_ids, text_of
+from tests.support.messages import action_ids, command_reply, text_of
 
 REMINDERS_DUE = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ESCALATION_DUE = datetime(2026, 11, 27, 13, 0, tzinfo=UTC)
@@ -230,8 +230,7 @@ async def test_status_shows_readiness_and_planned_questions(bot):
             .where(Panelist.user_id == CROSS)
             .values(declined_at=bot.clock.now(), decline_reason="Travelling")
         )
-    await bot.wire.command(HIRING_MANAGER, "status P-1")
-    reply = (await bot.fake.wait_for("response_url"))[-1]
+    reply = await command_reply(bot, HIRING_MANAGER, "status P-1")
     body = text_of(reply)
     assert f"<@{PEER}>: :white_check_mark: confirmed · 2 questions planned" in body
     assert f"<@{CROSS}>: :no_entry: declined: “Travelling”" in body

@@ -30,17 +30,24 @@ def dms(bot: Harness, user_id: str, containing: str = "") -> list[dict]:
     return [m for m in bot.fake.dms_to(user_id) if containing in m["text"]]
 
 
-async def private_answer(bot: Harness, user_id: str, command: str) -> str:
-    """The text of a ``/panel`` command's private answer, whether it came in the HTTP answer or
-    later through response_url."""
+async def command_reply(bot: Harness, user_id: str, command: str) -> dict:
+    """The private message a ``/panel`` command answers with: the ack's own body when it
+    carries one (a report ready in time), else what the bot posted to ``response_url`` after an
+    empty ack."""
     before = len(bot.fake.calls_to("response_url"))
     response = await bot.wire.command(user_id, command)
     assert response.status_code == 200
     if response.content and response.headers.get("content-type", "").startswith("application/json"):
         body = response.json()
         if body.get("text") or body.get("blocks"):
-            return text_of(body)
-    return text_of((await bot.fake.wait_for("response_url", before + 1))[-1])
+            return body
+    return (await bot.fake.wait_for("response_url", before + 1))[-1]
+
+
+async def private_answer(bot: Harness, user_id: str, command: str) -> str:
+    """The text of a ``/panel`` command's private answer, whether it came in the HTTP answer or
+    later through response_url."""
+    return text_of(await command_reply(bot, user_id, command))
 
 
 async def open_home(bot: Harness, user_id: str) -> dict:

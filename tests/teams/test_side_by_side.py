@@ -10,6 +10,7 @@ from bot.devtools import people as slack_people
 from bot.devtools import teams_wire as cast
 from bot.models import Panel
 from tests.factories import scheduled
+from tests.support.messages import command_reply
 from tests.teams.test_commands import schedule_people
 
 
@@ -47,10 +48,8 @@ async def test_slack_and_teams_panels_live_side_by_side(teams):
     assert names(listing, "P-2") and not names(listing, "P-1")
     await teams.wire.say(cast.COORDINATOR, "status P-1")
     assert "can't find that panel" in str(fake_teams.cards_to(cast.COORDINATOR)[-1])
-    response = await bot.wire.command(slack_people.COORDINATOR, "status P-2")
-    assert response.status_code == 200
-    answers = await bot.fake.wait_for("response_url", 1)
-    assert "can't find" in str(answers[-1]).lower()
+    answer = await command_reply(bot, slack_people.COORDINATOR, "status P-2")
+    assert "can't find" in str(answer).lower()
 
     async with bot.db.session() as session:
         panels = {p.id: p for p in await session.scalars(select(Panel))}

@@ -369,7 +369,15 @@ def machine() -> dict[str, Any]:
     with contextlib.suppress(OSError, AttributeError):
         kib = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
         ram_gib = round(int(kib.group(1)) / 1024**2, 1)  # type: ignore[union-attr]
-    packages = ["slack_bolt", "slack_sdk", "starlette", "uvicorn", "SQLAlchemy", "aiosqlite"]
+    packages = [
+        "slack_bolt",
+        "slack_sdk",
+        "starlette",
+        "uvicorn",
+        "httptools",
+        "SQLAlchemy",
+        "aiosqlite",
+    ]
     packages += ["asyncpg", "aiohttp"]
     return {
         "nproc": os.cpu_count(),

@@ -205,7 +205,10 @@ class FakeMicrosoft:
     key: Any
 
 
-def start_fake(workdir: Path, recipients: int, latency: float) -> FakeMicrosoft:
+def start_fake(
+    workdir: Path, recipients: int, latency: float, *, tenant_limit: bool = True
+) -> FakeMicrosoft:
+    workdir.mkdir(exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     (workdir / "key.pem").write_bytes(
         key.private_bytes(
@@ -216,6 +219,7 @@ def start_fake(workdir: Path, recipients: int, latency: float) -> FakeMicrosoft:
     )
     argv = [sys.executable, str(BENCH / "fake_teams_server.py"), str(workdir)]
     argv += [str(common.free_port()), str(recipients), str(latency)]
+    argv += ["on" if tenant_limit else "off"]
     service = common.Service("fake-teams", argv, common.child_env(), workdir)
     common.wait_until(lambda: (workdir / "ready").exists(), service)
     return FakeMicrosoft(
@@ -247,7 +251,9 @@ async def commands(args: argparse.Namespace, workdir: Path, fake: FakeMicrosoft)
         hirebot = common.Service(
             "hirebot",
             [sys.executable, "-m", "bot.cli", "serve"],
-            common.child_env(**env, DATABASE_URL=url, PORT=str(hb_port)),
+            # Teams' per-tenant limit is lifted here (the fake's too): this part compares the
+            # apps' own cost, and the bare SDK app keeps to no limit.
+            common.child_env(**env, DATABASE_URL=url, PORT=str(hb_port), TEAMS_TENANT_RATE="1000"),
             workdir,
         )
         bare = common.Service(
@@ -390,10 +396,17 @@ async def main(args: argparse.Namespace) -> int:
     summary: dict[str, Any] = {"machine": common.machine(), "load_average": os.getloadavg()}
     with tempfile.TemporaryDirectory(prefix="hirebot-bench-teams-") as tmp:
         workdir = Path(tmp)
-        fake = start_fake(workdir, args.nudges, args.latency)
+        if not args.drain_only:
+            # The command path compares the apps' own cost: Teams' per-tenant limit, which the
+            # bare SDK app does not keep to, is lifted for it; the drain below keeps it.
+            unlimited = start_fake(workdir / "commands", 0, 0.0, tenant_limit=False)
+            try:
+                results = await commands(args, workdir, unlimited)
+            finally:
+                unlimited.service.stop()
+        fake = start_fake(workdir / "drain", args.nudges, args.latency)
         try:
             if not args.drain_only:
-                results = await commands(args, workdir, fake)
                 summary["commands"] = [asdict(r) for r in results]
                 print(markdown(results))
                 ratio = results[1].throughput / results[0].throughput

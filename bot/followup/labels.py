@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.followup.progress import BlockerKind
 from bot.models import DecisionOutcome, Recommendation
 
 RECOMMENDATION_LABELS: dict[str, str] = {
@@ -23,4 +24,11 @@ OUTCOME_LABELS: dict[str, str] = {
     DecisionOutcome.OFFER: "Make offer",
     DecisionOutcome.REJECT: "Reject",
     DecisionOutcome.HOLD: "Hold",
+}
+
+#: What a blocker waits for, before its owner's name ("feedback from @Pat").
+WAITING_FOR: dict[BlockerKind, str] = {
+    BlockerKind.FEEDBACK: "feedback from",
+    BlockerKind.DECISION: "a decision from",
+    BlockerKind.CANDIDATE_UPDATE: "a candidate update from",
 }

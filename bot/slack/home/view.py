@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bot.followup.labels import WAITING_FOR
 from bot.followup.progress import Blocker, BlockerKind, Stage
 from bot.home.agenda import (
     ActionItem,
@@ -62,11 +63,7 @@ def _due(due_at: datetime, days_overdue: int, tz: str) -> str:
 
 
 def _blocker(blocker: Blocker, tz: str) -> str:
-    what = {
-        BlockerKind.FEEDBACK: "feedback from",
-        BlockerKind.DECISION: "a decision from",
-        BlockerKind.CANDIDATE_UPDATE: "a candidate update from",
-    }[blocker.kind]
+    what = WAITING_FOR[blocker.kind]
     when = (
         f"*{plural(blocker.days_overdue, 'day')} overdue*"
         if blocker.overdue

@@ -97,6 +97,7 @@ async def worker() -> None:
     """One dispatcher process: the serve-time tick without the HTTP side, until SIGTERM."""
     from bot.clock import SystemClock
     from bot.config import load_settings
+    from bot.runtime import settle_garbage_collector
     from bot.services import build_services
     from scheduling.runner import DispatchRunner
 
@@ -108,6 +109,7 @@ async def worker() -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    settle_garbage_collector()  # as ``hirebot serve`` does once it has started
     await runner.start()
     print("READY", flush=True)
     await stop.wait()

@@ -18,10 +18,12 @@ several). Failures are sorted by what they mean:
   coordinator told.
 
 Exactly-once: every outcome is recorded only while this sender still holds the claim, and a
-sender renews its lease just before each send, with Web API timeouts short enough that the send
-ends inside it, so it never sends on a lapsed lease. A send that succeeded but was not recorded
-(the process was killed in between) is the only way a nudge can go twice; that is bounded by
-the sends in flight at the moment of the crash.
+sender renews its lease before each send (again if the wait for a send slot took half the
+lease), with Web API timeouts short enough that the send ends inside it, so it never sends on a
+lapsed lease. A send that succeeded but was not recorded (the process was killed in between) is
+the only way a nudge can go twice; that is bounded by the groups in hand at the moment of the
+crash (renewed but not yet recorded: at most twice the sends in flight), and a sender taking
+the nudges over looks for them in the recipient's conversation first.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.changes import counter
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db import Database
@@ -55,6 +56,7 @@ from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Digest, Notice, deliver
 from scheduling import kinds, outbox
 from scheduling.composers import ComposeContext, reader
+from scheduling.group_commit import GroupCommit
 from scheduling.nudges import NudgeKind, event_nudge
 from scheduling.outbox import Outcome
 
@@ -185,13 +187,15 @@ class Dispatcher:
         # How far apart one person's messages go: the platform's to say, unless told here.
         self.pace = platform.pace_per_recipient if pace is None else pace
         self.replanner = replanner
-        self._slots = asyncio.Semaphore(self.concurrency)
+        self._slots = asyncio.Semaphore(self.concurrency)  # platform calls in flight
+        self._in_hand = asyncio.Semaphore(2 * self.concurrency)  # renewed, not yet recorded
         self._next_send: dict[str, float] = {}  # recipient -> when (monotonic) they may get more
         self._slack_down = False
         self._stopping = False
-        self._queued = 0  # recipients' groups claimed but not yet holding a send slot
+        self._queued = 0  # recipients' groups claimed but not yet in hand
         self._renewals: list[tuple[list[int], asyncio.Future[list[int]]]] = []
         self._renewing: asyncio.Task[None] | None = None
+        self._writes = GroupCommit(db)  # renewals and records share transactions
         self.metrics = metrics or Metrics()
         self._runs = 0  # run_once calls in progress
         self._quiet = asyncio.Event()
@@ -362,13 +366,17 @@ class Dispatcher:
             wait = self._next_send.get(recipient, 0.0) - time.monotonic()
             if wait > 0:  # this person had a message less than a second ago
                 await asyncio.sleep(wait)
-            # The slot covers the send *and* its record: a crash can double at most the
-            # messages in flight, never a backlog of sent-but-unrecorded ones.
-            async with self._slots:
+            # From renewal to record a group is "in hand": at most twice the sends in flight,
+            # so a crash can double only that many messages, never a backlog of sent but
+            # unrecorded ones. The send slot covers the platform call alone: the renewal and
+            # the record of one group overlap with other groups' calls, and the calls in
+            # flight stay at ``concurrency`` instead of idling through transactions.
+            async with self._in_hand:
                 self._queued, queued = self._queued - 1, False
                 if self._held_back(probe):
                     await self._settle(ids, PUT_BACK)
                     return report
+                renewed_at = self.wall.now()
                 held = await self._renew(ids)
                 if len(held) < len(ids):
                     # Cancelled by re-planning, or taken over after a lapse: not ours to send.
@@ -380,7 +388,9 @@ class Dispatcher:
                     # Some went before the crash: the rest go back, to be composed afresh.
                     await self._settle([n.id for n in unsent], PUT_BACK)
                     return report
-                await self._send(recipient, nudges, panels, reader, notice, as_of, report)
+                await self._send(
+                    recipient, nudges, panels, reader, notice, as_of, report, renewed_at, probe
+                )
             return report
         finally:
             if queued:
@@ -460,16 +470,15 @@ class Dispatcher:
     async def _renew_waiting(self) -> None:
         while self._renewals:
             batch, self._renewals = self._renewals, []
+            wanted_ids = [i for ids, _ in batch for i in ids]
+
+            async def renew(session: AsyncSession, ids: list[int] = wanted_ids) -> list[int]:
+                return await outbox.renew(
+                    session, ids, worker=self.worker, lease_until=self.wall.now() + self.lease
+                )
+
             try:
-                async with self.db.session() as session:
-                    held = set(
-                        await outbox.renew(
-                            session,
-                            [i for ids, _ in batch for i in ids],
-                            worker=self.worker,
-                            lease_until=self.wall.now() + self.lease,
-                        )
-                    )
+                held = set(await self._writes.write(renew))
             except Exception as exc:  # each sender handles it as its own renewal's failure
                 for _, wanted in batch:
                     wanted.set_exception(exc)
@@ -487,10 +496,23 @@ class Dispatcher:
         notice: Notice,
         as_of: datetime,
         report: DispatchReport,
+        renewed_at: datetime,
+        probe: bool,
     ) -> None:
         ids = [n.id for n in nudges]
         try:
-            delivery = await deliver(self.platform, reader, notice, nudge_ids=ids)
+            async with self._slots:
+                if self._held_back(probe):  # Slack went down while this group waited
+                    await self._settle(ids, PUT_BACK)
+                    return
+                if self.wall.now() - renewed_at > self.lease / 2:
+                    # The wait for a slot took half the lease: renew again, so the send (at
+                    # most half a lease, see ``call_timeout``) still ends inside the lease.
+                    renewed_at = self.wall.now()
+                    if len(await self._renew(ids)) < len(ids):
+                        await self._settle(ids, PUT_BACK)
+                        return
+                delivery = await deliver(self.platform, reader, notice, nudge_ids=ids)
         except RateLimited as exc:
             # Back to pending, due after Retry-After: no slot is held while this person waits.
             retry_after = exc.retry_after or self.pace or 1.0
@@ -528,8 +550,10 @@ class Dispatcher:
         zones: Mapping[int, Mapping[str, str]],
     ) -> list[int]:
         """Record ``nudges`` as delivered at ``delivery`` (those this sender still holds), with
-        their after-send work and a renewing series' next occurrence, in one transaction."""
-        async with self.db.session() as session:
+        their after-send work and a renewing series' next occurrence, in one transaction (shared
+        with other sends' records and renewals: ``scheduling.group_commit``)."""
+
+        async def record(session: AsyncSession) -> list[int]:
             done = await outbox.settle(
                 session,
                 [n.id for n in nudges],
@@ -538,18 +562,16 @@ class Dispatcher:
                 now=self.clock.now(),
             )
             sent = [n for n in nudges if n.id in done]
-            recorded = False
             for nudge in sent:
                 record = kinds.record_of(nudge.kind)
                 if record is not None and record.after_sent is not None:
                     await record.after_sent(session, nudge, delivery)
-                    recorded = True
             await self._renew_series(session, {n.panel_id for n in sent if _renews(n)}, zones)
-            # Where a packet landed is panel state (``/panel status`` shows it). Last, as in
-            # the pipeline: the counter's lock is always the last one a transaction takes.
-            if recorded:
-                await counter.bump(session)
-        return done
+            return done
+
+        # Where a packet landed is panel state (``/panel status`` shows it): readers' caches
+        # must see the change.
+        return await self._writes.write(record, bump=any(_after_sent(n) for n in nudges))
 
     # ------------------------------------------------------------------ failures
     def _trip(self, exc: DeliveryError) -> None:
@@ -655,6 +677,11 @@ class Dispatcher:
 def _joins_digest(nudge: Nudge) -> bool:
     record = kinds.record_of(nudge.kind)
     return record is None or record.joins_digest
+
+
+def _after_sent(nudge: Nudge) -> bool:
+    record = kinds.record_of(nudge.kind)
+    return record is not None and record.after_sent is not None
 
 
 def _reads_progress(nudge: Nudge) -> bool:

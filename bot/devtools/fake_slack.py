@@ -95,6 +95,9 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._view_ids = itertools.count(1)
         self._changed = asyncio.Event()
+        #: Web API calls being answered right now, and the most there were at once.
+        self.in_flight = 0
+        self.peak_in_flight = 0
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._file_names: dict[str, str] = {}
         #: Files shared through the external upload flow: id -> name, channel, bytes, deleted.
@@ -191,6 +194,14 @@ class FakeSlack:
 
     # ----------------------------------------------------------------- HTTP handlers
     async def _handle_api(self, request: web.Request) -> web.StreamResponse:
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            return await self._answer_api(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer_api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         args = await _decode(request)
         gate = self._gates.get(method)

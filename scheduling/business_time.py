@@ -50,7 +50,13 @@ def add_duration(start: datetime, delta: timedelta, tz: str, *, business: bool) 
     one whole business day), backwards from Saturday 00:00, the end of Friday (Sunday 20:00 -
     ``P1D`` is Friday 00:00).
     """
-    start = require_aware(start)
+    return _add_duration(require_aware(start), delta, tz, business)
+
+
+@lru_cache(maxsize=8192)
+def _add_duration(start: datetime, delta: timedelta, tz: str, business: bool) -> datetime:
+    """:func:`add_duration` of a UTC ``start``, remembered: a home judges a few hundred
+    panels' due dates, the same ones each time it is built (pure, so nothing goes stale)."""
     if not business or not _is_whole_days(delta) or not delta:
         return start + delta
     local = start.astimezone(zone(tz)).replace(tzinfo=None)

@@ -26,6 +26,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from bot.config import Settings
 from scheduling.business_time import add_duration, days_elapsed
@@ -105,8 +106,9 @@ class PanelProgress:
     last_update_at: datetime | None = None  # the recruiter's latest "I've updated the candidate"
 
     # ------------------------------------------------------------------ facts
-    @property
+    @cached_property
     def feedback_owed(self) -> tuple[str, ...]:
+        # Cached: the stage (which asks this) is judged several times per panel and home.
         return tuple(s.user_id for s in self.seats if s.owes_feedback)
 
     @property
@@ -150,7 +152,8 @@ class PanelProgress:
             due = add_duration(
                 self.ends_at, settings.feedback_reminder_after, tz, business=business
             )
-            return [blocker(BlockerKind.FEEDBACK, user, due) for user in self.feedback_owed]
+            late = days_elapsed(due, now, tz, business=business)  # the same for every one owed
+            return [Blocker(BlockerKind.FEEDBACK, u, due, late) for u in self.feedback_owed]
         if stage is Stage.DECISION:
             complete = self.feedback_complete_at
             assert complete is not None

@@ -34,6 +34,8 @@ from bot.home.agenda import (
 from bot.models import Panel, Panelist
 from scheduling.business_time import days_elapsed
 
+#: The stages in which the candidate waits on someone (``PanelProgress.waiting``).
+WAITING = frozenset({Stage.FEEDBACK, Stage.DECISION, Stage.CANDIDATE_UPDATE})
 ACTION_PAGE_SIZE = 10
 UPCOMING_PAGE_SIZE = 10
 STALLED_PAGE_SIZE = 10
@@ -88,11 +90,12 @@ def actions_for(
     now: datetime,
     settings: Settings,
     tz: str,
+    ref: PanelRef,
+    stage: Stage,
 ) -> list[ActionItem]:
-    """What ``user_id`` has to do on this panel right now (``blockers``: the panel's, now)."""
-    ref = panel_ref(panel)
+    """What ``user_id`` has to do on this panel right now (``blockers``: the panel's, now;
+    ``ref`` and ``stage``: the panel's, worked out once per home)."""
     items: list[ActionItem] = []
-    stage = progress.stage(now)
     seat = _seat(panel, user_id)
     pending = seat is not None and _prep(seat) is PrepState.PENDING
     if stage is Stage.UPCOMING and pending and now < panel.starts_at:
@@ -134,7 +137,7 @@ def actions_for(
     return items
 
 
-def upcoming_for(panel: Panel, user_id: str) -> UpcomingItem:
+def upcoming_for(panel: Panel, user_id: str, ref: PanelRef, roles: tuple[str, ...]) -> UpcomingItem:
     seat = _seat(panel, user_id)
     readiness = None
     if _runs(panel, user_id):
@@ -145,8 +148,8 @@ def upcoming_for(panel: Panel, user_id: str) -> UpcomingItem:
             total=len(states),
         )
     return UpcomingItem(
-        panel_ref(panel),
-        roles_of(panel, user_id),
+        ref,
+        roles,
         _prep(seat) if seat is not None else None,
         readiness,
     )
@@ -159,14 +162,16 @@ def stalled_for(
     now: datetime,
     settings: Settings,
     tz: str,
+    ref: PanelRef,
+    stage: Stage,
 ) -> StalledItem | None:
     # PanelProgress.stalled's rule, with the blockers already computed (they cost the most).
     due = progress.update_due_at(settings, tz)
     if not (now >= due or any(b.overdue for b in blockers)):
         return None
     return StalledItem(
-        panel=panel_ref(panel),
-        stage=progress.stage(now),
+        panel=ref,
+        stage=stage,
         blockers=tuple(blockers),
         waiting_since=progress.clock_started_at,
         update_due_at=due,
@@ -190,20 +195,26 @@ def build_agenda(
     stalled: list[StalledItem] = []
     runs_any = False
     for panel in panels:
-        if panel.is_cancelled or not roles_of(panel, user_id):
+        roles = roles_of(panel, user_id)
+        if panel.is_cancelled or not roles:
             continue
         state = progress[panel.id]
-        waiting = state.waiting(now)
+        stage = state.stage(now)
+        ref = panel_ref(panel)
+        waiting = stage in WAITING
         blockers = state.blockers(now, settings, tz) if waiting else []
-        blockers = visibility.blockers_for(blockers, visibility.may_read_progress(state, user_id))
-        actions += actions_for(panel, state, blockers, user_id, now, settings, tz)
-        if state.stage(now) is Stage.UPCOMING:
-            upcoming.append(upcoming_for(panel, user_id))
+        if blockers:
+            allowed = visibility.may_read_progress(state, user_id)
+            blockers = visibility.blockers_for(blockers, allowed)
+        actions += actions_for(panel, state, blockers, user_id, now, settings, tz, ref, stage)
+        if stage is Stage.UPCOMING:
+            upcoming.append(upcoming_for(panel, user_id, ref, roles))
         if _runs(panel, user_id):
             runs_any = True
-            stall = stalled_for(panel, state, blockers, now, settings, tz) if waiting else None
-            if stall is not None:
-                stalled.append(stall)
+            if waiting:
+                stall = stalled_for(panel, state, blockers, now, settings, tz, ref, stage)
+                if stall is not None:
+                    stalled.append(stall)
     actions.sort(key=lambda i: (ACTION_ORDER[i.kind], i.due_at, i.panel.panel_id))
     upcoming.sort(key=lambda i: (i.panel.starts_at, i.panel.panel_id))
     stalled.sort(key=lambda i: (i.waiting_since, i.panel.panel_id))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -44,6 +45,7 @@ from common import (
     scratch_postgres,
     start_fake_slack,
 )
+from sqlalchemy import update
 
 from bot.changes import counter
 from bot.clock import FixedClock
@@ -51,7 +53,10 @@ from bot.config import isolated_settings
 from bot.db import Database
 from bot.devtools.home_seed import Seat, add_panel, seed_active_panels
 from bot.devtools.people import COORDINATOR, CROSS, LEADER, PEER
+from bot.home.facts import active_panels
 from bot.home.service import HomeService
+from bot.models import Panel
+from bot.runtime import settle_garbage_collector
 from bot.services import build_services
 from bot.slack.home.publish import publish_home
 from bot.slack.home.view import home_view
@@ -93,19 +98,26 @@ async def seed(db: Database) -> dict[str, int]:
 
 
 async def timed(
-    call: Callable[[], Awaitable[Any]], warmup: int, n: int
+    call: Callable[[], Awaitable[Any]],
+    warmup: int,
+    n: int,
+    before_each: Callable[[], Awaitable[Any]] | None = None,
 ) -> tuple[list[float], float]:
     """Sorted latencies (ms) of ``n`` sequential calls after ``warmup``, and this process's
-    CPU time per call (ms): the fake Slack runs elsewhere, so that is ours."""
-    for _ in range(warmup):
-        await call()
+    CPU time per call (ms): the fake Slack runs elsewhere, so that is ours. ``before_each``
+    (a change, a new minute) runs before every call, untimed."""
     samples = []
-    cpu = time.process_time()
-    for _ in range(n):
+    cpu_used = 0.0
+    for i in range(warmup + n):
+        if before_each is not None:
+            await before_each()
+        cpu = time.process_time()
         started = time.perf_counter()
         await call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return sorted(samples), (time.process_time() - cpu) * 1000 / n
+        if i >= warmup:
+            samples.append((time.perf_counter() - started) * 1000)
+            cpu_used += time.process_time() - cpu
+    return sorted(samples), cpu_used * 1000 / n
 
 
 def stats(name: str, measured: tuple[list[float], float | None]) -> dict[str, Any]:
@@ -127,7 +139,8 @@ async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
     settings = isolated_settings(
         slack_bot_token="xoxb-bench", slack_api_url=api_url, database_url=url
     )
-    services = build_services(settings, FixedClock(NOW), db)
+    clock = FixedClock(NOW)
+    services = build_services(settings, clock, db)
     home = HomeService(db, services.clock, settings)
     reader = await services.directory.person(USER)  # cached after this, as in serve
     try:
@@ -149,19 +162,37 @@ async def run(url: str, api_url: str, warmup: int, n: int) -> dict[str, Any]:
         async def query() -> None:
             await home.agenda(USER, reader.tz)
 
-        async def after_a_change() -> None:
-            async with db.session() as session:  # what every change does: the cache is stale
-                await counter.bump(session)
-            await publish_home(services, USER)
+        async with db.session() as session:
+            mine, _ = await active_panels(await session.connection(), USER)
+        changes = itertools.cycle([panel.id for panel in mine])  # each change, another panel
 
+        async def a_change() -> None:
+            # What the end of every change's transaction does (``bot.changes.pipeline``): the
+            # changed panel's revision, then the change counter. Not timed.
+            async with db.session() as session:
+                await session.execute(
+                    update(Panel)
+                    .where(Panel.id == next(changes))
+                    .values(revision=Panel.revision + 1)
+                )
+                await counter.bump(session)
+
+        async def a_new_minute() -> None:
+            clock.set(clock.now() + timedelta(minutes=1))
+
+        settle_garbage_collector()  # as ``hirebot serve`` does once it has started
         results = [
             stats("baseline: static home, views.publish", await timed(baseline, warmup, n)),
             stats("hirebot: query + render + views.publish", await timed(ours, warmup, n)),
             stats(
-                "hirebot: the same, first after a change (cache cold)",
-                await timed(after_a_change, warmup, n),
+                "hirebot: the same, first after a change to one of the person's panels",
+                await timed(ours, warmup, n, before_each=a_change),
             ),
-            stats("hirebot: query only, no cache (Agenda)", await timed(query, warmup, n)),
+            stats(
+                "hirebot: the same, first in a new minute (no change)",
+                await timed(ours, warmup, n, before_each=a_new_minute),
+            ),
+            stats("hirebot: query only, no cache at all (Agenda)", await timed(query, warmup, n)),
         ]
         cpu = time.process_time()
         render_ms = sorted(
@@ -218,6 +249,7 @@ def main() -> int:
         fake.stop()
     ours = next(r for r in out["results"] if r["scenario"].startswith("hirebot: query + render"))
     cold = next(r for r in out["results"] if "first after a change" in r["scenario"])
+    minute = next(r for r in out["results"] if "first in a new minute" in r["scenario"])
     base = out["results"][0]
     summary = {
         "backend": backend,
@@ -232,6 +264,8 @@ def main() -> int:
         # The first home after a change misses the cache: reported beside the target.
         "cold_p99_ms": cold["p99_ms"],
         "cold_met": cold["p99_ms"] < TARGET_P99_MS,
+        "new_minute_p99_ms": minute["p99_ms"],
+        "new_minute_met": minute["p99_ms"] < TARGET_P99_MS,
         "ours_minus_baseline_p50_ms": round(ours["p50_ms"] - base["p50_ms"], 2),
     }
     RESULTS.mkdir(exist_ok=True)
@@ -243,7 +277,8 @@ def main() -> int:
     print(table(out["results"]))
     verdict = "met" if summary["met"] else "missed"
     print(f"p99 {ours['p99_ms']} ms; target < {TARGET_P99_MS:.0f} ms: {verdict}")
-    print(f"first home after a change (cache cold): p99 {cold['p99_ms']} ms")
+    print(f"first home after a change: p99 {cold['p99_ms']} ms")
+    print(f"first home in a new minute: p99 {minute['p99_ms']} ms")
     return 0
 
 

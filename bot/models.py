@@ -234,6 +234,8 @@ class Panel(Base):
     status: Mapped[str] = mapped_column(String(16), default=PanelStatus.SCHEDULED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: Bumped by the change pipeline in every change to this panel (``bot.home.facts``).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     candidate: Mapped[Candidate] = relationship(lazy="joined", innerjoin=True)
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)

@@ -22,7 +22,9 @@ from bot.config import Settings
 from bot.db import Database
 from bot.followup.reports import FollowupReports
 from bot.followup.service import FollowupService
+from bot.home.facts import FACTS_KEPT, FactsCache
 from bot.home.refresh import HomeRefresher
+from bot.home.service import HomeService
 from bot.metrics import Metrics
 from bot.models import Platform
 from bot.panels.flows import PanelFlows
@@ -62,6 +64,8 @@ class Services:
     slack: SlackAdapter
     #: Answers cached across requests until the next change or minute (App Home's too).
     read_cache: ReadCache
+    #: Every platform's home agenda, with that cache and panels' facts kept by revision.
+    homes: HomeService
     #: Teams, when ``TEAMS_APP_ID`` is set (``bot.teams``); Slack and Teams can serve at once.
     teams: TeamsRuntime | None = None
     ats: AtsService | None = None  # HIREBOT_ATS: interviews from Ashby or Greenhouse
@@ -78,17 +82,19 @@ def build_services(
     directory: Directory = slack.directory
     platform: ChatPlatform = slack.platform
     dispatch_platform: ChatPlatform = slack.dispatch_platform
+    read_cache = ReadCache(db, clock, settings.read_cache_size)
+    facts = FactsCache(FACTS_KEPT if settings.read_cache_size > 0 else 0)
+    homes = HomeService(db, clock, settings, read_cache, facts)
     if settings.teams_enabled:
         # Each person is on one platform: lookups and deliveries go to the one that owns them.
         from bot.teams.routing import RoutingDirectory, RoutingPlatform
         from bot.teams.runtime import build_teams
 
-        teams = build_teams(settings, db, clock)
+        teams = build_teams(settings, db, clock, homes)
         directory = RoutingDirectory(slack.directory, teams.directory)
         platform = RoutingPlatform(slack.platform, teams.platform)
         dispatch_platform = RoutingPlatform(slack.dispatch_platform, teams.platform)
     pipeline = ChangePipeline(db, clock, settings, directory)
-    read_cache = ReadCache(db, clock, settings.read_cache_size)
     panels = PanelService(
         db, clock, pipeline, coordinators=settings.is_coordinator, cache=read_cache
     )
@@ -104,14 +110,14 @@ def build_services(
     # What a change queued goes out right after its commit, without waiting for a tick; then
     # the homes of the people it concerns are brought up to date where a platform keeps one
     # (Teams' home card; Slack rebuilds its App Home when it is opened, so it needs none).
-    homes = HomeRefresher(db, platform) if teams is not None else None
-    if homes is not None:
-        pipeline.observe(homes.observe)
+    refresher = HomeRefresher(db, platform) if teams is not None else None
+    if refresher is not None:
+        pipeline.observe(refresher.observe)
 
     async def after_change(panel_id: int) -> None:
         await dispatcher.run_once(panel_id=panel_id)
-        if homes is not None:
-            await homes.refresh_panel(panel_id)
+        if refresher is not None:
+            await refresher.refresh_panel(panel_id)
 
     pipeline.deliver_with(after_change)
     flows = PanelFlows(panels, directory, settings)
@@ -134,6 +140,7 @@ def build_services(
         status=StatusQuery(panels, flows, followup, questions, clock, settings, read_cache),
         reports=FollowupReports(followup, clock, settings, read_cache),
         read_cache=read_cache,
+        homes=homes,
         slack=slack,
         teams=teams,
     )

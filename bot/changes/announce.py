@@ -10,7 +10,7 @@ from the panel as it is when it goes.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,8 @@ class Moment:
     change: Change
     event_id: str
     now: datetime
-    tz_of: Mapping[str, str]
+    tz_of: Mapping[str, str]  # zones found for ``concerned`` (a slow lookup leaves one out)
+    concerned: Sequence[str] = ()  # the panel's people before the change, and those named
 
 
 def _notice(moment: Moment, kind: NudgeKind, user_id: str, subject: str | None) -> PlannedNudge:

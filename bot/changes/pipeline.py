@@ -9,6 +9,8 @@ the change to them and calls ``tx.record(panel, Change(...))``. Recording:
 4. queues the one-off notices the action owes people (``bot.changes.announce``);
 
 all in the transaction of the change, so a change and its nudges commit or roll back together.
+At its end the transaction bumps each changed panel's ``revision`` (what was loaded of it is
+stale: ``bot.home.facts``) and, last, the change counter (``bot.changes.counter``).
 After the commit the pipeline starts delivering what is due for the changed panels at once, in
 the background, instead of at the next tick (best effort: the tick delivers whatever this does
 not); the listener meanwhile answers Slack.
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,6 +49,14 @@ log = logging.getLogger(__name__)
 Deliver = Callable[[int], Awaitable[object]]
 #: Told of every change recorded, inside its transaction (``bot.ats`` queues its own work).
 Observer = Callable[["announce.Moment"], Awaitable[None]]
+
+
+_NEXT_REVISION = (
+    update(Panel)
+    .where(Panel.id == bindparam("panel_id"))
+    .values(revision=Panel.revision + 1)
+    .execution_options(synchronize_session=False)
+)
 
 
 class AlreadyApplied(Exception):
@@ -73,12 +84,14 @@ class Change:
 
 @dataclass
 class Transaction:
-    """An open change: its session, the zones of the people it may notify, and its moment."""
+    """An open change: its session, the people it may concern (the panel's before the change,
+    and those named) with the zones found for them, and its moment."""
 
     session: AsyncSession
     tz_of: dict[str, str]
     now: datetime
     pipeline: ChangePipeline
+    concerned: tuple[str, ...] = ()
     changed: list[int] = field(default_factory=list)
 
     async def record(self, panel: Panel, change: Change) -> AuditEvent:
@@ -127,13 +140,17 @@ class ChangePipeline:
         The zones of everyone the change may notify (the panel's people and ``people``) are
         looked up before the transaction opens, so no lock is held while Slack answers.
         """
-        tz_of = await self.zones(panel_id, people)
+        concerned = await self._people(panel_id, people)
+        tz_of = await self._zones_of(concerned)
         async with self.db.write_session() as session:
-            tx = Transaction(session, tz_of, self.clock.now(), self)
+            tx = Transaction(session, tz_of, self.clock.now(), self, concerned)
             yield tx
             if submission:  # last, so a refusal (the panel was cancelled meanwhile) wins
                 changed = tx.changed[0] if tx.changed else None
                 await self._take_once(session, submission, action, tx.now, changed)
+            # What was loaded of the changed panels (App Home's facts) is out of date now.
+            for changed in dict.fromkeys(tx.changed):
+                await session.execute(_NEXT_REVISION, {"panel_id": changed})
             # Answers cached across requests go stale with this commit, on every replica.
             await counter.bump(session)
         for changed in dict.fromkeys(tx.changed):
@@ -154,7 +171,9 @@ class ChangePipeline:
         await session.flush()
         state = await current_state(session, panel)
         await replan(session, state, self.settings, tx.tz_of, tx.now)
-        moment = announce.Moment(session, panel, state, change, str(event.id), tx.now, tx.tz_of)
+        moment = announce.Moment(
+            session, panel, state, change, str(event.id), tx.now, tx.tz_of, tx.concerned
+        )
         await announce.ANNOUNCERS[change.action](moment)
         for observer in self._observers:
             await observer(moment)
@@ -198,6 +217,11 @@ class ChangePipeline:
         """Time zones of a panel's people and ``people``, from the directory (cached), within
         ``ZONE_LOOKUP_BUDGET`` so a form is still answered in Slack's 3 seconds: whoever Slack
         is slow on is left out, and their nudges look their zone up when sent."""
+        return await self._zones_of(await self._people(panel_id, people))
+
+    async def _people(self, panel_id: int | None, people: Iterable[str]) -> tuple[str, ...]:
+        """A panel's people as they are now (before the change about to be made), and
+        ``people``."""
         users = list(people)
         if panel_id is not None:
             async with self.db.session() as session:
@@ -209,10 +233,12 @@ class ChangePipeline:
                         panel.recruiter_id,
                         *(p.user_id for p in panel.panelists),
                     ]
-        wanted = [u for u in dict.fromkeys(users) if u]
+        return tuple(u for u in dict.fromkeys(users) if u)
+
+    async def _zones_of(self, wanted: tuple[str, ...]) -> dict[str, str]:
         if not wanted:
             return {}
-        found = await self.directory.people(wanted, within=ZONE_LOOKUP_BUDGET)
+        found = await self.directory.people(list(wanted), within=ZONE_LOOKUP_BUDGET)
         return {user_id: person.tz for user_id, person in found.items() if person.known}
 
     async def _take_once(

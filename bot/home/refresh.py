@@ -39,8 +39,8 @@ class HomeRefresher:
 
     async def observe(self, moment: Moment) -> None:
         """In the change's transaction: remember who it could concern (the panel's people
-        before the change, whose zones were looked up for it)."""
-        self._touched.setdefault(moment.panel.id, set()).update(moment.tz_of)
+        before the change, and anyone it named)."""
+        self._touched.setdefault(moment.panel.id, set()).update(moment.concerned)
 
     async def refresh_panel(self, panel_id: int) -> None:
         """After the commit: refresh the home of everyone on the panel now or before."""

@@ -40,6 +40,7 @@ class TeamsHome:
         db: Database,
         clock: Clock,
         settings: Settings,
+        homes: HomeService,
         platform: TeamsPlatform,
         references: References,
         directory: GraphDirectory,
@@ -47,10 +48,10 @@ class TeamsHome:
         self.db = db
         self.clock = clock
         self.settings = settings
+        self.homes = homes  # the process's one, caches included (as Slack's App Home)
         self.platform = platform
         self.references = references
         self.directory = directory
-        self.homes = HomeService(db, clock, settings)
 
     async def card(
         self,

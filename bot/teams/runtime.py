@@ -25,6 +25,7 @@ from starlette.routing import Route
 from bot.clock import Clock
 from bot.config import Settings, SettingsError
 from bot.db import Database
+from bot.home.service import HomeService
 from bot.teams.auth import InboundValidator, Unauthorized
 from bot.teams.connector import Connector
 from bot.teams.files import SharedFiles
@@ -219,7 +220,7 @@ class TeamsRuntime:
         return Route("/files/{token}/{name}", shared, methods=["GET"])
 
 
-def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
+def build_teams(settings: Settings, db: Database, clock: Clock, homes: HomeService) -> TeamsRuntime:
     if not settings.teams_app_password:
         raise SettingsError("missing setting TEAMS_APP_PASSWORD (required for Teams)")
     if not settings.teams_tenant_id:
@@ -249,7 +250,7 @@ def build_teams(settings: Settings, db: Database, clock: Clock) -> TeamsRuntime:
     files = SharedFiles(db, clock, settings.public_url)
     history = ChatHistory(http, tokens, settings.graph_api_url, settings.teams_app_id)
     platform = TeamsPlatform(connector, references, directory, files, history)
-    platform.home = TeamsHome(db, clock, settings, platform, references, directory)
+    platform.home = TeamsHome(db, clock, settings, homes, platform, references, directory)
     return TeamsRuntime(
         settings=settings,
         http=http,

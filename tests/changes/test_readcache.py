@@ -50,8 +50,10 @@ class CachedAnswers(Lifecycle):
 
     async def _answers(self, fresh: bool) -> dict[str, Any]:
         services = self.bot.services
-        cache = None if fresh else services.read_cache
-        home = HomeService(services.db, services.clock, services.settings, cache)
+        # The process's home keeps agendas and panels' facts (by revision); a fresh one neither.
+        home = (
+            HomeService(services.db, services.clock, services.settings) if fresh else services.homes
+        )
         panel_id = 1
         seen: dict[str, Any] = {}
         for user_id in READERS:
@@ -97,6 +99,8 @@ class CachedAnswers(Lifecycle):
         again = await self._answers(fresh=False)
         assert again == fresh
         assert self.bot.services.read_cache.hits > before
+        facts = self.bot.services.homes.facts
+        assert facts is not None and facts.loads > 0
         assert await counter.current(self.bot.db) >= 1  # the schedule itself was counted
 
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import update
-
-from bot.changes import counter
 from bot.devtools.home_seed import Seat, add_panel, seed_active_panels
 from bot.devtools.people import (
     COORDINATOR,
@@ -24,9 +21,9 @@ from bot.devtools.people import (
     PEER2,
     RECRUITER,
 )
-from bot.models import Panelist
 from bot.slack import ids
 from tests.conftest import NOW
+from tests.factories import scheduled
 from tests.support.messages import open_home
 
 
@@ -353,16 +350,25 @@ async def test_a_page_past_the_end_shows_the_last_page_and_refresh_keeps_the_pag
 
 
 async def test_opening_the_home_after_a_change_shows_it(bot):
-    """Slack keeps no copy of a home: the next opening after a change publishes the new state
-    (the cached agenda is stale once the pipeline's counter moves)."""
-    panel = await add_panel(bot.db, starts_at=NOW + timedelta(days=2), seats=[PEER], now=NOW)
+    """Slack keeps no copy of a home: the next opening after a change publishes the new state.
+    The change (a click on the home's own button, through the pipeline) moves the counter, so
+    the cached agenda is stale, and the panel's revision, so only that panel is loaded again."""
+    await seed_active_panels(bot.db, PEER, 5, now=NOW)
+    panel = (await scheduled(bot, COORDINATOR)).id
     first = await open_home(bot, PEER)
     assert "Review your prep packet" in json_text(first)
-    async with bot.db.session() as session:  # the panelist confirms (its own flow elsewhere)
-        await session.execute(
-            update(Panelist).where(Panelist.panel_id == panel).values(confirmed_at=NOW)
-        )
-        await counter.bump(session)  # as the pipeline does: the cached home is stale now
+    facts = bot.services.homes.facts
+    assert facts is not None
+    loads = facts.loads
+
+    updated = len(bot.fake.calls_to("chat.update"))
+    clicked = await bot.wire.click(
+        PEER, ids.PREP_CONFIRM, str(panel), container={"type": "view", "view_id": "V1"}
+    )
+    assert clicked.status_code == 200
+    await bot.fake.wait_for("chat.update", updated + 1)  # the packet says so: it is recorded
     again = await open_home(bot, PEER)
-    assert "Review your prep packet" not in json_text(again)
-    assert "you're prepared" in json_text(again)
+    confirmed = [b for b in section_blocks(again, "Your upcoming panels") if f"P-{panel}" in str(b)]
+    assert "you're prepared" in json_text(confirmed), json_text(confirmed)
+    assert str(panel) not in [v for a, v in buttons(again["blocks"]) if a == ids.PREP_CONFIRM]
+    assert facts.loads - loads == 1  # the changed panel, not all six

@@ -130,13 +130,10 @@ async def test_a_refresh_answers_the_askers_own_current_home(teams):
     await install_everyone(teams)
     panel = await schedule(teams)
     _, peer_card = await home_now(teams, PEER)
-    # Someone changes the database behind HireBot's back: the refresh still shows the truth.
-    async with teams.bot.db.session() as session:
-        await session.execute(
-            update(Panelist)
-            .where(Panelist.panel_id == panel.id, Panelist.user_id == PEER)
-            .values(confirmed_at=teams.bot.clock.now())
-        )
+    # The panelist confirms from the packet: a refresh of the card shown before shows it.
+    confirmed = await teams.wire.execute(PEER, "prep.confirm", {"panel": panel.id})
+    assert confirmed.status_code == 200, confirmed.text
+    await settle(teams)
     answer = await teams.wire.refresh(PEER, peer_card)  # trigger "automatic", as Teams sends
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -215,10 +212,10 @@ async def test_a_home_card_teams_no_longer_knows_is_forgotten_not_resent(teams):
 
 
 async def test_a_busy_home_stays_a_valid_card_under_80_kb(teams):
-    await install_everyone(teams)
     await seed_active_panels(
         teams.bot.db, PEER, 150, now=teams.bot.clock.now(), others=[CROSS, COORDINATOR]
     )
+    await install_everyone(teams)
     content = await teams.bot.services.teams.platform.home.card(COORDINATOR)
     assert card_problems(content) == []
     assert len(json.dumps(content).encode()) < MAX_CARD_BYTES

@@ -11,7 +11,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.home.agenda import FIRST_PAGES, Agenda, HomePages
-from bot.home.service import HomeService
 from bot.slack.home.view import home_view
 
 if TYPE_CHECKING:
@@ -23,8 +22,7 @@ log = logging.getLogger(__name__)
 async def publish_home(services: Services, user_id: str, pages: HomePages = FIRST_PAGES) -> Agenda:
     """Build, render and publish ``user_id``'s home; returns what was shown."""
     reader = await services.directory.person(user_id)
-    home = HomeService(services.db, services.clock, services.settings, services.read_cache)
-    agenda = await home.agenda(user_id, reader.tz, pages)
+    agenda = await services.homes.agenda(user_id, reader.tz, pages)
     view = home_view(agenda, reader, may_schedule=services.panels.may_schedule(user_id))
     await services.slack.client.views_publish(user_id=user_id, view=view)
     return agenda

@@ -56,7 +56,7 @@ from bot.people import Directory, Person
 from bot.platform import ChatPlatform, Digest, Notice, deliver
 from scheduling import kinds, outbox
 from scheduling.composers import ComposeContext, reader
-from scheduling.group_commit import GroupCommit
+from scheduling.group_commit import GroupCommit, Merged
 from scheduling.nudges import NudgeKind, event_nudge
 from scheduling.outbox import Outcome
 
@@ -193,9 +193,9 @@ class Dispatcher:
         self._slack_down = False
         self._stopping = False
         self._queued = 0  # recipients' groups claimed but not yet in hand
-        self._renewals: list[tuple[list[int], asyncio.Future[list[int]]]] = []
-        self._renewing: asyncio.Task[None] | None = None
         self._writes = GroupCommit(db)  # renewals and records share transactions
+        self._renewals = Merged(self._writes, self._renew_rows, ids_of=lambda ids: ids)
+        self._sent = Merged(self._writes, self._settle_sent_rows, ids_of=lambda sent: sent.ids)
         self.metrics = metrics or Metrics()
         self._runs = 0  # run_once calls in progress
         self._quiet = asyncio.Event()
@@ -459,33 +459,21 @@ class Dispatcher:
         enough for the send to finish inside it (see ``call_timeout``).
 
         Renewals asked for while one is being written go together in the next one (one
-        UPDATE, one commit): each is still written after it was asked for, so it still sees a
-        cancellation committed before, and its lease still starts just before its send."""
-        wanted: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
-        self._renewals.append((ids, wanted))
-        if self._renewing is None or self._renewing.done():
-            self._renewing = asyncio.get_running_loop().create_task(self._renew_waiting())
-        return await asyncio.shield(wanted)
+        UPDATE, in a transaction shared with records: ``scheduling.group_commit``): each is
+        still written after it was asked for, so it still sees a cancellation committed
+        before, and its lease still starts just before its send."""
+        return await self._renewals(ids)
 
-    async def _renew_waiting(self) -> None:
-        while self._renewals:
-            batch, self._renewals = self._renewals, []
-            wanted_ids = [i for ids, _ in batch for i in ids]
+    async def _renew_rows(self, session: AsyncSession, requests: list[list[int]]) -> list[int]:
+        return await outbox.renew(
+            session,
+            [i for ids in requests for i in ids],
+            worker=self.worker,
+            lease_until=self.wall.now() + self.lease,
+        )
 
-            async def renew(session: AsyncSession, ids: list[int] = wanted_ids) -> list[int]:
-                return await outbox.renew(
-                    session, ids, worker=self.worker, lease_until=self.wall.now() + self.lease
-                )
-
-            try:
-                held = set(await self._writes.write(renew))
-            except Exception as exc:  # each sender handles it as its own renewal's failure
-                for _, wanted in batch:
-                    wanted.set_exception(exc)
-                    wanted.exception()  # retrieved: a sender may have been cancelled
-                continue
-            for ids, wanted in batch:
-                wanted.set_result([i for i in ids if i in held])
+    async def _settle_sent_rows(self, session: AsyncSession, sends: list[outbox.Sent]) -> list[int]:
+        return await outbox.settle_sent(session, sends, worker=self.worker, now=self.clock.now())
 
     async def _send(
         self,
@@ -551,7 +539,11 @@ class Dispatcher:
     ) -> list[int]:
         """Record ``nudges`` as delivered at ``delivery`` (those this sender still holds), with
         their after-send work and a renewing series' next occurrence, in one transaction (shared
-        with other sends' records and renewals: ``scheduling.group_commit``)."""
+        with other sends' records and renewals: ``scheduling.group_commit``). Most sends have
+        neither: theirs is one row each in a statement recording many sends."""
+        if not any(_after_sent(n) or _renews(n) for n in nudges):
+            sent = outbox.Sent([n.id for n in nudges], delivery.channel, delivery.message_id)
+            return await self._sent(sent)
 
         async def record(session: AsyncSession) -> list[int]:
             done = await outbox.settle(

@@ -15,8 +15,8 @@ that fails on its own reports failure.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,7 @@ from bot.changes import counter
 from bot.db import Database
 
 T = TypeVar("T")
+R = TypeVar("R")
 Work = Callable[[AsyncSession], Awaitable[Any]]
 
 
@@ -73,6 +74,49 @@ class GroupCommit:
             if any(bump for _, bump, _ in batch):
                 await counter.bump(session)
         return results
+
+
+class Merged(Generic[R]):
+    """Requests of one kind asked for while one is being written go into the next write as
+    one statement (a renewal of many groups' leases, a record of many sends): fewer statements
+    on top of fewer transactions. Each request names nudge ids; ``write`` gets every waiting
+    request and returns the ids it applied to; each caller learns which of its own were."""
+
+    def __init__(
+        self,
+        commit: GroupCommit,
+        write: Callable[[AsyncSession, list[R]], Awaitable[list[int]]],
+        ids_of: Callable[[R], Sequence[int]],
+    ) -> None:
+        self.commit = commit
+        self.write = write
+        self.ids_of = ids_of
+        self._waiting: list[tuple[R, asyncio.Future[list[int]]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def __call__(self, request: R) -> list[int]:
+        done: asyncio.Future[list[int]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((request, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_waiting())
+        return await asyncio.shield(done)
+
+    async def _write_waiting(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            requests = [request for request, _ in batch]
+
+            async def write(session: AsyncSession, requests: list[R] = requests) -> list[int]:
+                return await self.write(session, requests)
+
+            try:
+                applied = set(await self.commit.write(write))
+            except Exception as exc:  # each caller handles it as its own write's failure
+                for _, done in batch:
+                    _fail(done, exc)
+                continue
+            for request, done in batch:
+                _succeed(done, [i for i in self.ids_of(request) if i in applied])
 
 
 def _succeed(done: asyncio.Future[Any], result: Any) -> None:

@@ -361,6 +361,65 @@ def _settle_statement(status: NudgeStatus, retime: bool, count_attempt: bool) ->
     )
 
 
+@dataclass(frozen=True)
+class Sent:
+    """Nudges that went out as one message: where it landed."""
+
+    ids: Sequence[int]
+    channel: str | None
+    message_ts: str | None
+
+
+async def settle_sent(
+    session: AsyncSession, sends: Sequence[Sent], *, worker: str, now: datetime
+) -> list[int]:
+    """Record several messages' nudges as sent (those this worker still holds), each with its
+    own channel and timestamp, in one statement: ``settle`` with a *sent* outcome, for many
+    messages at once (the dispatcher records the sends that finished together this way)."""
+    by_id = {i: send for send in sends for i in send.ids}
+    if not by_id:
+        return []
+    statement = _settle_sent_statement(len(by_id))
+    params: dict[str, Any] = {"ids": list(by_id), "worker": worker, "now": now}
+    for n, (nudge_id, send) in enumerate(by_id.items()):
+        params[f"i{n}"] = nudge_id
+        params[f"c{n}"] = send.channel
+        params[f"t{n}"] = send.message_ts
+    return list(await session.scalars(statement, params))
+
+
+@lru_cache(maxsize=64)
+def _settle_sent_statement(count: int) -> Update:
+    """``settle_sent``'s UPDATE for ``count`` nudges: each row's channel and timestamp picked
+    by id (``CASE``, which both databases run), built once per count."""
+    c = NUDGES.c
+    now = bindparam("now", type_=c.updated_at.type)
+    ids = [bindparam(f"i{n}", type_=c.id.type) for n in range(count)]
+
+    def each(column: Any, prefix: str) -> Any:
+        return case(
+            *((c.id == ids[n], bindparam(f"{prefix}{n}", type_=column.type)) for n in range(count)),
+            else_=column,
+        )
+
+    return (
+        update(NUDGES)
+        .where(
+            c.id.in_(_IDS),
+            c.claimed_by == _WORKER,
+            c.status.in_([NudgeStatus.CLAIMED, NudgeStatus.CANCELLED]),
+        )
+        .values(
+            status=NudgeStatus.SENT,
+            updated_at=now,
+            sent_at=now,
+            channel=each(c.channel, "c"),
+            message_ts=each(c.message_ts, "t"),
+        )
+        .returning(c.id)
+    )
+
+
 async def pending(db: Database, *, limit: int = 500) -> list[Nudge]:
     """Nudges still to go (pending or claimed), soonest first: for ``hirebot nudges list``."""
     async with db.session() as session:

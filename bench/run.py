@@ -137,16 +137,20 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": summary["met"],
                 }
             )
-            if "cold_p99_ms" in summary:
-                found.append(
-                    {
-                        "benchmark": name,
-                        "target": "build + publish p99 ms, first after a change (cache cold)",
-                        "goal": f"< {summary['target_p99_ms']:g}",
-                        "value": summary["cold_p99_ms"],
-                        "met": summary["cold_met"],
-                    }
-                )
+            for key, what in (
+                ("cold", "first after a change to one of the person's panels"),
+                ("new_minute", "first in a new minute"),
+            ):
+                if f"{key}_p99_ms" in summary:
+                    found.append(
+                        {
+                            "benchmark": name,
+                            "target": f"build + publish p99 ms, {what}",
+                            "goal": f"< {summary['target_p99_ms']:g}",
+                            "value": summary[f"{key}_p99_ms"],
+                            "met": summary[f"{key}_met"],
+                        }
+                    )
             continue
         for what, t in summary.get("targets", {}).items():
             found.append(

@@ -359,7 +359,9 @@ async def main(args: argparse.Namespace) -> None:
     print(table(results, args))
     by_label = {r.label: r for r in results}
     targets = {}
-    for r in results:
+    # Issue 15: 90% of the bound for one dispatcher on each database; two dispatchers are
+    # judged by their speed-up over one (their share of the bound is in the table).
+    for r in (r for r in results if r.processes == 1):
         share = r.bound / r.drain
         targets[f"{r.label}: share of bound"] = {
             "target": ">= 0.9",

@@ -429,7 +429,8 @@ class Dispatcher:
             return nudges
         since = min(lapsed) - self.lease - TAKEOVER_MARGIN
         try:
-            posted = await self.platform.posted_since(reader, since)
+            async with self._slots:  # a platform call like a send: it counts against the limit
+                posted = await self.platform.posted_since(reader, since)
         except DeliveryError as exc:
             log.warning("could not look for earlier sends of %s: %s", [n.id for n in nudges], exc)
             return nudges

@@ -28,15 +28,6 @@ from tests.conftest import NOW
 WORKER = "w1"
 
 
-@pytest.fixture
-async def db(database):
-    url, connect_args = database
-    database = Database(url, connect_args=connect_args)
-    await database.upgrade()
-    yield database
-    await database.dispose()
-
-
 async def claimed(db: Database, count: int) -> list[int]:
     await seed_due_nudges(db, recipient_ids(count), due_at=NOW, now=NOW)
     batch = await outbox.claim(

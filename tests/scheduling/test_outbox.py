@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -19,15 +18,6 @@ from scheduling.outbox import Outcome
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 WALL = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)  # leases run on a different (real) clock
 LEASE = timedelta(seconds=60)
-
-
-@pytest.fixture
-async def db(database):
-    url, connect_args = database
-    database = Database(url, connect_args=connect_args)
-    await database.upgrade()
-    yield database
-    await database.dispose()
 
 
 async def claim(db: Database, worker: str, *, as_of=NOW, wall=WALL, limit=100):

@@ -38,7 +38,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
-from bot.followup.progress import FINAL_OUTCOMES, DecisionState, PanelProgress, SeatProgress
+from bot.followup.loading import progress_of
+from bot.followup.progress import FINAL_OUTCOMES, DecisionState, PanelProgress
 from bot.models import (
     Candidate,
     CandidateUpdate,
@@ -274,30 +275,16 @@ def _loaded(row: Any, mine: list[tuple[SeatFacts, datetime | None]]) -> Loaded:
         role=Named(title=row.title),
         panelists=tuple(seat for seat, _ in mine),
     )
-    progress = PanelProgress(
-        panel_id=row.id,
-        reference=panel.reference,
-        candidate_name=row.name,
-        role_title=row.title,
-        cancelled=panel.is_cancelled,
-        ends_at=panel.ends_at,
-        coordinator_id=row.coordinator_id,
-        hiring_manager_id=row.hiring_manager_id,
-        recruiter_id=row.recruiter_id,
-        seats=tuple(
-            SeatProgress(
-                user_id=seat.user_id,
-                declined=seat.declined_at is not None,
-                excused=seat.excused_at is not None,
-                feedback_at=feedback_at,
-            )
-            for seat, feedback_at in mine
-        ),
-        decision=(
-            DecisionState(row.outcome, row.reason, row.decided_by, row.decided_at)
-            if row.outcome is not None
-            else None
-        ),
-        last_update_at=row.last_update_at,
+    decision = (
+        DecisionState(row.outcome, row.reason, row.decided_by, row.decided_at)
+        if row.outcome is not None
+        else None
+    )
+    feedback_at = {seat.user_id: at for seat, at in mine if at is not None}
+    progress = progress_of(
+        panel,  # type: ignore[arg-type]  # PanelFacts: the Panel attributes it reads
+        feedback_at,
+        decision,
+        row.last_update_at,
     )
     return Loaded(row.revision, panel, progress)
